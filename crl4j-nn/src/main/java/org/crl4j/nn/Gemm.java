@@ -1,0 +1,31 @@
+package org.crl4j.nn;
+
+/**
+ * Single-precision matrix multiply on row-major {@code float[]}: C[M×N] = op(A)·op(B) (or +=, to accumulate gradients).
+ *
+ * <ul>
+ *   <li>op(A) is M×K: A is stored M×K with row stride lda, or, when {@code transA}, K×M (so Aᵀ·B for weight gradients).
+ *   <li>op(B) is K×N: B is stored K×N with row stride ldb, or, when {@code transB}, N×K (so A·Bᵀ for input gradients).
+ * </ul>
+ * One entry point serves every caller; the implementation picks the Vector API kernel when it is available and the
+ * scalar one otherwise. Work is split over M and N only, never over K, so the result does not depend on the
+ * thread count.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    public static void gemm(Parallel pool, boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        ScalarGemm.gemm(pool, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** C = A·B for dense row-major matrices with no padding, on the shared pool. */
+    public static void matmul(int m, int n, int k, float[] a, float[] b, float[] c) {
+        gemm(Parallel.shared(), false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+    }
+}
