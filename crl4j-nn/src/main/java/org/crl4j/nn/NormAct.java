@@ -1,0 +1,204 @@
+package org.crl4j.nn;
+
+/**
+ * The fused element-wise part of a hidden layer, applied row by row to the GEMM output z = x·W:
+ * add the bias, LayerNorm (eps 1e-6, learnable scale γ and bias β; optional for the ablation), then the activation.
+ * Fusing keeps each row in L1 for all three steps and in the backward pass recomputes x̂ and the activation
+ * input from z and the row statistics instead of storing them.
+ *
+ * <p>Parameters are read from the flat array {@code p} at the given offsets; {@code lnScale < 0} means no LayerNorm.
+ * Row statistics are stored as {@code stats[2i] = mean, stats[2i+1] = 1/sqrt(var + eps)}.
+ *
+ * <p>This class holds the portable code and dispatches to {@link VectorNormAct} when {@link Simd#ENABLED}.
+ */
+public final class NormAct {
+    private NormAct() {
+    }
+
+    public static final float LN_EPS = 1e-6f;
+
+    /** Rows per parallel task; fixed so that gradient sums are bit-identical for any thread count. */
+    static final int ROWS_PER_TASK = 16;
+
+    /** The parameter offsets of one layer's element-wise part. */
+    public record Params(int bias, int lnScale, int lnBias, Activation act) {
+        boolean layerNorm() {
+            return lnScale >= 0;
+        }
+    }
+
+    /**
+     * Forward over rows [0, rows): z ← z + bias (in place), stats, out ← act(LN(z)). Row stride is {@code w}.
+     */
+    public static void forward(Parallel pool, float[] p, Params lp, int w, int rows, float[] z, float[] stats, float[] out) {
+        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        pool.run(tasks, (t, worker) -> {
+            int r1 = Math.min(rows, (t + 1) * ROWS_PER_TASK);
+            for (int r = t * ROWS_PER_TASK; r < r1; r++) {
+                if (Simd.ENABLED) {
+                    VectorNormAct.forwardRow(p, lp, w, z, r * w, stats, 2 * r, out, r * w);
+                } else {
+                    forwardRow(p, lp, w, z, r * w, stats, 2 * r, out, r * w);
+                }
+            }
+        });
+    }
+
+    /**
+     * Backward over rows [0, rows): from dOut (gradient w.r.t. this layer's output) and the stored z and stats,
+     * writes dz (gradient w.r.t. the GEMM output; may be the same array as dOut) and, unless {@code partials} is
+     * null, per-task partial sums of the bias, γ and β gradients: {@code partials[t*3w + {0,w,2w} + j]}.
+     * Reduce them with {@link #reducePartials}.
+     */
+    public static void backward(Parallel pool, float[] p, Params lp, int w, int rows, float[] dOut, float[] z,
+                                float[] stats, float[] dz, float[] partials) {
+        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        pool.run(tasks, (t, worker) -> {
+            int r0 = t * ROWS_PER_TASK;
+            int r1 = Math.min(rows, r0 + ROWS_PER_TASK);
+            int partOff = t * 3 * w;
+            if (partials != null) {
+                java.util.Arrays.fill(partials, partOff, partOff + 3 * w, 0f);
+            }
+            for (int r = r0; r < r1; r++) {
+                if (Simd.ENABLED) {
+                    VectorNormAct.backwardRow(p, lp, w, dOut, r * w, z, stats, 2 * r, dz, partials, partOff);
+                } else {
+                    backwardRow(p, lp, w, dOut, r * w, z, stats, 2 * r, dz, partials, partOff);
+                }
+            }
+        });
+    }
+
+    /** Number of per-task partial-sum floats {@link #backward} needs for {@code rows} rows of width {@code w}. */
+    public static int partialsSize(int rows, int w) {
+        return ((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK) * 3 * w;
+    }
+
+    /**
+     * Sums the per-task partials in task order into the gradient array {@code g} (bias, γ, β of {@code lp}),
+     * adding to what is there when {@code accumulate}, else overwriting.
+     */
+    public static void reducePartials(float[] partials, int rows, int w, Params lp, float[] g, boolean accumulate) {
+        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        int parts = lp.layerNorm() ? 3 : 1;
+        int[] dest = {lp.bias(), lp.lnScale(), lp.lnBias()};
+        for (int part = 0; part < parts; part++) {
+            int d = dest[part];
+            for (int j = 0; j < w; j++) {
+                float s = 0f;
+                for (int t = 0; t < tasks; t++) {
+                    s += partials[t * 3 * w + part * w + j];
+                }
+                g[d + j] = accumulate ? g[d + j] + s : s;
+            }
+        }
+    }
+
+    static float sigmoid(float u) {
+        return 1f / (1f + (float) Math.exp(-u));
+    }
+
+    static float activate(Activation act, float u) {
+        switch (act) {
+            case SWISH:
+                return u * sigmoid(u);
+            case RELU:
+                return u > 0f ? u : 0f;
+            default:
+                return u;
+        }
+    }
+
+    /** d act(u) / du. */
+    static float activateGrad(Activation act, float u) {
+        switch (act) {
+            case SWISH: {
+                float s = sigmoid(u);
+                return s * (1f + u * (1f - s));
+            }
+            case RELU:
+                return u > 0f ? 1f : 0f;
+            default:
+                return 1f;
+        }
+    }
+
+    static void forwardRow(float[] p, Params lp, int w, float[] z, int zo, float[] stats, int so, float[] out, int oo) {
+        int b = lp.bias();
+        for (int j = 0; j < w; j++) {
+            z[zo + j] += p[b + j];
+        }
+        if (!lp.layerNorm()) {
+            for (int j = 0; j < w; j++) {
+                out[oo + j] = activate(lp.act(), z[zo + j]);
+            }
+            return;
+        }
+        float sum = 0f;
+        for (int j = 0; j < w; j++) {
+            sum += z[zo + j];
+        }
+        float mean = sum / w;
+        float sq = 0f;
+        for (int j = 0; j < w; j++) {
+            float d = z[zo + j] - mean;
+            sq += d * d;
+        }
+        float rstd = (float) (1.0 / Math.sqrt(sq / w + LN_EPS));
+        stats[so] = mean;
+        stats[so + 1] = rstd;
+        int g = lp.lnScale();
+        int be = lp.lnBias();
+        for (int j = 0; j < w; j++) {
+            float u = (z[zo + j] - mean) * rstd * p[g + j] + p[be + j];
+            out[oo + j] = activate(lp.act(), u);
+        }
+    }
+
+    static void backwardRow(float[] p, Params lp, int w, float[] dOut, int ro, float[] z, float[] stats, int so,
+                            float[] dz, float[] part, int po) {
+        Activation act = lp.act();
+        if (!lp.layerNorm()) {
+            for (int j = 0; j < w; j++) {
+                float d = dOut[ro + j] * activateGrad(act, z[ro + j]);
+                dz[ro + j] = d;
+                if (part != null) {
+                    part[po + j] += d;
+                }
+            }
+            return;
+        }
+        float mean = stats[so];
+        float rstd = stats[so + 1];
+        int g = lp.lnScale();
+        int be = lp.lnBias();
+        // Pass 1: du, the γ/β partials, dx̂ (kept in dz) and the two row means of the LayerNorm backward.
+        float sumDxhat = 0f;
+        float sumDxhatXhat = 0f;
+        for (int j = 0; j < w; j++) {
+            float xhat = (z[ro + j] - mean) * rstd;
+            float u = xhat * p[g + j] + p[be + j];
+            float du = dOut[ro + j] * activateGrad(act, u);
+            if (part != null) {
+                part[po + w + j] += du * xhat;
+                part[po + 2 * w + j] += du;
+            }
+            float dxhat = du * p[g + j];
+            dz[ro + j] = dxhat;
+            sumDxhat += dxhat;
+            sumDxhatXhat += dxhat * xhat;
+        }
+        float m1 = sumDxhat / w;
+        float m2 = sumDxhatXhat / w;
+        // Pass 2: dz = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)).
+        for (int j = 0; j < w; j++) {
+            float xhat = (z[ro + j] - mean) * rstd;
+            float d = rstd * (dz[ro + j] - m1 - xhat * m2);
+            dz[ro + j] = d;
+            if (part != null) {
+                part[po + j] += d;
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.crl4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All parameters of one optimised model in one flat {@code float[]}, with a gradient array of the same layout.
+ * Layers register named tensors (slices) while the model is built; {@link #allocate()} then creates the arrays.
+ * One flat layout makes Adam a single loop, checkpointing a list of slices, and zeroing gradients one fill.
+ */
+public final class ParamStore {
+
+    /** A named tensor: a slice {@code [offset, offset + size)} of the flat arrays, with its logical shape. */
+    public record Entry(String name, int offset, int[] shape) {
+        public int size() {
+            int s = 1;
+            for (int d : shape) {
+                s *= d;
+            }
+            return s;
+        }
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final Map<String, Entry> byName = new LinkedHashMap<>();
+    private long total;
+    private float[] params;
+    private float[] grads;
+
+    /** Registers a tensor; only before {@link #allocate()}. */
+    public Entry add(String name, int... shape) {
+        if (params != null) {
+            throw new IllegalStateException("parameters already allocated; cannot add " + name);
+        }
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("duplicate parameter name " + name);
+        }
+        long size = 1;
+        for (int d : shape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("parameter " + name + " has a non-positive dimension");
+            }
+            size *= d;
+        }
+        if (total + size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("model too large for one float[]: " + (total + size)
+                    + " parameters (limit " + (Integer.MAX_VALUE - 16) + "); reduce depth or width");
+        }
+        Entry e = new Entry(name, (int) total, shape.clone());
+        total += size;
+        entries.add(e);
+        byName.put(name, e);
+        return e;
+    }
+
+    /** Creates the parameter and gradient arrays (zeros); call once after every layer has registered. */
+    public ParamStore allocate() {
+        if (params == null) {
+            params = new float[(int) total];
+            grads = new float[(int) total];
+        }
+        return this;
+    }
+
+    public boolean allocated() {
+        return params != null;
+    }
+
+    public float[] params() {
+        requireAllocated();
+        return params;
+    }
+
+    public float[] grads() {
+        requireAllocated();
+        return grads;
+    }
+
+    public int size() {
+        return (int) total;
+    }
+
+    public List<Entry> entries() {
+        return Collections.unmodifiableList(entries);
+    }
+
+    public Entry entry(String name) {
+        Entry e = byName.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("no parameter named " + name);
+        }
+        return e;
+    }
+
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
+    /** A copy of one tensor's values. */
+    public float[] get(String name) {
+        Entry e = entry(name);
+        float[] out = new float[e.size()];
+        System.arraycopy(params(), e.offset(), out, 0, out.length);
+        return out;
+    }
+
+    /** A copy of one tensor's gradient. */
+    public float[] grad(String name) {
+        Entry e = entry(name);
+        float[] out = new float[e.size()];
+        System.arraycopy(grads(), e.offset(), out, 0, out.length);
+        return out;
+    }
+
+    /** Overwrites one tensor's values. */
+    public void set(String name, float[] values) {
+        Entry e = entry(name);
+        if (values.length != e.size()) {
+            throw new IllegalArgumentException("parameter " + name + " has " + e.size() + " values, got " + values.length);
+        }
+        System.arraycopy(values, 0, params(), e.offset(), values.length);
+    }
+
+    public void zeroGrads() {
+        java.util.Arrays.fill(grads(), 0f);
+    }
+
+    private void requireAllocated() {
+        if (params == null) {
+            throw new IllegalStateException("parameters not allocated yet: call allocate() after building the model");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.crl4j.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vector API versions of {@link NormAct}'s row kernels; the same arithmetic, lane-parallel. */
+final class VectorNormAct {
+    private VectorNormAct() {
+    }
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+
+    /** act(u) for a vector. */
+    private static FloatVector activate(Activation act, FloatVector u) {
+        switch (act) {
+            case SWISH: {
+                FloatVector e = u.neg().lanewise(VectorOperators.EXP);
+                return u.div(e.add(1f));
+            }
+            case RELU:
+                return u.max(0f);
+            default:
+                return u;
+        }
+    }
+
+    /** d act(u)/du for a vector. */
+    private static FloatVector activateGrad(Activation act, FloatVector u) {
+        switch (act) {
+            case SWISH: {
+                FloatVector s = ONE.div(u.neg().lanewise(VectorOperators.EXP).add(1f));
+                // s · (1 + u · (1 − s))
+                return s.mul(u.mul(s.neg().add(1f)).add(1f));
+            }
+            case RELU: {
+                VectorMask<Float> pos = u.compare(VectorOperators.GT, 0f);
+                return FloatVector.zero(S).blend(1f, pos);
+            }
+            default:
+                return ONE;
+        }
+    }
+
+    static void forwardRow(float[] p, NormAct.Params lp, int w, float[] z, int zo, float[] stats, int so,
+                           float[] out, int oo) {
+        int b = lp.bias();
+        int bound = S.loopBound(w);
+        if (!lp.layerNorm()) {
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector zv = FloatVector.fromArray(S, z, zo + j).add(FloatVector.fromArray(S, p, b + j));
+                zv.intoArray(z, zo + j);
+                activate(lp.act(), zv).intoArray(out, oo + j);
+            }
+            for (; j < w; j++) {
+                z[zo + j] += p[b + j];
+                out[oo + j] = NormAct.activate(lp.act(), z[zo + j]);
+            }
+            return;
+        }
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector zv = FloatVector.fromArray(S, z, zo + j).add(FloatVector.fromArray(S, p, b + j));
+            zv.intoArray(z, zo + j);
+            acc = acc.add(zv);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < w; j++) {
+            z[zo + j] += p[b + j];
+            sum += z[zo + j];
+        }
+        float mean = sum / w;
+        FloatVector meanV = FloatVector.broadcast(S, mean);
+        FloatVector sqAcc = FloatVector.zero(S);
+        j = 0;
+        for (; j < bound; j += L) {
+            FloatVector d = FloatVector.fromArray(S, z, zo + j).sub(meanV);
+            sqAcc = d.fma(d, sqAcc);
+        }
+        float sq = sqAcc.reduceLanes(VectorOperators.ADD);
+        for (; j < w; j++) {
+            float d = z[zo + j] - mean;
+            sq += d * d;
+        }
+        float rstd = (float) (1.0 / Math.sqrt(sq / w + NormAct.LN_EPS));
+        stats[so] = mean;
+        stats[so + 1] = rstd;
+        int g = lp.lnScale();
+        int be = lp.lnBias();
+        FloatVector rstdV = FloatVector.broadcast(S, rstd);
+        j = 0;
+        for (; j < bound; j += L) {
+            FloatVector xhat = FloatVector.fromArray(S, z, zo + j).sub(meanV).mul(rstdV);
+            FloatVector u = xhat.fma(FloatVector.fromArray(S, p, g + j), FloatVector.fromArray(S, p, be + j));
+            activate(lp.act(), u).intoArray(out, oo + j);
+        }
+        for (; j < w; j++) {
+            float u = (z[zo + j] - mean) * rstd * p[g + j] + p[be + j];
+            out[oo + j] = NormAct.activate(lp.act(), u);
+        }
+    }
+
+    static void backwardRow(float[] p, NormAct.Params lp, int w, float[] dOut, int ro, float[] z, float[] stats, int so,
+                            float[] dz, float[] part, int po) {
+        Activation act = lp.act();
+        int bound = S.loopBound(w);
+        if (!lp.layerNorm()) {
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector d = FloatVector.fromArray(S, dOut, ro + j).mul(activateGrad(act, FloatVector.fromArray(S, z, ro + j)));
+                d.intoArray(dz, ro + j);
+                if (part != null) {
+                    FloatVector.fromArray(S, part, po + j).add(d).intoArray(part, po + j);
+                }
+            }
+            for (; j < w; j++) {
+                float d = dOut[ro + j] * NormAct.activateGrad(act, z[ro + j]);
+                dz[ro + j] = d;
+                if (part != null) {
+                    part[po + j] += d;
+                }
+            }
+            return;
+        }
+        float mean = stats[so];
+        float rstd = stats[so + 1];
+        FloatVector meanV = FloatVector.broadcast(S, mean);
+        FloatVector rstdV = FloatVector.broadcast(S, rstd);
+        int g = lp.lnScale();
+        int be = lp.lnBias();
+        FloatVector accD = FloatVector.zero(S);
+        FloatVector accDX = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector xhat = FloatVector.fromArray(S, z, ro + j).sub(meanV).mul(rstdV);
+            FloatVector gamma = FloatVector.fromArray(S, p, g + j);
+            FloatVector u = xhat.fma(gamma, FloatVector.fromArray(S, p, be + j));
+            FloatVector du = FloatVector.fromArray(S, dOut, ro + j).mul(activateGrad(act, u));
+            if (part != null) {
+                du.fma(xhat, FloatVector.fromArray(S, part, po + w + j)).intoArray(part, po + w + j);
+                du.add(FloatVector.fromArray(S, part, po + 2 * w + j)).intoArray(part, po + 2 * w + j);
+            }
+            FloatVector dxhat = du.mul(gamma);
+            dxhat.intoArray(dz, ro + j);
+            accD = accD.add(dxhat);
+            accDX = dxhat.fma(xhat, accDX);
+        }
+        float sumD = accD.reduceLanes(VectorOperators.ADD);
+        float sumDX = accDX.reduceLanes(VectorOperators.ADD);
+        for (; j < w; j++) {
+            float xhat = (z[ro + j] - mean) * rstd;
+            float u = xhat * p[g + j] + p[be + j];
+            float du = dOut[ro + j] * NormAct.activateGrad(act, u);
+            if (part != null) {
+                part[po + w + j] += du * xhat;
+                part[po + 2 * w + j] += du;
+            }
+            float dxhat = du * p[g + j];
+            dz[ro + j] = dxhat;
+            sumD += dxhat;
+            sumDX += dxhat * xhat;
+        }
+        FloatVector m1 = FloatVector.broadcast(S, sumD / w);
+        FloatVector m2 = FloatVector.broadcast(S, sumDX / w);
+        float m1s = sumD / w;
+        float m2s = sumDX / w;
+        j = 0;
+        for (; j < bound; j += L) {
+            FloatVector xhat = FloatVector.fromArray(S, z, ro + j).sub(meanV).mul(rstdV);
+            FloatVector d = FloatVector.fromArray(S, dz, ro + j).sub(m1).sub(xhat.mul(m2)).mul(rstdV);
+            d.intoArray(dz, ro + j);
+            if (part != null) {
+                FloatVector.fromArray(S, part, po + j).add(d).intoArray(part, po + j);
+            }
+        }
+        for (; j < w; j++) {
+            float xhat = (z[ro + j] - mean) * rstd;
+            float d = rstd * (dz[ro + j] - m1s - xhat * m2s);
+            dz[ro + j] = d;
+            if (part != null) {
+                part[po + j] += d;
+            }
+        }
+    }
+}
