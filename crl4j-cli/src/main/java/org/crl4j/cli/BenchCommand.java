@@ -1,0 +1,100 @@
+package org.crl4j.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.crl4j.bench.NnBenchmark;
+import org.crl4j.nn.MlpOptions;
+import org.crl4j.nn.Simd;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code crl4j bench …}: speed measurements. */
+@Command(name = "bench", description = "Measure speed: the network training step (nn) or a single GEMM (gemm).",
+        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class})
+public final class BenchCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "nn", mixinStandardHelpOptions = true,
+            description = "Time one training step (forward + backward + Adam) of a residual trunk with a 64-unit head.")
+    static final class Nn implements Runnable {
+        @Option(names = "--width", defaultValue = "256", description = "Hidden width W (default ${DEFAULT-VALUE}).")
+        int width;
+        @Option(names = "--depth", defaultValue = "64", description = "Depth D, a multiple of 4 (default ${DEFAULT-VALUE}).")
+        int depth;
+        @Option(names = "--batch", defaultValue = "512", description = "Batch size B (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--in-dim", defaultValue = "64", description = "Input features (default ${DEFAULT-VALUE}).")
+        int inDim;
+        @Option(names = "--threads", description = "Worker threads (default: all cores).")
+        Integer threads;
+        @Option(names = "--steps", description = "Timed steps (default: enough for about 3 s, at least 3).")
+        Integer steps;
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps (default ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--recompute", defaultValue = "auto", description = "Activation recomputation: auto, on, off (default ${DEFAULT-VALUE}).")
+        String recompute;
+        @Option(names = "--peak-gflops-per-core", defaultValue = "255",
+                description = "FP32 peak per core used for the %% of peak (default ${DEFAULT-VALUE}: Zen 5 at 4 GHz).")
+        double peakPerCore;
+        @Option(names = "--compare-torch", description = "Also run the identical step in libtorch, in this process.")
+        boolean compareTorch;
+        @Option(names = "--json", description = "Print one JSON object as the last line.")
+        boolean json;
+
+        @Override
+        public void run() {
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            if (t < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + t);
+            }
+            if (batch < 1 || inDim < 1) {
+                throw new IllegalArgumentException("--batch and --in-dim must be at least 1");
+            }
+            MlpOptions.paper(width, depth); // validates width and depth with a clear message
+            MlpOptions.Recompute rc = MlpOptions.Recompute.parse(recompute);
+            int timed = steps != null ? steps : 3;
+            if (steps == null) {
+                // Calibrate: one probe step decides how many fit in about 3 seconds.
+                NnBenchmark.Result probe = NnBenchmark.run(new NnBenchmark.Config(width, depth, batch, inDim, t, rc, 1, 1, 1));
+                timed = (int) Math.max(3, Math.min(1000, 3000 / Math.max(probe.msPerStep(), 1e-3)));
+            }
+            NnBenchmark.Result r = NnBenchmark.run(new NnBenchmark.Config(width, depth, batch, inDim, t, rc, warmup, timed, 1));
+            double peak = peakPerCore * t;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("width", width);
+            out.put("depth", depth);
+            out.put("batch", batch);
+            out.put("in_dim", inDim);
+            out.put("threads", t);
+            out.put("kernels", Simd.describe());
+            out.put("parameters", r.parameters());
+            out.put("recompute", r.recomputing());
+            out.put("steps", timed);
+            out.put("ms_per_step", r.msPerStep());
+            out.put("gflops", r.gflops());
+            out.put("peak_fraction", r.gflops() / peak);
+            out.put("peak_memory_bytes", r.peakHeapBytes());
+            out.put("model_memory_bytes", r.modelBytes());
+            System.out.printf("crl4j  W=%d D=%d B=%d in=%d threads=%d  %s%n", width, depth, batch, inDim, t, Simd.describe());
+            System.out.printf("  %.3f ms/step   %.1f GFLOP/s   %.1f%% of %.0f GFLOP/s peak   params %,d   peak heap %s   model+activations %s%s%n",
+                    r.msPerStep(), r.gflops(), 100 * r.gflops() / peak, peak, r.parameters(), mib(r.peakHeapBytes()),
+                    mib(r.modelBytes()), r.recomputing() ? "   (recomputing activations)" : "");
+            if (compareTorch) {
+                TorchComparison.run(width, depth, batch, inDim, t, warmup, timed, r, out);
+            }
+            if (json) {
+                System.out.println(Json.compact(out));
+            }
+        }
+    }
+
+    static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / 1048576.0);
+    }
+}
