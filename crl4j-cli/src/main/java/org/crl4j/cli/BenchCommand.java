@@ -89,7 +89,7 @@ public final class BenchCommand implements Runnable {
                 TorchComparison.run(width, depth, batch, inDim, t, warmup, timed, r, out);
             }
             if (json) {
-                System.out.println(Json.compact(out));
+                System.out.println(org.crl4j.nn.io.Json.write(out));
             }
         }
     }

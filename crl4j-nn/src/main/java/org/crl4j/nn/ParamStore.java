@@ -1,10 +1,16 @@
 package org.crl4j.nn;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.crl4j.nn.io.DType;
+import org.crl4j.nn.io.Safetensors;
+import org.crl4j.nn.io.Tensor;
 
 /**
  * All parameters of one optimised model in one flat {@code float[]}, with a gradient array of the same layout.
@@ -126,6 +132,65 @@ public final class ParamStore {
 
     public void zeroGrads() {
         java.util.Arrays.fill(grads(), 0f);
+    }
+
+    /**
+     * Views of {@code array} (the parameters, the gradients or an optimiser moment, all in this store's layout) as
+     * named tensors, each name prefixed with {@code prefix}; nothing is copied.
+     */
+    public List<Tensor> asTensors(String prefix, float[] array) {
+        if (array.length != total) {
+            throw new IllegalArgumentException("array has " + array.length + " values, the store " + total);
+        }
+        List<Tensor> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            long[] shape = new long[e.shape().length];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = e.shape()[i];
+            }
+            out.add(Tensor.ofFloats(prefix + e.name(), shape, array, e.offset()));
+        }
+        return out;
+    }
+
+    /**
+     * Fills {@code dest} (in this store's layout) from the tensors named {@code prefix + name} in {@code file}.
+     * Every tensor of the store must be there with the same shape and dtype F32; otherwise a one-line error names
+     * the first mismatch.
+     */
+    public void copyFrom(Safetensors.Contents file, String prefix, float[] dest) throws IOException {
+        for (Entry e : entries) {
+            String name = prefix + e.name();
+            Tensor t = file.tensors().get(name);
+            if (t == null) {
+                throw new IOException(file.source() + " does not fit this model: it has no tensor '" + name
+                        + "' (was it saved from a network of another shape?)");
+            }
+            long[] want = new long[e.shape().length];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = e.shape()[i];
+            }
+            if (t.dtype() != DType.F32 || !java.util.Arrays.equals(t.shape(), want)) {
+                throw new IOException(file.source() + " does not fit this model: tensor '" + name + "' is "
+                        + t.dtype() + java.util.Arrays.toString(t.shape()) + ", the model needs F32"
+                        + java.util.Arrays.toString(want) + " (was it saved with another depth, width or environment?)");
+            }
+            t.copyTo(dest, e.offset());
+        }
+    }
+
+    /** Writes the parameters as safetensors (atomically), with string metadata in the header. */
+    public void save(Path path, Map<String, String> metadata) throws IOException {
+        Safetensors.write(path, asTensors("", params()), metadata);
+    }
+
+    /** Reads parameters written by {@link #save} into this store; returns the file's metadata. */
+    public Map<String, String> load(Path path) throws IOException {
+        Safetensors.Contents c = Safetensors.read(path);
+        float[] staged = new float[size()];
+        copyFrom(c, "", staged); // validate everything before touching the live parameters
+        System.arraycopy(staged, 0, params(), 0, staged.length);
+        return c.metadata();
     }
 
     private void requireAllocated() {
