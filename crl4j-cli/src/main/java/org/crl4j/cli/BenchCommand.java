@@ -39,9 +39,9 @@ public final class BenchCommand implements Runnable {
         int warmup;
         @Option(names = "--recompute", defaultValue = "auto", description = "Activation recomputation: auto, on, off (default ${DEFAULT-VALUE}).")
         String recompute;
-        @Option(names = "--peak-gflops-per-core", defaultValue = "255",
-                description = "FP32 peak per core used for the %% of peak (default ${DEFAULT-VALUE}: Zen 5 at 4 GHz).")
-        double peakPerCore;
+        @Option(names = "--peak-gflops-per-core",
+                description = "FP32 peak per core for the %% of peak (default: measured now with an FMA loop on the same threads).")
+        Double peakPerCore;
         @Option(names = "--compare-torch", description = "Also run the identical step in libtorch, in this process.")
         boolean compareTorch;
         @Option(names = "--json", description = "Print one JSON object as the last line.")
@@ -65,7 +65,8 @@ public final class BenchCommand implements Runnable {
                 timed = (int) Math.max(3, Math.min(1000, 3000 / Math.max(probe.msPerStep(), 1e-3)));
             }
             NnBenchmark.Result r = NnBenchmark.run(new NnBenchmark.Config(width, depth, batch, inDim, t, rc, warmup, timed, 1));
-            double peak = peakPerCore * t;
+            double peak = peakPerCore != null ? peakPerCore * t
+                    : Simd.ENABLED ? org.crl4j.bench.PeakFlops.measure(t, 600) : Double.NaN;
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("width", width);
             out.put("depth", depth);
@@ -78,12 +79,14 @@ public final class BenchCommand implements Runnable {
             out.put("steps", timed);
             out.put("ms_per_step", r.msPerStep());
             out.put("gflops", r.gflops());
-            out.put("peak_fraction", r.gflops() / peak);
+            out.put("peak_gflops", Double.isNaN(peak) ? null : peak);
+            out.put("peak_fraction", Double.isNaN(peak) ? null : r.gflops() / peak);
             out.put("peak_memory_bytes", r.peakHeapBytes());
             out.put("model_memory_bytes", r.modelBytes());
             System.out.printf("crl4j  W=%d D=%d B=%d in=%d threads=%d  %s%n", width, depth, batch, inDim, t, Simd.describe());
-            System.out.printf("  %.3f ms/step   %.1f GFLOP/s   %.1f%% of %.0f GFLOP/s peak   params %,d   peak heap %s   model+activations %s%s%n",
-                    r.msPerStep(), r.gflops(), 100 * r.gflops() / peak, peak, r.parameters(), mib(r.peakHeapBytes()),
+            System.out.printf("  %.3f ms/step   %.1f GFLOP/s   %.1f%% of %.0f GFLOP/s %s peak   params %,d   peak heap %s   model+activations %s%s%n",
+                    r.msPerStep(), r.gflops(), 100 * r.gflops() / peak, peak, peakPerCore != null ? "given" : "measured",
+                    r.parameters(), mib(r.peakHeapBytes()),
                     mib(r.modelBytes()), r.recomputing() ? "   (recomputing activations)" : "");
             if (compareTorch) {
                 TorchComparison.run(width, depth, batch, inDim, t, warmup, timed, r, out);
