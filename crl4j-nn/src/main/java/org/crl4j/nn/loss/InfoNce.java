@@ -161,17 +161,14 @@ public final class InfoNce {
                 // Metrics: argmax (first maximum, as jnp.argmax) and off-diagonal sum.
                 int argmax = 0;
                 float best = logits[row];
-                double sum = 0.0;
-                for (int j = 0; j < b; j++) {
-                    float v = logits[row + j];
-                    if (v > best) {
-                        best = v;
+                for (int j = 1; j < b; j++) {
+                    if (logits[row + j] > best) {
+                        best = logits[row + j];
                         argmax = j;
                     }
-                    sum += v;
                 }
                 correct[i] = argmax == i;
-                offDiagonal[i] = sum - diag;
+                offDiagonal[i] = SoftmaxKernels.sum(logits, row, b) - diag;
 
                 double shiftedLse = (double) lseR[i] + PENALTY_LOGIT_SHIFT;
                 double softmaxScale = rowSoftmaxWeight + 2.0 * coef * shiftedLse * invB;

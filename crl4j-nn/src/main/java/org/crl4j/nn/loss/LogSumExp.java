@@ -6,8 +6,8 @@ import org.crl4j.nn.Parallel;
  * Numerically stable log-sum-exp over the rows or the columns of a row-major matrix X [rows×cols], and its backward
  * pass (the softmax).
  *
- * <p>lse = m + log Σ exp(x − m) with m the maximum, the sum taken in double precision. Inputs are expected to be
- * finite; NaN propagates.
+ * <p>lse = m + log Σ exp(x − m) with m the maximum; the exps come from {@link SoftmaxKernels} (float, within
+ * 2 ulp) and are summed in double precision in a fixed order. Inputs are expected to be finite; NaN propagates.
  *
  * <p>The forward methods can also write the softmax exp(x − lse), which is both the Jacobian of lse and what a
  * cross-entropy gradient needs, so a caller wanting lse and its gradient pays for one exp per element.
@@ -35,25 +35,17 @@ public final class LogSumExp {
             int end = Math.min(rows, (task + 1) * PER_TASK);
             for (int i = task * PER_TASK; i < end; i++) {
                 int row = i * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = row; j < row + cols; j++) {
-                    max = Math.max(max, x[j]);
-                }
-                double sum = 0.0;
+                float max = SoftmaxKernels.BEST.max(x, row, cols);
+                double sum;
                 if (softmax != null) {
-                    for (int j = row; j < row + cols; j++) {
-                        double e = Math.exp((double) x[j] - max);
-                        softmax[j] = (float) e;
-                        sum += e;
-                    }
+                    SoftmaxKernels.BEST.expShifted(x, row, cols, max, softmax, row);
+                    sum = SoftmaxKernels.sum(softmax, row, cols);
                     float inv = (float) (1.0 / sum);
                     for (int j = row; j < row + cols; j++) {
                         softmax[j] *= inv;
                     }
                 } else {
-                    for (int j = row; j < row + cols; j++) {
-                        sum += Math.exp((double) x[j] - max);
-                    }
+                    sum = SoftmaxKernels.sumExpShifted(x, row, 1, cols, max);
                 }
                 lse[i] = (float) (max + Math.log(sum));
             }
@@ -77,20 +69,12 @@ public final class LogSumExp {
                 for (int idx = j; idx < rows * cols; idx += cols) {
                     max = Math.max(max, x[idx]);
                 }
-                double sum = 0.0;
+                // Same per-element exps and summation order as rows() on the transpose.
+                double sum = SoftmaxKernels.sumExpShifted(x, j, cols, rows, max);
                 if (softmax != null) {
-                    for (int idx = j; idx < rows * cols; idx += cols) {
-                        double e = Math.exp((double) x[idx] - max);
-                        softmax[idx] = (float) e;
-                        sum += e;
-                    }
                     float inv = (float) (1.0 / sum);
                     for (int idx = j; idx < rows * cols; idx += cols) {
-                        softmax[idx] *= inv;
-                    }
-                } else {
-                    for (int idx = j; idx < rows * cols; idx += cols) {
-                        sum += Math.exp((double) x[idx] - max);
+                        softmax[idx] = SoftmaxKernels.exp(x[idx] - max) * inv;
                     }
                 }
                 lse[j] = (float) (max + Math.log(sum));
@@ -112,10 +96,10 @@ public final class LogSumExp {
             int end = Math.min(rows, (task + 1) * PER_TASK);
             for (int i = task * PER_TASK; i < end; i++) {
                 int row = i * cols;
-                double l = lse[i];
+                float l = lse[i];
                 double g = dLse[i];
                 for (int j = row; j < row + cols; j++) {
-                    float v = (float) (g * Math.exp(x[j] - l));
+                    float v = (float) (g * SoftmaxKernels.exp(x[j] - l));
                     dX[j] = accumulate ? dX[j] + v : v;
                 }
             }
@@ -137,7 +121,7 @@ public final class LogSumExp {
             for (int i = task * PER_TASK; i < end; i++) {
                 int row = i * cols;
                 for (int j = 0; j < cols; j++) {
-                    float v = (float) (dLse[j] * Math.exp((double) x[row + j] - lse[j]));
+                    float v = (float) ((double) dLse[j] * SoftmaxKernels.exp(x[row + j] - lse[j]));
                     dX[row + j] = accumulate ? dX[row + j] + v : v;
                 }
             }

@@ -16,8 +16,8 @@ import org.crl4j.nn.Parallel;
  * <p>Determinism: work is split into fixed blocks of rows and every output element is computed by one fixed chain
  * of operations, so results are bit-identical for any thread count and for the vector and scalar kernels.
  *
- * <p>An instance keeps grow-only scratch buffers (Ψᵀ and the B×B2 gradient coefficients, twice), so repeated calls
- * do not allocate; it is not safe for concurrent use.
+ * <p>An instance keeps grow-only scratch buffers (a packed copy of Ψ and the B×B2 gradient coefficients), so
+ * repeated calls do not allocate; it is not safe for concurrent use. Outputs must not alias inputs.
  */
 public final class PairwiseEnergy {
 
@@ -28,9 +28,8 @@ public final class PairwiseEnergy {
     private final Parallel pool;
     private final PairwiseKernels kernels;
 
-    private float[] psiT = new float[0];
+    private float[] psiPacked = new float[0];
     private float[] coef = new float[0];
-    private float[] coefT = new float[0];
     private double[] rowPartial = new double[0];
 
     public PairwiseEnergy(Energy energy) {
@@ -67,36 +66,35 @@ public final class PairwiseEnergy {
         if (b == 0 || b2 == 0) {
             return;
         }
-        float[] t = psiT = grow(psiT, d * b2);
-        for (int j = 0; j < b2; j++) {
-            for (int k = 0; k < d; k++) {
-                t[k * b2 + j] = psi[j * d + k];
-            }
-        }
+        final float[] packed = psiPacked = grow(psiPacked, kernels.packedSize(b2, d));
+        kernels.pack(psi, b2, d, packed);
         final double cosineDenominator = energy == Energy.COSINE ? cosineDenominator(phi, psi, b, b2, d) : 1.0;
         pool.run(taskCount(b), (task, worker) -> {
-            int end = Math.min(b, (task + 1) * ROWS_PER_TASK);
-            for (int i = task * ROWS_PER_TASK; i < end; i++) {
-                int row = i * b2;
-                switch (energy) {
-                    case NORM -> {
-                        kernels.squaredDistances(phi, i * d, t, b2, b2, d, logits, row);
-                        for (int j = row; j < row + b2; j++) {
-                            logits[j] = -(float) Math.sqrt(logits[j] + Energy.NORM_EPS);
-                        }
+            int i0 = task * ROWS_PER_TASK;
+            int i1 = Math.min(b, i0 + ROWS_PER_TASK);
+            if (energy == Energy.NORM || energy == Energy.L2) {
+                kernels.squaredDistances(phi, i0, i1, d, packed, b2, logits, b2);
+            } else {
+                kernels.dots(phi, i0, i1, d, packed, b2, logits, b2);
+            }
+            int from = i0 * b2;
+            int to = i1 * b2;
+            switch (energy) {
+                case NORM -> {
+                    for (int j = from; j < to; j++) {
+                        logits[j] = -(float) Math.sqrt(logits[j] + Energy.NORM_EPS);
                     }
-                    case L2 -> {
-                        kernels.squaredDistances(phi, i * d, t, b2, b2, d, logits, row);
-                        for (int j = row; j < row + b2; j++) {
-                            logits[j] = -logits[j];
-                        }
+                }
+                case L2 -> {
+                    for (int j = from; j < to; j++) {
+                        logits[j] = -logits[j];
                     }
-                    case DOT -> kernels.dots(phi, i * d, t, b2, b2, d, logits, row);
-                    case COSINE -> {
-                        kernels.dots(phi, i * d, t, b2, b2, d, logits, row);
-                        for (int j = row; j < row + b2; j++) {
-                            logits[j] = (float) (logits[j] / cosineDenominator);
-                        }
+                }
+                case DOT -> {
+                }
+                case COSINE -> {
+                    for (int j = from; j < to; j++) {
+                        logits[j] = (float) (logits[j] / cosineDenominator);
                     }
                 }
             }
@@ -178,24 +176,7 @@ public final class PairwiseEnergy {
             phiNormScale = phiNorm > 0 ? (float) (dN * psiNorm / phiNorm) : 0f;
             psiNormScale = psiNorm > 0 ? (float) (dN * phiNorm / psiNorm) : 0f;
         }
-        // 2. Cᵀ so the dΨ rows read their coefficients contiguously.
-        final float[] ct;
-        if (dPsi != null) {
-            ct = coefT = grow(coefT, b * b2);
-            pool.run(taskCount(b2), (task, worker) -> {
-                int j0 = task * ROWS_PER_TASK;
-                int j1 = Math.min(b2, j0 + ROWS_PER_TASK);
-                for (int i = 0; i < b; i++) {
-                    int src = i * b2;
-                    for (int j = j0; j < j1; j++) {
-                        ct[j * b + i] = c[src + j];
-                    }
-                }
-            });
-        } else {
-            ct = null;
-        }
-        // 3. dΦ rows and dΨ rows, as one job of independent row blocks.
+        // 2. dΦ rows and dΨ rows (the latter reading C by columns), as one job of independent row blocks.
         final boolean distance = energy == Energy.NORM || energy == Energy.L2;
         final int phiTasks = dPhi == null ? 0 : taskCount(b);
         final int psiTasks = dPsi == null ? 0 : taskCount(b2);
@@ -203,37 +184,34 @@ public final class PairwiseEnergy {
         final float psiExtra = psiNormScale;
         pool.run(phiTasks + psiTasks, (task, worker) -> {
             if (task < phiTasks) {
-                int end = Math.min(b, (task + 1) * ROWS_PER_TASK);
-                for (int i = task * ROWS_PER_TASK; i < end; i++) {
-                    if (distance) {
-                        kernels.weightedDifferences(c, i * b2, b2, phi, i * d, psi, d, dPhi, i * d);
-                    } else {
-                        kernels.weightedSum(c, i * b2, b2, psi, d, dPhi, i * d);
-                        if (phiExtra != 0f) {
-                            addScaled(phiExtra, phi, i * d, dPhi, d);
-                        }
+                int i0 = task * ROWS_PER_TASK;
+                int i1 = Math.min(b, i0 + ROWS_PER_TASK);
+                if (distance) {
+                    kernels.weightedDifferences(c, b2, 1, i0, i1, b2, phi, psi, d, dPhi);
+                } else {
+                    kernels.weightedSum(c, b2, 1, i0, i1, b2, psi, d, dPhi);
+                    if (phiExtra != 0f) {
+                        addScaled(phiExtra, phi, i0 * d, i1 * d, dPhi);
                     }
                 }
             } else {
-                int t = task - phiTasks;
-                int end = Math.min(b2, (t + 1) * ROWS_PER_TASK);
-                for (int j = t * ROWS_PER_TASK; j < end; j++) {
-                    if (distance) {
-                        kernels.weightedDifferences(ct, j * b, b, psi, j * d, phi, d, dPsi, j * d);
-                    } else {
-                        kernels.weightedSum(ct, j * b, b, phi, d, dPsi, j * d);
-                        if (psiExtra != 0f) {
-                            addScaled(psiExtra, psi, j * d, dPsi, d);
-                        }
+                int j0 = (task - phiTasks) * ROWS_PER_TASK;
+                int j1 = Math.min(b2, j0 + ROWS_PER_TASK);
+                if (distance) {
+                    kernels.weightedDifferences(c, 1, b2, j0, j1, b, psi, phi, d, dPsi);
+                } else {
+                    kernels.weightedSum(c, 1, b2, j0, j1, b, phi, d, dPsi);
+                    if (psiExtra != 0f) {
+                        addScaled(psiExtra, psi, j0 * d, j1 * d, dPsi);
                     }
                 }
             }
         });
     }
 
-    private static void addScaled(float scale, float[] x, int off, float[] out, int d) {
-        for (int k = 0; k < d; k++) {
-            out[off + k] = Math.fma(scale, x[off + k], out[off + k]);
+    private static void addScaled(float scale, float[] x, int from, int to, float[] out) {
+        for (int k = from; k < to; k++) {
+            out[k] = Math.fma(scale, x[k], out[k]);
         }
     }
 

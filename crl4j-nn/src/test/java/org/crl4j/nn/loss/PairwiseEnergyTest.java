@@ -142,10 +142,12 @@ class PairwiseEnergyTest {
     @ParameterizedTest
     @EnumSource(Energy.class)
     void vectorAndScalarKernelsAreBitIdentical(Energy e) {
+        // Sizes exercise every path: row pairs and a single row, full and partial panels, more than one
+        // 64-row chunk in both backward directions, 4-vector, 1-vector and scalar remainders of d.
         Random r = new Random(3);
-        int b = 21;
+        int b = 71;
         int b2 = 83;
-        int d = 70;
+        int d = 77;
         float[] phi = DoubleReference.randomFloats(r, b * d, 2);
         float[] psi = DoubleReference.randomFloats(r, b2 * d, 2);
         float[] g = DoubleReference.randomFloats(r, b * b2, 1);
