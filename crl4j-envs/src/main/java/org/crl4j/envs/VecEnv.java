@@ -225,6 +225,9 @@ public abstract class VecEnv {
         return episodeSteps;
     }
 
+    /** Draws this task from an observation row; every built-in task has one. */
+    public abstract org.crl4j.envs.render.SceneRenderer renderer();
+
     /** Parallel pool the environments are stepped on. */
     public Parallel pool() {
         return pool;
