@@ -21,6 +21,10 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        if (Simd.ENABLED) {
+            VectorGemm.gemm(pool, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         ScalarGemm.gemm(pool, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 

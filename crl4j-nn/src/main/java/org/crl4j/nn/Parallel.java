@@ -1,7 +1,9 @@
 package org.crl4j.nn;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A persistent pool of worker threads with a cheap hand-off, for the many small parallel loops of a training step
@@ -11,8 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * worker 0. Callers choose the split themselves and must make each piece's result independent of which worker ran
  * it: then results are bit-identical for any thread count.
  *
- * <p>Workers spin briefly after a job (the next one usually follows within microseconds) and then park.
- * Not re-entrant: a task must not call {@code run} on the same pool.
+ * <p>Hand-off: the caller publishes the job by bumping a generation counter that shares one atomic word with the
+ * next-task index, so workers claim tasks with one CAS and a late worker can never claim a task of a newer job. The
+ * caller returns as soon as every task has finished; it never waits for a worker that found nothing left to do.
+ * Workers spin briefly after a job (the next one usually follows within microseconds) and then park.
+ *
+ * <p>Robustness: a nested call (from inside a task, on any thread of this pool) runs its tasks inline on the calling
+ * thread, with the caller's worker index, so per-worker scratch of the enclosing task may be shared with it. Calls
+ * from several unrelated threads at once are serialised.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -24,32 +32,33 @@ public final class Parallel implements AutoCloseable {
 
     private static volatile Parallel shared;
 
+    /** How long an idle worker busy-waits for the next job before it parks. */
+    private static final long SPIN_NANOS = 100_000L;
+
     private final int threads;
-    private final Thread[] workers;
-    private final AtomicInteger nextTask = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile long generation;
+    private final Worker[] workers;
+    private final ReentrantLock callerLock = new ReentrantLock();
+
+    /** (generation << 32) | index of the next unclaimed task of the current job. */
+    private final AtomicLong cursor = new AtomicLong();
+    /** Tasks of the current job that have finished (successfully or not). */
+    private final AtomicInteger finished = new AtomicInteger();
     private volatile Task job;
     private volatile int jobTasks;
-    private volatile boolean closed;
     private volatile Throwable failure;
-    private final Thread[] parked;
-
-    private static final long SPIN_NANOS = 200_000L;
+    private volatile boolean closed;
+    /** The thread inside {@link #run} right now (for detecting nested calls), or null. */
+    private volatile Thread caller;
 
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
         }
         this.threads = threads;
-        this.workers = new Thread[threads - 1];
-        this.parked = new Thread[threads - 1];
+        this.workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            final int id = i + 1;
-            Thread t = new Thread(() -> workerLoop(id), "crl4j-worker-" + id);
-            t.setDaemon(true);
-            workers[i] = t;
-            t.start();
+            workers[i] = new Worker(this, i + 1);
+            workers[i].start();
         }
     }
 
@@ -90,81 +99,115 @@ public final class Parallel implements AutoCloseable {
         if (tasks <= 0) {
             return;
         }
-        if (threads == 1 || tasks == 1) {
-            for (int i = 0; i < tasks; i++) {
-                task.run(i, 0);
-            }
+        Thread me = Thread.currentThread();
+        if (threads == 1 || tasks == 1 || closed) {
+            runInline(tasks, task, 0);
             return;
         }
-        job = task;
-        jobTasks = tasks;
-        failure = null;
-        nextTask.set(0);
-        pending.set(workers.length);
-        generation++; // publishes job, jobTasks (volatile write after them)
-        for (int i = 0; i < parked.length; i++) {
-            Thread t = parked[i];
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+        if (me instanceof Worker w && w.pool == this) {
+            runInline(tasks, task, w.id);
+            return;
         }
+        if (caller == me) {
+            runInline(tasks, task, 0);
+            return;
+        }
+        callerLock.lock();
+        caller = me;
         try {
-            drain(task, tasks, 0);
-        } catch (Throwable e) {
-            failure = e;
-        }
-        while (pending.get() != 0) {
-            Thread.onSpinWait();
-        }
-        job = null;
-        Throwable f = failure;
-        if (f != null) {
+            job = task;
+            jobTasks = tasks;
             failure = null;
-            if (f instanceof RuntimeException re) {
-                throw re;
+            finished.set(0);
+            long generation = (cursor.get() >>> 32) + 1;
+            cursor.set(generation << 32); // volatile write: publishes job and jobTasks to the workers
+            for (Worker w : workers) {
+                if (w.sleeping) {
+                    LockSupport.unpark(w);
+                }
             }
-            if (f instanceof Error er) {
-                throw er;
+            claimAndRun(generation, 0);
+            while (finished.get() < tasks) {
+                Thread.onSpinWait();
             }
-            throw new RuntimeException(f);
+            job = null;
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                if (f instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (f instanceof Error er) {
+                    throw er;
+                }
+                throw new RuntimeException(f);
+            }
+        } finally {
+            caller = null;
+            callerLock.unlock();
         }
     }
 
-    private void drain(Task task, int tasks, int worker) {
-        int i;
-        while ((i = nextTask.getAndIncrement()) < tasks) {
+    private static void runInline(int tasks, Task task, int worker) {
+        for (int i = 0; i < tasks; i++) {
             task.run(i, worker);
         }
     }
 
-    private void workerLoop(int id) {
-        long seen = 0;
+    /**
+     * Claims and runs tasks of job {@code generation} until none is left. A successful CAS on the cursor proves the
+     * job was still current when the task was claimed, so the job fields read just before belong to it.
+     */
+    private void claimAndRun(long generation, int worker) {
         while (true) {
+            long s = cursor.get();
+            if ((s >>> 32) != generation) {
+                return;
+            }
+            Task t = job;
+            int n = jobTasks;
+            int i = (int) s;
+            if (i >= n) {
+                return;
+            }
+            if (!cursor.compareAndSet(s, s + 1)) {
+                continue;
+            }
+            try {
+                if (failure == null) {
+                    t.run(i, worker);
+                }
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                finished.incrementAndGet();
+            }
+        }
+    }
+
+    private void workerLoop(Worker self) {
+        long seen = 0;
+        while (!closed) {
+            long generation = cursor.get() >>> 32;
+            if (generation != seen) {
+                claimAndRun(generation, self.id);
+                seen = generation;
+                continue;
+            }
             long spinStart = System.nanoTime();
-            while (generation == seen && !closed) {
+            while ((cursor.get() >>> 32) == seen && !closed) {
                 if (System.nanoTime() - spinStart < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    parked[id - 1] = Thread.currentThread();
-                    if (generation == seen && !closed) {
-                        LockSupport.parkNanos(this, 1_000_000L);
+                    self.sleeping = true; // volatile write, then re-read the cursor: no lost wake-up
+                    if ((cursor.get() >>> 32) == seen && !closed) {
+                        LockSupport.park(this);
                     }
-                    parked[id - 1] = null;
+                    self.sleeping = false;
+                    spinStart = System.nanoTime();
                 }
-            }
-            if (closed) {
-                return;
-            }
-            seen = generation;
-            Task t = job;
-            try {
-                if (t != null) {
-                    drain(t, jobTasks, id);
-                }
-            } catch (Throwable e) {
-                failure = e;
-            } finally {
-                pending.decrementAndGet();
             }
         }
     }
@@ -172,8 +215,26 @@ public final class Parallel implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Thread t : workers) {
-            LockSupport.unpark(t);
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        final Parallel pool;
+        final int id;
+        volatile boolean sleeping;
+
+        Worker(Parallel pool, int id) {
+            super("crl4j-worker-" + id);
+            this.pool = pool;
+            this.id = id;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            pool.workerLoop(this);
         }
     }
 }
