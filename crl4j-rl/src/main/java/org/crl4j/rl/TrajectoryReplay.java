@@ -1,0 +1,169 @@
+package org.crl4j.rl;
+
+import org.crl4j.nn.Rng;
+
+/**
+ * The replay of contrastive RL: for every environment, a FIFO of its last {@code capacity} steps, kept as whole
+ * sequences in time order with each step's trajectory id, so that goals can be drawn from a step's own future.
+ *
+ * <p>Layout: one preallocated float32 block per field, structure of arrays, environment-major:
+ * {@code states[(env·capacity + slot)·stateDim + k]}. Each environment's column is a ring; logical time index
+ * 0 is its oldest kept step. Memory: numEnvs·capacity·(stateDim + actionDim + 1)·4 bytes.
+ *
+ * <p>Sampling follows the reference (scaling-crl / JaxGCRL {@code TrajectoryUniformSamplingQueue}): once per
+ * training step, every environment contributes one window of {@code windowLength} consecutive steps starting
+ * uniformly in [0, size − windowLength) — note the exclusive bound: the newest step is never in a window.
+ */
+public final class TrajectoryReplay {
+    private final int numEnvs;
+    private final int capacity;
+    private final int stateDim;
+    private final int actionDim;
+    private final float[] states;
+    private final float[] actions;
+    private final int[] trajectoryIds;
+    private int head;   // slot the next step goes to (same for all envs: they are inserted together)
+    private int size;   // steps kept per env
+    private long inserted;
+
+    public TrajectoryReplay(int numEnvs, int capacity, int stateDim, int actionDim) {
+        if (numEnvs < 1 || capacity < 2 || stateDim < 1 || actionDim < 1) {
+            throw new IllegalArgumentException("replay needs numEnvs ≥ 1, capacity ≥ 2, state and action dims ≥ 1");
+        }
+        long floats = (long) numEnvs * capacity * Math.max(stateDim, actionDim);
+        if (floats > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("replay too large for one array: " + numEnvs + " envs × " + capacity
+                    + " steps × " + Math.max(stateDim, actionDim) + " floats; lower --max-replay-size or --num-envs");
+        }
+        this.numEnvs = numEnvs;
+        this.capacity = capacity;
+        this.stateDim = stateDim;
+        this.actionDim = actionDim;
+        this.states = new float[numEnvs * capacity * stateDim];
+        this.actions = new float[numEnvs * capacity * actionDim];
+        this.trajectoryIds = new int[numEnvs * capacity];
+    }
+
+    public int numEnvs() {
+        return numEnvs;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int stateDim() {
+        return stateDim;
+    }
+
+    public int actionDim() {
+        return actionDim;
+    }
+
+    /** Steps kept per environment. */
+    public int size() {
+        return size;
+    }
+
+    /** Steps inserted per environment since creation (including those already dropped). */
+    public long inserted() {
+        return inserted;
+    }
+
+    /** Bytes held by the preallocated blocks. */
+    public long bytes() {
+        return 4L * (states.length + actions.length + trajectoryIds.length);
+    }
+
+    /**
+     * Appends one step for every environment: the state part of each observation row (the first stateDim entries
+     * of rows {@code obsStride} apart), the action taken from it, and the trajectory id the state belongs to.
+     */
+    public void add(float[] observations, int obsStride, float[] actionRows, int[] trajIds) {
+        for (int e = 0; e < numEnvs; e++) {
+            int slot = e * capacity + head;
+            System.arraycopy(observations, e * obsStride, states, slot * stateDim, stateDim);
+            System.arraycopy(actionRows, e * actionDim, actions, slot * actionDim, actionDim);
+            trajectoryIds[slot] = trajIds[e];
+        }
+        head = head + 1 == capacity ? 0 : head + 1;
+        size = Math.min(capacity, size + 1);
+        inserted++;
+    }
+
+    /** Slot of logical time index {@code t} (0 = oldest kept) of environment {@code env}. */
+    int slot(int env, int t) {
+        int s = head - size + t;
+        if (s < 0) {
+            s += capacity;
+        }
+        return env * capacity + s;
+    }
+
+    public int trajectoryId(int env, int t) {
+        return trajectoryIds[slot(env, t)];
+    }
+
+    /** Copies the state at (env, t) into {@code out[off]}. */
+    public void copyState(int env, int t, float[] out, int off) {
+        System.arraycopy(states, slot(env, t) * stateDim, out, off, stateDim);
+    }
+
+    /** Copies the goal coordinates {@code state[goalIndices]} at (env, t) into {@code out[off]}. */
+    public void copyGoal(int env, int t, int[] goalIndices, float[] out, int off) {
+        int base = slot(env, t) * stateDim;
+        for (int k = 0; k < goalIndices.length; k++) {
+            out[off + k] = states[base + goalIndices[k]];
+        }
+    }
+
+    public void copyAction(int env, int t, float[] out, int off) {
+        System.arraycopy(actions, slot(env, t) * actionDim, out, off, actionDim);
+    }
+
+    /** Whether windows of {@code windowLength} steps can be sampled (needs size > windowLength). */
+    public boolean canSample(int windowLength) {
+        return size > windowLength;
+    }
+
+    /**
+     * Draws one window start per environment, uniform in [0, size − windowLength), into {@code starts}.
+     */
+    public void sampleWindowStarts(int windowLength, Rng rng, int[] starts) {
+        if (!canSample(windowLength)) {
+            throw new IllegalStateException("replay holds " + size + " steps per env; windows of " + windowLength
+                    + " need more (raise --min-replay-size or prefill longer)");
+        }
+        int range = size - windowLength;
+        for (int e = 0; e < numEnvs; e++) {
+            starts[e] = rng.nextInt(range);
+        }
+    }
+
+    // ---- checkpointing ------------------------------------------------------------------------------------------
+
+    float[] statesArray() {
+        return states;
+    }
+
+    float[] actionsArray() {
+        return actions;
+    }
+
+    int[] trajectoryIdsArray() {
+        return trajectoryIds;
+    }
+
+    int head() {
+        return head;
+    }
+
+    void restorePositions(int head, int size, long inserted) {
+        if (head < 0 || head >= capacity || size < 0 || size > capacity || inserted < size) {
+            throw new IllegalArgumentException("inconsistent replay positions: head " + head + ", size " + size);
+        }
+        this.head = head;
+        this.size = size;
+        this.inserted = inserted;
+    }
+}
