@@ -1,0 +1,258 @@
+package org.crl4j.rl;
+
+import org.crl4j.nn.Adam;
+import org.crl4j.nn.GradMode;
+import org.crl4j.nn.Parallel;
+import org.crl4j.nn.ParamStore;
+import org.crl4j.nn.ResidualMlp;
+import org.crl4j.nn.Rng;
+import org.crl4j.nn.loss.ActorLoss;
+import org.crl4j.nn.loss.EntropyTemperature;
+import org.crl4j.nn.loss.InfoNce;
+import org.crl4j.nn.loss.PairedEnergy;
+import org.crl4j.nn.loss.PairwiseEnergy;
+import org.crl4j.nn.loss.TanhGaussian;
+
+/**
+ * Contrastive RL (Eysenbach et al.; scaled as in Wang et al. 2025), one SGD step read top to bottom in
+ * {@link #sgdStep}:
+ * <ol>
+ *   <li>Actor and temperature, through the current (frozen) critic: a = tanh(μ + σε) from the actor on
+ *       (s ‖ g); L_actor = mean(α·log π − f(φ(s,a), ψ(g))); L_α = α·mean(−log π − target).</li>
+ *   <li>Critic, on the same minibatch: logits[i][j] = f(φ(s_i, a_i), ψ(g_j)); InfoNCE with the diagonal as
+ *       positives, plus the logsumexp² penalty.</li>
+ * </ol>
+ * There is no reward anywhere: the goals g are future states of the same trajectory (see {@link ContrastiveBatches}).
+ *
+ * <p>Parameters: the actor in one store, both critic encoders in another (one Adam each, as the reference's
+ * TrainStates), log α in a third.
+ */
+public final class CrlAgent {
+    public final int stateDim;
+    public final int actionDim;
+    public final int goalDim;
+    public final CrlConfig config;
+
+    private final Parallel pool;
+    final ParamStore actorParams = new ParamStore();
+    final ParamStore criticParams = new ParamStore();
+    final ParamStore alphaParams = new ParamStore();
+    private final ResidualMlp actor;
+    private final ResidualMlp saEncoder;
+    private final ResidualMlp gEncoder;
+    final Adam actorAdam;
+    final Adam criticAdam;
+    final Adam alphaAdam;
+    private final PairwiseEnergy pairwise;
+    private final InfoNce infoNce;
+    private final float targetEntropy;
+
+    // Scratch for one batch (grown on demand).
+    private int cap;
+    private float[] actorIn;
+    private float[] saIn;
+    private float[] mean;
+    private float[] rawLogStd;
+    private float[] noise;
+    private float[] action;
+    private float[] logProb;
+    private float[] q;
+    private float[] dLogProb;
+    private float[] dQ;
+    private float[] phi;
+    private float[] psi;
+    private float[] dPhi;
+    private float[] dPsi;
+    private float[] dSaIn;
+    private float[] dAction;
+    private float[] dMean;
+    private float[] dRaw;
+    private float[] dHead;
+    private float[] logits;
+    private float[] dLogits;
+
+    /** Metrics of one SGD step (JaxGCRL names in {@link TrainingMetrics}). */
+    public record StepMetrics(float actorLoss, float alphaLoss, float logAlpha, float sampleEntropy, float criticLoss,
+                              float logsumexp, float categoricalAccuracy, float logitsPos, float logitsNeg) {
+    }
+
+    public CrlAgent(int stateDim, int actionDim, int goalDim, CrlConfig config, Parallel pool) {
+        this.stateDim = stateDim;
+        this.actionDim = actionDim;
+        this.goalDim = goalDim;
+        this.config = config;
+        this.pool = pool;
+        this.actor = new ResidualMlp(pool, actorParams, "actor", stateDim + goalDim, 2 * actionDim, config.actorMlp());
+        this.saEncoder = new ResidualMlp(pool, criticParams, "sa_encoder", stateDim + actionDim, config.reprDim(),
+                config.criticMlp());
+        this.gEncoder = new ResidualMlp(pool, criticParams, "g_encoder", goalDim, config.reprDim(), config.criticMlp());
+        alphaParams.add("log_alpha", 1);
+        actorParams.allocate();
+        criticParams.allocate();
+        alphaParams.allocate();
+        this.actorAdam = new Adam(actorParams, config.actorLr());
+        this.criticAdam = new Adam(criticParams, config.criticLr());
+        this.alphaAdam = new Adam(alphaParams, config.alphaLr());
+        this.pairwise = new PairwiseEnergy(config.energy(), pool);
+        this.infoNce = new InfoNce(config.contrastiveLoss(), config.logsumexpPenalty(), pool);
+        this.targetEntropy = EntropyTemperature.targetEntropy(actionDim, config.entropyParam());
+    }
+
+    /** Initialises every parameter from {@code rng} (U(±1/√fan_in) kernels, zero biases, log α = 0). */
+    public void init(Rng rng) {
+        actor.init(rng.split());
+        saEncoder.init(rng.split());
+        gEncoder.init(rng.split());
+        alphaParams.params()[0] = EntropyTemperature.INITIAL_LOG_ALPHA;
+    }
+
+    public float logAlpha() {
+        return alphaParams.params()[0];
+    }
+
+    public ParamStore actorParams() {
+        return actorParams;
+    }
+
+    public ParamStore criticParams() {
+        return criticParams;
+    }
+
+    /**
+     * One SGD step on a minibatch of B rows: states [B×S], actions [B×A] (taken in the data), goals [B×G]
+     * (relabelled from the future). {@code rng} supplies the actor's reparameterisation noise.
+     */
+    public StepMetrics sgdStep(float[] states, float[] actions, float[] goals, int b, Rng rng) {
+        ensure(b);
+        int s = stateDim;
+        int a = actionDim;
+        int d = config.reprDim();
+
+        // ---- 1. actor and entropy temperature, through the current critic (its parameters untouched) ----------
+        concatRows(states, s, goals, goalDim, b, actorIn);
+        float[] head = actor.forward(actorIn, b);
+        splitHead(head, b);
+        rng.fillGaussian(noise, 0, b * a);
+        TanhGaussian.sample(mean, rawLogStd, noise, b, a, action, logProb);
+        concatRows(states, s, action, a, b, saIn);
+        System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
+        System.arraycopy(gEncoder.infer(goals, b), 0, psi, 0, b * d);
+        PairedEnergy.forward(config.energy(), phi, psi, b, d, q);
+        float logAlpha = logAlpha();
+        float alpha = config.disableEntropy() ? 0f : EntropyTemperature.alpha(logAlpha);
+        float actorLoss = ActorLoss.compute(logProb, q, b, alpha, dLogProb, dQ);
+        PairedEnergy.backward(config.energy(), phi, psi, b, d, dQ, dPhi, null);
+        saEncoder.backward(dPhi, dSaIn, GradMode.NONE);                 // dL/da through the frozen critic
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(dSaIn, i * (s + a) + s, dAction, i * a, a);
+        }
+        TanhGaussian.sampleBackward(mean, rawLogStd, noise, b, a, dAction, dLogProb, dMean, dRaw);
+        joinHead(b);
+        actor.backward(dHead, null, GradMode.OVERWRITE);
+        actorAdam.update(pool);
+
+        float alphaLoss = EntropyTemperature.loss(logAlpha, logProb, b, targetEntropy);
+        if (!config.disableEntropy()) {
+            alphaParams.grads()[0] = EntropyTemperature.gradient(logAlpha, logProb, b, targetEntropy);
+            alphaAdam.update(pool);
+        }
+        float entropy = EntropyTemperature.sampleEntropy(logProb, b);
+
+        // ---- 2. critic: InfoNCE over the B×B pairs, positives on the diagonal -------------------------------
+        concatRows(states, s, actions, a, b, saIn);
+        System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
+        System.arraycopy(gEncoder.forward(goals, b), 0, psi, 0, b * d);
+        pairwise.forward(phi, psi, b, b, d, logits);
+        InfoNce.Result c = infoNce.compute(logits, b, dLogits);
+        pairwise.backward(phi, psi, b, b, d, logits, dLogits, dPhi, dPsi);
+        saEncoder.backward(dPhi, null, GradMode.OVERWRITE);
+        gEncoder.backward(dPsi, null, GradMode.OVERWRITE);
+        criticAdam.update(pool);
+
+        return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, c.loss(), c.logsumexp(),
+                c.categoricalAccuracy(), c.logitsPos(), c.logitsNeg());
+    }
+
+    /**
+     * Actions for {@code n} observations (rows state ‖ goal of {@code obsDim} = S + G floats): tanh(μ) when
+     * {@code deterministic}, else a sample tanh(μ + σε) with noise from {@code rng}.
+     */
+    public void act(float[] observations, int n, boolean deterministic, Rng rng, float[] out) {
+        float[] head = actor.infer(observations, n);
+        int a = actionDim;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < a; k++) {
+                float mu = head[i * 2 * a + k];
+                if (deterministic) {
+                    out[i * a + k] = (float) Math.tanh(mu);
+                } else {
+                    double std = Math.exp(TanhGaussian.logStd(head[i * 2 * a + a + k]));
+                    out[i * a + k] = (float) Math.tanh(mu + std * rng.nextGaussian());
+                }
+            }
+        }
+    }
+
+    /** Critic value f(φ(s,a), ψ(g)) for rows; for diagnostics and the Q-heat-maps users ask for. */
+    public void value(float[] states, float[] actions, float[] goals, int n, float[] out) {
+        ensure(n);
+        concatRows(states, stateDim, actions, actionDim, n, saIn);
+        System.arraycopy(saEncoder.infer(saIn, n), 0, phi, 0, n * config.reprDim());
+        System.arraycopy(gEncoder.infer(goals, n), 0, psi, 0, n * config.reprDim());
+        PairedEnergy.forward(config.energy(), phi, psi, n, config.reprDim(), out);
+    }
+
+    private void splitHead(float[] head, int b) {
+        int a = actionDim;
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(head, i * 2 * a, mean, i * a, a);
+            System.arraycopy(head, i * 2 * a + a, rawLogStd, i * a, a);
+        }
+    }
+
+    private void joinHead(int b) {
+        int a = actionDim;
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(dMean, i * a, dHead, i * 2 * a, a);
+            System.arraycopy(dRaw, i * a, dHead, i * 2 * a + a, a);
+        }
+    }
+
+    static void concatRows(float[] x, int nx, float[] y, int ny, int rows, float[] out) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(x, i * nx, out, i * (nx + ny), nx);
+            System.arraycopy(y, i * ny, out, i * (nx + ny) + nx, ny);
+        }
+    }
+
+    private void ensure(int b) {
+        if (b <= cap) {
+            return;
+        }
+        int s = stateDim;
+        int a = actionDim;
+        int d = config.reprDim();
+        actorIn = new float[b * (s + goalDim)];
+        saIn = new float[b * (s + a)];
+        mean = new float[b * a];
+        rawLogStd = new float[b * a];
+        noise = new float[b * a];
+        action = new float[b * a];
+        logProb = new float[b];
+        q = new float[b];
+        dLogProb = new float[b];
+        dQ = new float[b];
+        phi = new float[b * d];
+        psi = new float[b * d];
+        dPhi = new float[b * d];
+        dPsi = new float[b * d];
+        dSaIn = new float[b * (s + a)];
+        dAction = new float[b * a];
+        dMean = new float[b * a];
+        dRaw = new float[b * a];
+        dHead = new float[b * 2 * a];
+        logits = new float[b * b];
+        dLogits = new float[b * b];
+        cap = b;
+    }
+}

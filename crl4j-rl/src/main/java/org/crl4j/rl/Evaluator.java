@@ -1,0 +1,67 @@
+package org.crl4j.rl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.crl4j.envs.EpisodeStats;
+import org.crl4j.envs.Envs;
+import org.crl4j.envs.VecEnv;
+import org.crl4j.nn.Parallel;
+
+/**
+ * Evaluation as the reference runs it: {@code numEvalEnvs} environments reset from the same fixed seed every time
+ * (so epochs are comparable), one episode each with the deterministic actor tanh(μ), statistics accumulated until
+ * each episode ends.
+ */
+public final class Evaluator {
+    private final VecEnv env;
+    private final long seed;
+    private final float[] actions;
+
+    /** What one evaluation measured; names as JaxGCRL's eval/ metrics. */
+    public record Result(double episodeSuccess, double episodeSuccessAny, double episodeDist, double minDist,
+                         double avgEpisodeLength, double sps, List<float[]> firstEnvObservations) {
+    }
+
+    public Evaluator(String envId, int numEnvs, long seed, int episodeLength, Parallel pool) {
+        this.env = Envs.factory(envId).create(numEnvs, pool, VecEnv.ResetMode.SAME_START);
+        if (env.spec().episodeLength() != episodeLength) {
+            throw new IllegalArgumentException("evaluation env " + envId + " has episodes of "
+                    + env.spec().episodeLength() + " steps, training uses " + episodeLength);
+        }
+        this.seed = seed;
+        this.actions = new float[numEnvs * env.spec().actionDim()];
+    }
+
+    public VecEnv env() {
+        return env;
+    }
+
+    /** Runs one evaluation; records env 0's observations (for a GIF) when asked. */
+    public Result run(CrlAgent agent, boolean recordFirstEnv) {
+        long t0 = System.nanoTime();
+        env.reset(seed);
+        int n = env.numEnvs();
+        EpisodeStats stats = new EpisodeStats(n);
+        List<float[]> frames = recordFirstEnv ? new ArrayList<>() : null;
+        int obsDim = env.spec().observationDim();
+        if (frames != null) {
+            frames.add(java.util.Arrays.copyOf(env.observations(), obsDim));
+        }
+        long steps = 0;
+        boolean firstEnded = false;
+        while (!stats.allFinished()) {
+            agent.act(env.observations(), n, true, null, actions);
+            env.step(actions);
+            stats.record(env);
+            steps += n;
+            if (frames != null && !firstEnded) {
+                firstEnded = env.terminated()[0] || env.truncated()[0];
+                frames.add(java.util.Arrays.copyOf(firstEnded ? env.finalObservations() : env.observations(), obsDim));
+            }
+        }
+        double sec = (System.nanoTime() - t0) / 1e9;
+        return new Result(stats.meanStepsAtGoal(), stats.successAny(), stats.meanFinalDistance(),
+                stats.meanMinDistance(), stats.meanLength(), steps / sec, frames);
+    }
+}
