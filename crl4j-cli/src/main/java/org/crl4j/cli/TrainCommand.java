@@ -1,0 +1,148 @@
+package org.crl4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.crl4j.envs.Envs;
+import org.crl4j.nn.Activation;
+import org.crl4j.nn.MlpOptions;
+import org.crl4j.nn.Parallel;
+import org.crl4j.nn.io.AtomicFiles;
+import org.crl4j.nn.io.Json;
+import org.crl4j.nn.loss.Energy;
+import org.crl4j.nn.loss.InfoNce;
+import org.crl4j.rl.CrlConfig;
+import org.crl4j.rl.Evaluator;
+import org.crl4j.rl.TrainConfig;
+import org.crl4j.rl.Trainer;
+import org.crl4j.rl.TrainingMetrics;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code crl4j train}: contrastive RL on one task. Flags mirror the reference's argument names. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a goal-reaching agent with contrastive RL (no reward function).")
+public final class TrainCommand implements Runnable {
+    @Option(names = "--env", defaultValue = "simple_u_maze", description = "Task id (default ${DEFAULT-VALUE}; see 'envs list').")
+    String env;
+    @Option(names = "--eval-env", description = "Evaluation task (default: the task's _eval variant if it has one).")
+    String evalEnv;
+    @Option(names = "--critic-depth", defaultValue = "4") int criticDepth;
+    @Option(names = "--actor-depth", defaultValue = "4") int actorDepth;
+    @Option(names = "--critic-width", defaultValue = "256") int criticWidth;
+    @Option(names = "--actor-width", defaultValue = "256") int actorWidth;
+    @Option(names = "--batch-size", defaultValue = "256") int batchSize;
+    @Option(names = "--num-envs", defaultValue = "128") int numEnvs;
+    @Option(names = "--total-env-steps", defaultValue = "1000000") long totalEnvSteps;
+    @Option(names = "--num-epochs", defaultValue = "10") int numEpochs;
+    @Option(names = "--unroll-length", defaultValue = "62") int unrollLength;
+    @Option(names = "--num-sgd-batches-per-training-step", defaultValue = "100") int numSgd;
+    @Option(names = "--max-replay-size", defaultValue = "10000") int maxReplay;
+    @Option(names = "--min-replay-size", defaultValue = "1000") int minReplay;
+    @Option(names = "--gamma", defaultValue = "0.99") double gamma;
+    @Option(names = "--num-eval-envs", defaultValue = "64") int numEvalEnvs;
+    @Option(names = "--energy", defaultValue = "norm", description = "norm, l2, dot or cosine (default ${DEFAULT-VALUE}).") String energy;
+    @Option(names = "--contrastive-loss", defaultValue = "fwd_infonce", description = "fwd_infonce, bwd_infonce, sym_infonce, binary_nce (default ${DEFAULT-VALUE}).") String loss;
+    @Option(names = "--logsumexp-penalty-coeff", defaultValue = "0.1") float penalty;
+    @Option(names = "--actor-lr", defaultValue = "3e-4") float actorLr;
+    @Option(names = "--critic-lr", defaultValue = "3e-4") float criticLr;
+    @Option(names = "--alpha-lr", defaultValue = "3e-4") float alphaLr;
+    @Option(names = "--entropy-param", defaultValue = "0.5") float entropyParam;
+    @Option(names = "--disable-entropy") boolean disableEntropy;
+    @Option(names = "--no-layer-norm", description = "Ablation: no LayerNorm.") boolean noLayerNorm;
+    @Option(names = "--relu", description = "Ablation: ReLU instead of swish.") boolean relu;
+    @Option(names = "--no-residual", description = "Ablation: no residual connections.") boolean noResidual;
+    @Option(names = "--recompute", defaultValue = "auto") String recompute;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
+    @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
+
+    @Override
+    public void run() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        Envs.spec(env);
+        String eval = evalEnv != null ? evalEnv : Envs.list().stream().anyMatch(s -> s.id().equals(env + "_eval")) ? env + "_eval" : env;
+        Envs.spec(eval);
+        int episodeLength = Envs.spec(env).episodeLength();
+        TrainConfig tc = new TrainConfig(env, eval, numEnvs, totalEnvSteps, numEpochs, unrollLength, batchSize, numSgd,
+                maxReplay, minReplay, episodeLength, gamma, numEvalEnvs, seed);
+        CrlConfig cc = new CrlConfig(criticWidth, criticDepth, actorWidth, actorDepth, 64, Energy.fromJaxName(energy),
+                InfoNce.Variant.fromJaxName(loss), penalty, actorLr, criticLr, alphaLr, entropyParam, disableEntropy,
+                !noLayerNorm, relu ? Activation.RELU : Activation.SWISH, !noResidual, MlpOptions.Recompute.parse(recompute));
+        cc.criticMlp(); // validates depth and width with a one-line message before anything is written
+        cc.actorMlp();
+        Path dir = runDir != null ? runDir : Path.of("runs", env + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            Files.createDirectories(dir);
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            resolved.put("train", tc.toString());
+            resolved.put("crl", cc.toString());
+            resolved.put("threads", t);
+            AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
+            System.out.println("crl4j train " + tc);
+            System.out.println("  " + cc);
+            System.out.println("  run directory: " + dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
+        }
+        Path metricsFile = dir.resolve("metrics.jsonl");
+        try (Parallel pool = new Parallel(t)) {
+            Trainer trainer = new Trainer(tc, cc, pool);
+            long planned = trainer.totalPlanned();
+            trainer.run(new Trainer.Listener() {
+                long lastPrint;
+
+                @Override
+                public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
+                    long now = System.nanoTime();
+                    if (now - lastPrint > 2_000_000_000L) {
+                        lastPrint = now;
+                        double eta = (planned - envSteps) / Math.max(sps, 1e-9);
+                        System.out.printf("\r  %,d / %,d env steps (%.0f%%)  %,.0f steps/s  ETA %s  critic loss %.3f  acc %.2f   ",
+                                envSteps, planned, 100.0 * envSteps / planned, sps, duration(eta), w.criticLoss(), w.accuracy());
+                        System.out.flush();
+                    }
+                }
+
+                @Override
+                public void onEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval) {
+                    System.out.printf("%nepoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f  "
+                                    + "critic loss %.3f  acc %.2f  actor loss %.3f  log_alpha %.2f  sps %,.0f%n",
+                            epoch, numEpochs, m.get("training/envsteps"), eval.episodeSuccess(), eval.episodeSuccessAny(),
+                            eval.episodeDist(), m.getOrDefault("training/critic_loss", Double.NaN),
+                            m.getOrDefault("training/categorical_accuracy", Double.NaN),
+                            m.getOrDefault("training/actor_loss", Double.NaN), m.getOrDefault("training/log_alpha", Double.NaN),
+                            m.get("training/sps"));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("epoch", epoch);
+                    for (Map.Entry<String, Double> e : m.entrySet()) {
+                        row.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null);
+                    }
+                    try {
+                        Files.writeString(metricsFile, Json.write(row) + "\n", StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException("cannot append to " + metricsFile + ": " + ex.getMessage(), ex);
+                    }
+                }
+            });
+        }
+    }
+
+    static String duration(double seconds) {
+        long s = (long) Math.max(0, seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s / 60) % 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+}
