@@ -30,8 +30,9 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         require(batchSize >= 2, "--batch-size must be at least 2 (the contrastive loss needs negatives)");
         require(numSgdBatchesPerTrainingStep >= 1, "--num-sgd-batches-per-training-step must be at least 1");
         require(episodeLength >= 2, "--episode-length must be at least 2");
-        require(minReplaySize > episodeLength, "--min-replay-size (" + minReplaySize
-                + ") must exceed --episode-length (" + episodeLength + "): a relabelling window is one episode long");
+        require(minReplaySize >= 1 && (long) ((minReplaySize + unrollLength - 1) / unrollLength) * unrollLength > episodeLength,
+                "--min-replay-size (" + minReplaySize + ") rounded up to whole unrolls of " + unrollLength
+                        + " must exceed --episode-length (" + episodeLength + "): a relabelling window is one episode long");
         require(maxReplaySize >= minReplaySize, "--max-replay-size must be at least --min-replay-size");
         require(gamma > 0 && gamma <= 1, "--gamma must be in (0, 1]");
         require(numEvalEnvs >= 1, "--num-eval-envs must be at least 1");
@@ -46,7 +47,7 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         }
     }
 
-    /** Collection steps before the first update: ceil(minReplaySize / unrollLength). */
+    /** Unrolls (collection steps of unrollLength) before the first update: ceil(minReplaySize / unrollLength). */
     public int prefillSteps() {
         return (minReplaySize + unrollLength - 1) / unrollLength;
     }

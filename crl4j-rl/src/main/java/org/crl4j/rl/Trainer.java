@@ -120,7 +120,7 @@ public final class Trainer {
     /** Runs the whole schedule. */
     public void run(Listener listener) {
         long start = System.nanoTime();
-        collect(cfg.prefillSteps());
+        collect(cfg.prefillSteps() * cfg.unrollLength()); // prefill: whole unrolls, as the reference
         long perEpoch = cfg.trainingStepsPerEpoch();
         for (int epoch = 1; epoch <= cfg.numEpochs(); epoch++) {
             TrainingMetrics m = new TrainingMetrics();
