@@ -25,6 +25,7 @@ public final class Envs {
 
     private static List<EnvFactory> builtIns() {
         List<EnvFactory> all = new ArrayList<>();
+        all.addAll(org.crl4j.envs.maze.PointMazes.factories());
         all.addAll(org.crl4j.envs.reacher.Reachers.factories());
         return all;
     }
