@@ -44,11 +44,20 @@ public final class Envs {
         return Collections.unmodifiableList(out);
     }
 
+    /** Prefix of an id that carries its own maze layout, e.g. {@code maze:#####/#R.G#/#####}. */
+    public static final String CUSTOM_MAZE_PREFIX = "maze:";
+
     public static synchronized EnvFactory factory(String id) {
+        if (id.startsWith(CUSTOM_MAZE_PREFIX)) {
+            // A point-mass maze from the user's layout ('#' wall, 'R' start, 'G' goal cell, '.' open; rows by '/').
+            String layout = id.substring(CUSTOM_MAZE_PREFIX.length());
+            return REGISTRY.computeIfAbsent(id, k -> org.crl4j.envs.maze.PointMazes.custom(
+                    "custom_maze_" + Integer.toHexString(layout.hashCode()), layout));
+        }
         EnvFactory f = REGISTRY.get(id);
         if (f == null) {
             throw new IllegalArgumentException("unknown environment '" + id + "'" + suggestion(id)
-                    + "; './crl4j envs list' shows them all");
+                    + "; './crl4j envs list' shows them all (or give a maze as maze:LAYOUT)");
         }
         return f;
     }
