@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,6 +231,39 @@ class GemmTest {
         }
     }
 
+    @Test
+    void vectorPathDoesNotAllocateOnTheCallingThread() {
+        assumeThat(Simd.ENABLED).as("Vector API enabled").isTrue();
+        assumeThat(ManagementFactory.getThreadMXBean()).isInstanceOf(com.sun.management.ThreadMXBean.class);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        SplittableRandom rnd = new SplittableRandom(10);
+        Problem[] problems = {
+            new Problem(rnd, false, false, 130, 70, 300, false, true),
+            new Problem(rnd, false, true, 100, 90, 40, false, true),
+            new Problem(rnd, true, false, 64, 8, 100, true, true),
+        };
+        float[][] outputs = new float[problems.length][];
+        for (int i = 0; i < problems.length; i++) {
+            outputs[i] = problems[i].c0.clone();
+        }
+        // Until C2 has compiled the kernels, the Vector API boxes every vector; once it has, a call must allocate
+        // nothing at all (the buffers are reused, the job object too). Warm up for at most a few seconds.
+        for (Parallel pool : new Parallel[] {pool1, pool2}) {
+            long allocated = -1;
+            long deadline = System.nanoTime() + 8_000_000_000L;
+            while (allocated != 0 && System.nanoTime() < deadline) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < problems.length; i++) {
+                    Problem p = problems[i];
+                    Gemm.gemm(pool, p.transA, p.transB, p.m, p.n, p.k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                            outputs[i], p.cOff, p.ldc, p.accumulate);
+                }
+                allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            }
+            assertThat(allocated).as("bytes allocated by three GEMMs on %d threads", pool.threads()).isZero();
+        }
+    }
+
     private static int[] bits(float[] x) {
         int[] r = new int[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -339,6 +373,54 @@ class GemmTest {
         assertThat(errors).isEmpty();
     }
 
+    /**
+     * The other tile height (6 rows where this JVM uses 4, or 4 where it uses 6), in a child JVM: every element is
+     * still the same FMA chain, so the results must be bit-identical to this JVM's.
+     */
+    @Test
+    void otherTileHeightGivesBitIdenticalResults() throws Exception {
+        assumeThat(Simd.ENABLED).as("Vector API enabled").isTrue();
+        int otherRows = VectorGemm.MR == 4 ? 6 : 4;
+        String classpath = System.getProperty("java.class.path");
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        String child = runJava(java, "--add-modules", "jdk.incubator.vector", "-Dcrl4j.gemm.mr=" + otherRows, "-cp",
+                classpath, TileProbe.class.getName());
+        assertThat(child).isEqualTo("simd=true mr=" + otherRows + " checksum=" + TileProbe.checksum());
+    }
+
+    /** Runs in a child JVM: products of many shapes, checked against the reference, and a checksum of their bits. */
+    public static final class TileProbe {
+        public static void main(String[] args) {
+            String sum = checksum();
+            System.out.println("simd=" + Simd.ENABLED + " mr=" + VectorGemm.MR + " checksum=" + sum);
+        }
+
+        static String checksum() {
+            SplittableRandom rnd = new SplittableRandom(9);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            int[][] shapes = {{37, 45, 300}, {13, 8, 70}, {8, 50, 33}, {61, 33, 17}, {25, 16, 513}, {7, 3, 5},
+                {120, 70, 64}};
+            try (Parallel pool = new Parallel(2)) {
+                for (int[] s : shapes) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        Problem p = new Problem(rnd, (layout & 2) != 0, (layout & 1) != 0, s[0], s[1], s[2],
+                                layout % 2 == 0, true);
+                        float[] c = p.run(pool);
+                        p.check(c, p.label());
+                        for (float x : c) {
+                            int bits = Float.floatToRawIntBits(x);
+                            crc.update(bits);
+                            crc.update(bits >>> 8);
+                            crc.update(bits >>> 16);
+                            crc.update(bits >>> 24);
+                        }
+                    }
+                }
+            }
+            return Long.toHexString(crc.getValue());
+        }
+    }
+
     /** A JVM without {@code --add-modules jdk.incubator.vector}, or with crl4j.simd=false, uses the scalar path. */
     @Test
     void scalarFallbackWorksWithoutVectorModule() throws Exception {
@@ -356,7 +438,7 @@ class GemmTest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(out).isZero();
-        return out.lines().filter(l -> l.startsWith("simd=")).findFirst().orElse(out);
+        return out.lines().filter(l -> l.startsWith("simd=")).findFirst().orElse(out).trim();
     }
 
     /** Runs in a child JVM: one GEMM through the public entry point, checked against a plain loop. */
