@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code crl4j bench …}: speed measurements. */
 @Command(name = "bench", description = "Measure speed: the network training step (nn) or a single GEMM (gemm).",
-        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class})
+        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.GemmCmd.class})
 public final class BenchCommand implements Runnable {
 
     @Override
@@ -92,6 +92,48 @@ public final class BenchCommand implements Runnable {
                 TorchComparison.run(width, depth, batch, inDim, t, warmup, timed, r, out);
             }
             if (json) {
+                System.out.println(org.crl4j.nn.io.Json.write(out));
+            }
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "GFLOP/s of one matrix product C[m×n] = op(A)·op(B) (best of several rounds).")
+    static final class GemmCmd implements Runnable {
+        @Option(names = "--m", defaultValue = "1024") int m;
+        @Option(names = "--n", defaultValue = "256") int n;
+        @Option(names = "--k", defaultValue = "256") int k;
+        @Option(names = "--op", defaultValue = "NN", description = "NN (A·B), NT (A·Bᵀ) or TN (Aᵀ·B) (default ${DEFAULT-VALUE}).")
+        String op;
+        @Option(names = "--threads", description = "Worker threads (default: all cores).")
+        Integer threads;
+        @Option(names = "--json", description = "Print one JSON object as the last line.")
+        boolean json;
+
+        @Override
+        public void run() {
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            String o = op.toUpperCase(java.util.Locale.ROOT);
+            if (!o.equals("NN") && !o.equals("NT") && !o.equals("TN")) {
+                throw new IllegalArgumentException("--op must be NN, NT or TN, got " + op);
+            }
+            if (m < 1 || n < 1 || k < 1 || t < 1) {
+                throw new IllegalArgumentException("--m, --n, --k and --threads must be positive");
+            }
+            double g = org.crl4j.bench.GemmBenchmark.gflops(m, n, k, o.charAt(0) == 'T', o.charAt(1) == 'T', t);
+            double peak = Simd.ENABLED ? org.crl4j.bench.PeakFlops.measure(t, 600) : Double.NaN;
+            System.out.printf("gemm %s %d×%d×%d threads=%d: %.1f GFLOP/s = %.1f%% of the %.0f GFLOP/s measured FMA peak  (%s)%n",
+                    o, m, n, k, t, g, 100 * g / peak, peak, Simd.describe());
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("op", o);
+                out.put("m", m);
+                out.put("n", n);
+                out.put("k", k);
+                out.put("threads", t);
+                out.put("gflops", g);
+                out.put("peak_gflops", Double.isNaN(peak) ? null : peak);
+                out.put("peak_fraction", Double.isNaN(peak) ? null : g / peak);
                 System.out.println(org.crl4j.nn.io.Json.write(out));
             }
         }
