@@ -59,31 +59,28 @@ class ResidualMlpGradientTest {
 
         double[] p = ReferenceMlp.toDouble(ps.params());
         double[] xd = ReferenceMlp.toDouble(x);
-        double[] numeric = new double[p.length];
-        double h = 1e-5;
-        for (int i = 0; i < p.length; i++) {
-            double keep = p[i];
-            p[i] = keep + h;
-            double lp = loss(ps, p, xd, r, opt);
-            p[i] = keep - h;
-            double lm = loss(ps, p, xd, r, opt);
-            p[i] = keep;
-            numeric[i] = (lp - lm) / (2 * h);
-        }
-        assertClose(grads, numeric, "parameter gradients");
-
-        double[] numericX = new double[xd.length];
-        for (int i = 0; i < xd.length; i++) {
-            double keep = xd[i];
-            xd[i] = keep + h;
-            double lp = loss(ps, p, xd, r, opt);
-            xd[i] = keep - h;
-            double lm = loss(ps, p, xd, r, opt);
-            xd[i] = keep;
-            numericX[i] = (lp - lm) / (2 * h);
-        }
+        // Central differences of the double-precision loss, w.r.t. every parameter and every input.
+        java.util.function.DoubleSupplier loss = () -> loss(ps, p, xd, r, opt);
+        assertClose(grads, centralDifferences(p, loss), "parameter gradients");
+        double[] numericX = centralDifferences(xd, loss);
         assertClose(dx, numericX, "input gradients");
         pool.close();
+    }
+
+    /** d loss / d v[i] for every i by central differences (v is perturbed in place and restored). */
+    static double[] centralDifferences(double[] v, java.util.function.DoubleSupplier loss) {
+        double h = 1e-5;
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            double keep = v[i];
+            v[i] = keep + h;
+            double lp = loss.getAsDouble();
+            v[i] = keep - h;
+            double lm = loss.getAsDouble();
+            v[i] = keep;
+            out[i] = (lp - lm) / (2 * h);
+        }
+        return out;
     }
 
     private static double loss(ParamStore ps, double[] p, double[] x, float[] r, MlpOptions opt) {
