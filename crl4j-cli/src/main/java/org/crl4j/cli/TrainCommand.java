@@ -19,6 +19,9 @@ import org.crl4j.nn.io.AtomicFiles;
 import org.crl4j.nn.io.Json;
 import org.crl4j.nn.loss.Energy;
 import org.crl4j.nn.loss.InfoNce;
+import org.crl4j.envs.VecEnv;
+import org.crl4j.envs.render.TrajectoryGif;
+import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.CrlConfig;
 import org.crl4j.rl.Evaluator;
 import org.crl4j.rl.TrainConfig;
@@ -98,11 +101,13 @@ public final class TrainCommand implements Runnable {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }
         Path metricsFile = dir.resolve("metrics.jsonl");
+        Path checkpoints = dir.resolve("checkpoints");
         try (Parallel pool = new Parallel(t)) {
             Trainer trainer = new Trainer(tc, cc, pool);
             long planned = trainer.totalPlanned();
             trainer.run(new Trainer.Listener() {
                 long lastPrint;
+                double best = Double.NEGATIVE_INFINITY;
 
                 @Override
                 public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
@@ -133,8 +138,20 @@ public final class TrainCommand implements Runnable {
                     try {
                         Files.writeString(metricsFile, Json.write(row) + "\n", StandardCharsets.UTF_8,
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Files.createDirectories(checkpoints);
+                        Checkpoint.save(checkpoints.resolve("last.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
+                        if (eval.episodeSuccess() > best) {
+                            best = eval.episodeSuccess();
+                            Checkpoint.save(checkpoints.resolve("best.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
+                        }
+                        if (eval.firstEnvObservations() != null) {
+                            Path gif = dir.resolve("eval_episode.gif");
+                            TrajectoryGif.write(Envs.factory(tc.evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START).renderer(),
+                                    eval.firstEnvObservations(), 384, 5, 25, gif);
+                            System.out.println("  wrote " + gif);
+                        }
                     } catch (IOException ex) {
-                        throw new UncheckedIOException("cannot append to " + metricsFile + ": " + ex.getMessage(), ex);
+                        throw new UncheckedIOException("cannot write to " + dir + ": " + ex.getMessage(), ex);
                     }
                 }
             });

@@ -37,8 +37,30 @@ public final class Evaluator {
         return env;
     }
 
-    /** Runs one evaluation; records env 0's observations (for a GIF) when asked. */
+    /** Maps observation rows to actions; the evaluated behaviour. */
+    @FunctionalInterface
+    public interface Policy {
+        void act(float[] observations, int n, float[] actions);
+    }
+
+    /** The agent's deterministic actor tanh(μ), as the reference evaluates. */
+    public static Policy deterministic(CrlAgent agent) {
+        return (obs, n, out) -> agent.act(obs, n, true, null, out);
+    }
+
+    /** Uniformly random actions in [−1, 1]: the baseline every result is compared with. */
+    public static Policy random(long seed) {
+        org.crl4j.nn.Rng rng = new org.crl4j.nn.Rng(seed);
+        return (obs, n, out) -> rng.fillUniform(out, 0, out.length, -1f, 1f);
+    }
+
+    /** Runs one evaluation of the agent's deterministic actor; records env 0's observations when asked. */
     public Result run(CrlAgent agent, boolean recordFirstEnv) {
+        return run(deterministic(agent), recordFirstEnv);
+    }
+
+    /** Runs one evaluation; records env 0's observations (for a GIF) when asked. */
+    public Result run(Policy policy, boolean recordFirstEnv) {
         long t0 = System.nanoTime();
         env.reset(seed);
         int n = env.numEnvs();
@@ -51,7 +73,7 @@ public final class Evaluator {
         long steps = 0;
         boolean firstEnded = false;
         while (!stats.allFinished()) {
-            agent.act(env.observations(), n, true, null, actions);
+            policy.act(env.observations(), n, actions);
             env.step(actions);
             stats.record(env);
             steps += n;

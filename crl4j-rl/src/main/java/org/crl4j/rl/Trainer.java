@@ -157,6 +157,12 @@ public final class Trainer {
                 + cfg.numEpochs() * cfg.trainingStepsPerEpoch() * cfg.envStepsPerTrainingStep();
     }
 
+    /** What a checkpoint written now records. */
+    public Checkpoint.Info checkpointInfo(int epoch) {
+        return new Checkpoint.Info(cfg.env(), spec.stateDim(), spec.actionDim(), spec.goalDim(), agent.config, envSteps,
+                sgdSteps, epoch, java.util.Map.of("eval_env", cfg.evalEnv(), "seed", cfg.seed()));
+    }
+
     public EnvSpec spec() {
         return spec;
     }

@@ -1,0 +1,167 @@
+package org.crl4j.rl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.crl4j.nn.Activation;
+import org.crl4j.nn.Adam;
+import org.crl4j.nn.MlpOptions;
+import org.crl4j.nn.Parallel;
+import org.crl4j.nn.ParamStore;
+import org.crl4j.nn.io.CorruptFileException;
+import org.crl4j.nn.io.Json;
+import org.crl4j.nn.io.JsonException;
+import org.crl4j.nn.io.Safetensors;
+import org.crl4j.nn.io.Tensor;
+import org.crl4j.nn.loss.Energy;
+import org.crl4j.nn.loss.InfoNce;
+
+/**
+ * An agent on disk: one safetensors file (written atomically) holding every parameter under its network's names
+ * ({@code actor.…}, {@code sa_encoder.…}, {@code g_encoder.…}, {@code log_alpha}), the Adam moments under
+ * {@code adam_m/…} and {@code adam_v/…}, and in the header's metadata, as JSON, the network configuration, the
+ * task, the optimiser step counts and the run's counters. Readable from Python with {@code safetensors}.
+ */
+public final class Checkpoint {
+    private Checkpoint() {
+    }
+
+    public static final String META_KEY = "crl4j";
+    public static final int FORMAT = 1;
+
+    /** What is saved besides the tensors. */
+    public record Info(String env, int stateDim, int actionDim, int goalDim, CrlConfig config, long envSteps,
+                       long sgdSteps, int epoch, Map<String, Object> extra) {
+    }
+
+    public static void save(Path path, CrlAgent agent, Info info) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        for (ParamStore ps : stores(agent)) {
+            tensors.addAll(ps.asTensors("", ps.params()));
+        }
+        for (Map.Entry<ParamStore, Adam> e : optimisers(agent).entrySet()) {
+            tensors.addAll(e.getKey().asTensors("adam_m/", e.getValue().firstMoment()));
+            tensors.addAll(e.getKey().asTensors("adam_v/", e.getValue().secondMoment()));
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("env", info.env());
+        meta.put("state_dim", info.stateDim());
+        meta.put("action_dim", info.actionDim());
+        meta.put("goal_dim", info.goalDim());
+        meta.put("network", toMap(info.config()));
+        meta.put("env_steps", info.envSteps());
+        meta.put("sgd_steps", info.sgdSteps());
+        meta.put("epoch", info.epoch());
+        meta.put("adam_steps", List.of(agent.actorAdam.step(), agent.criticAdam.step(), agent.alphaAdam.step()));
+        meta.put("extra", info.extra() == null ? Map.of() : info.extra());
+        Safetensors.write(path, tensors, Map.of(META_KEY, Json.write(meta)));
+    }
+
+    /** A checkpoint read back: its description and an agent holding its parameters and optimiser state. */
+    public record Loaded(Info info, CrlAgent agent) {
+    }
+
+    public static Loaded load(Path path, Parallel pool) throws IOException {
+        Safetensors.Contents c = Safetensors.read(path);
+        String json = c.metadata().get(META_KEY);
+        if (json == null) {
+            throw new CorruptFileException(path, "not a crl4j checkpoint (no '" + META_KEY + "' metadata)");
+        }
+        Map<String, Object> meta;
+        try {
+            meta = Json.parseObject(json);
+        } catch (JsonException e) {
+            throw new CorruptFileException(path, "its crl4j metadata is not valid JSON: " + e.getMessage());
+        }
+        try {
+            long format = num(meta, "format").longValue();
+            if (format != FORMAT) {
+                throw new IOException(path + " is checkpoint format " + format + "; this crl4j reads format " + FORMAT);
+            }
+            @SuppressWarnings("unchecked")
+            CrlConfig cfg = fromMap((Map<String, Object>) meta.get("network"));
+            Info info = new Info((String) meta.get("env"), num(meta, "state_dim").intValue(),
+                    num(meta, "action_dim").intValue(), num(meta, "goal_dim").intValue(), cfg,
+                    num(meta, "env_steps").longValue(), num(meta, "sgd_steps").longValue(), num(meta, "epoch").intValue(),
+                    castMap(meta.get("extra")));
+            CrlAgent agent = new CrlAgent(info.stateDim(), info.actionDim(), info.goalDim(), cfg, pool);
+            for (ParamStore ps : stores(agent)) {
+                ps.copyFrom(c, "", ps.params());
+            }
+            for (Map.Entry<ParamStore, Adam> e : optimisers(agent).entrySet()) {
+                e.getKey().copyFrom(c, "adam_m/", e.getValue().firstMoment());
+                e.getKey().copyFrom(c, "adam_v/", e.getValue().secondMoment());
+            }
+            List<?> steps = (List<?>) meta.get("adam_steps");
+            agent.actorAdam.setStep(((Number) steps.get(0)).longValue());
+            agent.criticAdam.setStep(((Number) steps.get(1)).longValue());
+            agent.alphaAdam.setStep(((Number) steps.get(2)).longValue());
+            return new Loaded(info, agent);
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new CorruptFileException(path, "its crl4j metadata is incomplete or malformed (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<ParamStore> stores(CrlAgent a) {
+        return List.of(a.actorParams, a.criticParams, a.alphaParams);
+    }
+
+    private static Map<ParamStore, Adam> optimisers(CrlAgent a) {
+        Map<ParamStore, Adam> m = new LinkedHashMap<>();
+        m.put(a.actorParams, a.actorAdam);
+        m.put(a.criticParams, a.criticAdam);
+        m.put(a.alphaParams, a.alphaAdam);
+        return m;
+    }
+
+    private static Number num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("missing number '" + key + "'");
+        }
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    public static Map<String, Object> toMap(CrlConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("critic_width", c.criticWidth());
+        m.put("critic_depth", c.criticDepth());
+        m.put("actor_width", c.actorWidth());
+        m.put("actor_depth", c.actorDepth());
+        m.put("repr_dim", c.reprDim());
+        m.put("energy", c.energy().jaxName());
+        m.put("contrastive_loss", c.contrastiveLoss().jaxName());
+        m.put("logsumexp_penalty_coeff", (double) c.logsumexpPenalty());
+        m.put("actor_lr", (double) c.actorLr());
+        m.put("critic_lr", (double) c.criticLr());
+        m.put("alpha_lr", (double) c.alphaLr());
+        m.put("entropy_param", (double) c.entropyParam());
+        m.put("disable_entropy", c.disableEntropy());
+        m.put("layer_norm", c.layerNorm());
+        m.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("residual", c.residual());
+        m.put("recompute", c.recompute().name().toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
+    public static CrlConfig fromMap(Map<String, Object> m) {
+        return new CrlConfig(num(m, "critic_width").intValue(), num(m, "critic_depth").intValue(),
+                num(m, "actor_width").intValue(), num(m, "actor_depth").intValue(), num(m, "repr_dim").intValue(),
+                Energy.fromJaxName((String) m.get("energy")), InfoNce.Variant.fromJaxName((String) m.get("contrastive_loss")),
+                num(m, "logsumexp_penalty_coeff").floatValue(), num(m, "actor_lr").floatValue(),
+                num(m, "critic_lr").floatValue(), num(m, "alpha_lr").floatValue(), num(m, "entropy_param").floatValue(),
+                (Boolean) m.get("disable_entropy"), (Boolean) m.get("layer_norm"),
+                Activation.parse((String) m.get("activation")), (Boolean) m.get("residual"),
+                MlpOptions.Recompute.parse((String) m.get("recompute")));
+    }
+}
