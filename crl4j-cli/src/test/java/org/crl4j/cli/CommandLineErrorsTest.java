@@ -1,0 +1,89 @@
+package org.crl4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets one line on stderr that names the problem and the fix, a non-zero exit, and no stack trace. */
+class CommandLineErrorsTest {
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static void assertOneLineError(Outcome o, String... fragments) {
+        assertThat(o.code()).isNotZero();
+        String err = o.err().strip();
+        assertThat(err.lines().count()).as("one line: %s", err).isEqualTo(1);
+        assertThat(err).startsWith("error: ").doesNotContain("Exception").doesNotContain("\tat ");
+        for (String f : fragments) {
+            assertThat(err).contains(f);
+        }
+    }
+
+    @Test
+    void depthNotAMultipleOfFour() {
+        assertOneLineError(run("bench", "nn", "--depth", "6", "--steps", "1"), "multiple of 4", "try 8");
+        assertOneLineError(run("train", "--critic-depth", "10"), "multiple of 4");
+    }
+
+    @Test
+    void unknownEnvironmentSuggestsTheClosestId() {
+        assertOneLineError(run("envs", "bench", "--env", "simple_big_mze"), "unknown environment", "simple_big_maze");
+        assertOneLineError(run("train", "--env", "humanoid_maze_xyz"), "unknown environment", "envs list");
+    }
+
+    @Test
+    void malformedMazeLayoutAndUnknownOption() {
+        assertOneLineError(run("render", "--env", "maze:#####/#R.Q#/#####", "--out", "x.png"));
+        Outcome o = run("bench", "nn", "--widht", "4");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--widht");
+    }
+
+    @Test
+    void batchLargerThanOneTrainingStepCanSupply() {
+        assertOneLineError(run("train", "--env", "reacher", "--num-envs", "1", "--batch-size", "5000"), "lower it or raise --num-envs");
+    }
+
+    @Test
+    void corruptCheckpointIsReportedNotThrown(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("last.safetensors");
+        Files.write(bad, new byte[] {1, 2, 3});
+        assertOneLineError(run("eval", bad.toString()), "last.safetensors");
+        assertOneLineError(run("eval", dir.resolve("missing").toString()), "no checkpoint at");
+    }
+
+    @Test
+    void envsListAndRenderWork(@TempDir Path dir) throws Exception {
+        Outcome list = run("envs", "list");
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("simple_u_maze").contains("simple_hardest_maze_eval").contains("reacher");
+        Path png = dir.resolve("maze.png");
+        Outcome render = run("render", "--env", "simple_u_maze", "--out", png.toString(), "--size", "64");
+        assertThat(render.code()).isZero();
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(64);
+    }
+}
