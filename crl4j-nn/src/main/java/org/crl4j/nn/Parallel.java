@@ -43,8 +43,15 @@ public final class Parallel implements AutoCloseable {
     private final AtomicLong cursor = new AtomicLong();
     /** Tasks of the current job that have finished (successfully or not). */
     private final AtomicInteger finished = new AtomicInteger();
-    private volatile Task job;
-    private volatile int jobTasks;
+    /**
+     * The current job, published as one immutable object: reading the task and its count from two separate fields
+     * let a worker pair the previous job's (null) task with the next job's count and claim a task that did not
+     * exist (seen as a NullPointerException in training).
+     */
+    private record Job(long generation, Task task, int tasks) {
+    }
+
+    private volatile Job job = new Job(0, null, 0);
     private volatile Throwable failure;
     private volatile boolean closed;
     /** The thread inside {@link #run} right now (for detecting nested calls), or null. */
@@ -115,12 +122,11 @@ public final class Parallel implements AutoCloseable {
         callerLock.lock();
         caller = me;
         try {
-            job = task;
-            jobTasks = tasks;
             failure = null;
             finished.set(0);
             long generation = (cursor.get() >>> 32) + 1;
-            cursor.set(generation << 32); // volatile write: publishes job and jobTasks to the workers
+            job = new Job(generation, task, tasks);
+            cursor.set(generation << 32); // volatile write after the job's: a worker that sees it sees the job
             for (Worker w : workers) {
                 if (w.sleeping) {
                     LockSupport.unpark(w);
@@ -130,7 +136,7 @@ public final class Parallel implements AutoCloseable {
             while (finished.get() < tasks) {
                 Thread.onSpinWait();
             }
-            job = null;
+            job = new Job(generation, null, 0); // drop the task reference; claims of this generation now fail
             Throwable f = failure;
             if (f != null) {
                 failure = null;
@@ -164,12 +170,12 @@ public final class Parallel implements AutoCloseable {
             if ((s >>> 32) != generation) {
                 return;
             }
-            Task t = job;
-            int n = jobTasks;
+            Job j = job;
             int i = (int) s;
-            if (i >= n) {
-                return;
+            if (j.generation() != generation || i >= j.tasks()) {
+                return; // finished, or a newer job: the caller of that one hands it out afresh
             }
+            Task t = j.task();
             if (!cursor.compareAndSet(s, s + 1)) {
                 continue;
             }
