@@ -43,15 +43,24 @@ public final class Parallel implements AutoCloseable {
     private final AtomicLong cursor = new AtomicLong();
     /** Tasks of the current job that have finished (successfully or not). */
     private final AtomicInteger finished = new AtomicInteger();
-    /**
-     * The current job, published as one immutable object: reading the task and its count from two separate fields
-     * let a worker pair the previous job's (null) task with the next job's count and claim a task that did not
-     * exist (seen as a NullPointerException in training).
-     */
-    private record Job(long generation, Task task, int tasks) {
+    private volatile Task job;
+
+    // The cursor packs generation (24 bits) | task count (20 bits) | next task index (20 bits) into one atomic
+    // word, so a worker reads a job's count and its claim position in one read. (Reading the count from a field of
+    // its own once let a worker pair a finished job's null task with the next job's count and claim a phantom task.)
+    private static final int INDEX_BITS = 20;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    private static final long GENERATION_MASK = (1L << 24) - 1;
+    /** Most tasks one {@link #run} can take. */
+    public static final int MAX_TASKS = (int) INDEX_MASK;
+
+    private static long generationOf(long s) {
+        return s >>> (2 * INDEX_BITS);
     }
 
-    private volatile Job job = new Job(0, null, 0);
+    private static int tasksOf(long s) {
+        return (int) ((s >>> INDEX_BITS) & INDEX_MASK);
+    }
     private volatile Throwable failure;
     private volatile boolean closed;
     /** The thread inside {@link #run} right now (for detecting nested calls), or null. */
@@ -106,6 +115,9 @@ public final class Parallel implements AutoCloseable {
         if (tasks <= 0) {
             return;
         }
+        if (tasks > MAX_TASKS) {
+            throw new IllegalArgumentException("at most " + MAX_TASKS + " tasks per run, got " + tasks);
+        }
         Thread me = Thread.currentThread();
         if (threads == 1 || tasks == 1 || closed) {
             runInline(tasks, task, 0);
@@ -122,11 +134,12 @@ public final class Parallel implements AutoCloseable {
         callerLock.lock();
         caller = me;
         try {
+            job = task;
             failure = null;
             finished.set(0);
-            long generation = (cursor.get() >>> 32) + 1;
-            job = new Job(generation, task, tasks);
-            cursor.set(generation << 32); // volatile write after the job's: a worker that sees it sees the job
+            long generation = (generationOf(cursor.get()) + 1) & GENERATION_MASK;
+            // volatile write: publishes the job to the workers
+            cursor.set((generation << (2 * INDEX_BITS)) | ((long) tasks << INDEX_BITS));
             for (Worker w : workers) {
                 if (w.sleeping) {
                     LockSupport.unpark(w);
@@ -136,7 +149,7 @@ public final class Parallel implements AutoCloseable {
             while (finished.get() < tasks) {
                 Thread.onSpinWait();
             }
-            job = new Job(generation, null, 0); // drop the task reference; claims of this generation now fail
+            job = null;
             Throwable f = failure;
             if (f != null) {
                 failure = null;
@@ -167,15 +180,14 @@ public final class Parallel implements AutoCloseable {
     private void claimAndRun(long generation, int worker) {
         while (true) {
             long s = cursor.get();
-            if ((s >>> 32) != generation) {
+            if (generationOf(s) != generation) {
                 return;
             }
-            Job j = job;
-            int i = (int) s;
-            if (j.generation() != generation || i >= j.tasks()) {
-                return; // finished, or a newer job: the caller of that one hands it out afresh
+            Task t = job; // if the claim below succeeds, this job was still running, so t is its task
+            int i = (int) (s & INDEX_MASK);
+            if (i >= tasksOf(s)) {
+                return;
             }
-            Task t = j.task();
             if (!cursor.compareAndSet(s, s + 1)) {
                 continue;
             }
@@ -196,19 +208,19 @@ public final class Parallel implements AutoCloseable {
     private void workerLoop(Worker self) {
         long seen = 0;
         while (!closed) {
-            long generation = cursor.get() >>> 32;
+            long generation = generationOf(cursor.get());
             if (generation != seen) {
                 claimAndRun(generation, self.id);
                 seen = generation;
                 continue;
             }
             long spinStart = System.nanoTime();
-            while ((cursor.get() >>> 32) == seen && !closed) {
+            while (generationOf(cursor.get()) == seen && !closed) {
                 if (System.nanoTime() - spinStart < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     self.sleeping = true; // volatile write, then re-read the cursor: no lost wake-up
-                    if ((cursor.get() >>> 32) == seen && !closed) {
+                    if (generationOf(cursor.get()) == seen && !closed) {
                         LockSupport.park(this);
                     }
                     self.sleeping = false;
