@@ -24,6 +24,8 @@ import org.crl4j.envs.render.TrajectoryGif;
 import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.CrlConfig;
 import org.crl4j.rl.Evaluator;
+import org.crl4j.rl.MetricsCsv;
+import org.crl4j.rl.TensorBoardWriter;
 import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.Trainer;
 import org.crl4j.rl.TrainingMetrics;
@@ -102,7 +104,15 @@ public final class TrainCommand implements Runnable {
         }
         Path metricsFile = dir.resolve("metrics.jsonl");
         Path checkpoints = dir.resolve("checkpoints");
-        try (Parallel pool = new Parallel(t)) {
+        MetricsCsv csv;
+        TensorBoardWriter tb;
+        try {
+            csv = new MetricsCsv(dir.resolve("metrics.csv"));
+            tb = new TensorBoardWriter(dir.resolve("tensorboard"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics to " + dir + ": " + e.getMessage(), e);
+        }
+        try (Parallel pool = new Parallel(t); TensorBoardWriter events = tb) {
             Trainer trainer = new Trainer(tc, cc, pool);
             long planned = trainer.totalPlanned();
             trainer.run(new Trainer.Listener() {
@@ -138,6 +148,8 @@ public final class TrainCommand implements Runnable {
                     try {
                         Files.writeString(metricsFile, Json.write(row) + "\n", StandardCharsets.UTF_8,
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        csv.append(row);
+                        events.write(m.get("training/envsteps").longValue(), m);
                         Files.createDirectories(checkpoints);
                         Checkpoint.save(checkpoints.resolve("last.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
                         if (eval.episodeSuccess() > best) {
@@ -155,6 +167,8 @@ public final class TrainCommand implements Runnable {
                     }
                 }
             });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + tb.file() + ": " + e.getMessage(), e);
         }
     }
 
