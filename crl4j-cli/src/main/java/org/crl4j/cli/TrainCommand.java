@@ -70,6 +70,32 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML/YAML/JSON file of these options (keys like critic_depth); flags given here override it.")
+    Path config;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Every option's resolved value as TOML, re-usable with --config. */
+    String resolvedToml() {
+        StringBuilder sb = new StringBuilder("# crl4j train, resolved options (use with --config)\n");
+        for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+            String name = o.longestName();
+            if (o.usageHelp() || o.versionHelp() || name.equals("--config") || o.getValue() == null) {
+                continue;
+            }
+            Object v = o.getValue();
+            String key = name.substring(2).replace('-', '_');
+            sb.append(key).append(" = ");
+            if (v instanceof Number || v instanceof Boolean) {
+                sb.append(v);
+            } else {
+                sb.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
 
     @Override
     public void run() {
@@ -96,6 +122,7 @@ public final class TrainCommand implements Runnable {
             resolved.put("crl", cc.toString());
             resolved.put("threads", t);
             AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
+            AtomicFiles.writeString(dir.resolve("config.toml"), resolvedToml());
             System.out.println("crl4j train " + tc);
             System.out.println("  " + cc);
             System.out.println("  run directory: " + dir);

@@ -77,6 +77,21 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void configFileKeysAreCheckedAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("run.toml");
+        Files.writeString(bad, "critic_depht = 8\n");
+        assertOneLineError(run("train", "--config", bad.toString()), "unknown config key 'critic_depht'", "critic_depth");
+        Path broken = dir.resolve("run.yaml");
+        Files.writeString(broken, "critic_depth: [8\n");
+        assertOneLineError(run("train", "--config", broken.toString()), "is malformed");
+        Path six = dir.resolve("six.toml");
+        Files.writeString(six, "critic_depth = 6\nenv = \"reacher\"\n");
+        assertOneLineError(run("train", "--config", six.toString()), "multiple of 4");
+        // the command line's --critic-depth 7 overrides the file's 6 (and is reported, proving the override)
+        assertOneLineError(run("train", "--config", six.toString(), "--critic-depth", "7"), "got 7");
+    }
+
+    @Test
     void envsListAndRenderWork(@TempDir Path dir) throws Exception {
         Outcome list = run("envs", "list");
         assertThat(list.code()).isZero();
