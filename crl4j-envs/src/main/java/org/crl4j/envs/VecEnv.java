@@ -105,6 +105,12 @@ public abstract class VecEnv {
     /** Writes environment {@code env}'s goal ({@link EnvSpec#goalDim} floats) at {@code out[off]}. */
     protected abstract void writeGoal(int env, float[] out, int off);
 
+    /**
+     * The arrays that hold the physical state of all environments (positions, velocities, goals, …), by reference:
+     * a checkpoint saves them and a resume overwrites them in place. Scratch arrays need not be listed.
+     */
+    protected abstract double[][] physicalState();
+
     /** The task's own failure condition (e.g. a fallen ant); none by default. */
     protected boolean isTerminal(int env) {
         return false;
@@ -227,6 +233,62 @@ public abstract class VecEnv {
 
     /** Draws this task from an observation row; every built-in task has one. */
     public abstract org.crl4j.envs.render.SceneRenderer renderer();
+
+    /** Everything needed to continue exactly where this batch is (for checkpoints), as named tensors. */
+    public java.util.List<org.crl4j.nn.io.Tensor> stateTensors(String prefix) {
+        if (!wasReset) {
+            throw new IllegalStateException("nothing to save before reset");
+        }
+        java.util.List<org.crl4j.nn.io.Tensor> out = new java.util.ArrayList<>();
+        long[] rngStates = new long[numEnvs];
+        for (int i = 0; i < numEnvs; i++) {
+            rngStates[i] = rngs[i].state();
+        }
+        int[] flags = new int[2 * numEnvs];
+        for (int i = 0; i < numEnvs; i++) {
+            flags[i] = terminated[i] ? 1 : 0;
+            flags[numEnvs + i] = truncated[i] ? 1 : 0;
+        }
+        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "observations", new long[] {numEnvs, obsDim}, observations.clone()));
+        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "final_observations", new long[] {numEnvs, obsDim}, finalObservations.clone()));
+        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "rewards", new long[] {numEnvs}, rewards.clone()));
+        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "distances", new long[] {numEnvs}, distances.clone()));
+        out.add(org.crl4j.nn.io.Tensor.ofInts(prefix + "done_flags", new long[] {2, numEnvs}, flags));
+        out.add(org.crl4j.nn.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs}, trajectoryIds.clone()));
+        out.add(org.crl4j.nn.io.Tensor.ofInts(prefix + "episode_steps", new long[] {numEnvs}, episodeSteps.clone()));
+        out.add(org.crl4j.nn.io.Tensor.ofLongs(prefix + "rng", new long[] {numEnvs}, rngStates));
+        out.add(org.crl4j.nn.io.Tensor.ofLongs(prefix + "first_reset_rng", new long[] {numEnvs}, firstResetRngState.clone()));
+        double[][] phys = physicalState();
+        for (int k = 0; k < phys.length; k++) {
+            out.add(org.crl4j.nn.io.Tensor.ofDoubles(prefix + "physics." + k, new long[] {phys[k].length}, phys[k].clone()));
+        }
+        return out;
+    }
+
+    /** Restores what {@link #stateTensors} saved (same task and number of environments). */
+    public void restoreState(org.crl4j.nn.io.Safetensors.Contents file, String prefix) throws java.io.IOException {
+        file.tensor(prefix + "observations").requireShape(numEnvs, obsDim).copyTo(observations, 0);
+        file.tensor(prefix + "final_observations").requireShape(numEnvs, obsDim).copyTo(finalObservations, 0);
+        file.tensor(prefix + "rewards").requireShape(numEnvs).copyTo(rewards, 0);
+        file.tensor(prefix + "distances").requireShape(numEnvs).copyTo(distances, 0);
+        int[] flags = new int[2 * numEnvs];
+        file.tensor(prefix + "done_flags").requireShape(2, numEnvs).copyTo(flags, 0);
+        file.tensor(prefix + "trajectory_ids").requireShape(numEnvs).copyTo(trajectoryIds, 0);
+        file.tensor(prefix + "episode_steps").requireShape(numEnvs).copyTo(episodeSteps, 0);
+        long[] rngStates = new long[numEnvs];
+        file.tensor(prefix + "rng").requireShape(numEnvs).copyTo(rngStates, 0);
+        file.tensor(prefix + "first_reset_rng").requireShape(numEnvs).copyTo(firstResetRngState, 0);
+        double[][] phys = physicalState();
+        for (int k = 0; k < phys.length; k++) {
+            file.tensor(prefix + "physics." + k).requireShape(phys[k].length).copyTo(phys[k], 0);
+        }
+        for (int i = 0; i < numEnvs; i++) {
+            terminated[i] = flags[i] != 0;
+            truncated[i] = flags[numEnvs + i] != 0;
+            rngs[i] = new Rng(rngStates[i]);
+        }
+        wasReset = true;
+    }
 
     /** Parallel pool the environments are stepped on. */
     public Parallel pool() {

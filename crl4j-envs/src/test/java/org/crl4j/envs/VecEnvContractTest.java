@@ -48,6 +48,11 @@ class VecEnvContractTest {
         }
 
         @Override
+        protected double[][] physicalState() {
+            return new double[0][]; // not checkpointed here; EnvCheckpointTest covers the real tasks
+        }
+
+        @Override
         protected boolean isTerminal(int env) {
             return x[env] < -5;
         }

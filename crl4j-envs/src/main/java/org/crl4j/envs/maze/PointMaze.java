@@ -188,6 +188,11 @@ public final class PointMaze extends VecEnv {
     }
 
     @Override
+    protected double[][] physicalState() {
+        return new double[][] {x, y, vx, vy, goalX, goalY};
+    }
+
+    @Override
     public SceneRenderer renderer() {
         return new PointMazeRenderer(layout);
     }

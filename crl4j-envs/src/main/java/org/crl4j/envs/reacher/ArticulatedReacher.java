@@ -52,6 +52,11 @@ public final class ArticulatedReacher extends Reacher {
     }
 
     @Override
+    protected double[][] physicalState() {
+        return new double[][] {targetX, targetY, targetZ, q0, q1, qd0, qd1};
+    }
+
+    @Override
     protected void place(int i, double a, double b, double va, double vb) {
         q0[i] = a;
         q1[i] = b;

@@ -78,6 +78,12 @@ public final class SpringReacher extends Reacher {
     }
 
     @Override
+    protected double[][] physicalState() {
+        return new double[][] {targetX, targetY, targetZ, cx0, cy0, c0, s0, vx0, vy0, w0, z0, vz0,
+                cx1, cy1, c1, s1, vx1, vy1, w1, z1, vz1, vzt, tau0, tau1};
+    }
+
+    @Override
     protected void place(int i, double q0, double q1, double qd0, double qd1) {
         double ca = Math.cos(q0), sa = Math.sin(q0);
         double cb = Math.cos(q0 + q1), sb = Math.sin(q0 + q1);
