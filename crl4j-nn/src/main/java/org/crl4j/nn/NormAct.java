@@ -96,7 +96,7 @@ public final class NormAct {
     }
 
     static float sigmoid(float u) {
-        return 1f / (1f + (float) Math.exp(-u));
+        return FloatExp.sigmoid(u);
     }
 
     static float activate(Activation act, float u) {

@@ -29,7 +29,7 @@ final class VectorNormAct {
                 zv.intoArray(z, zo + j);
                 FloatVector y;
                 if (act == Activation.SWISH) {
-                    y = zv.div(zv.neg().lanewise(VectorOperators.EXP).add(ONE));
+                    y = zv.div(VectorFloatExp.exp(zv.neg()).add(ONE));
                 } else if (act == Activation.RELU) {
                     y = zv.max(0f);
                 } else {
@@ -81,7 +81,7 @@ final class VectorNormAct {
             FloatVector u = xhat.fma(FloatVector.fromArray(S, p, g + j), FloatVector.fromArray(S, p, be + j));
             FloatVector y;
             if (act == Activation.SWISH) {
-                y = u.div(u.neg().lanewise(VectorOperators.EXP).add(ONE));
+                y = u.div(VectorFloatExp.exp(u.neg()).add(ONE));
             } else if (act == Activation.RELU) {
                 y = u.max(0f);
             } else {
@@ -105,7 +105,7 @@ final class VectorNormAct {
                 FloatVector u = FloatVector.fromArray(S, z, ro + j);
                 FloatVector grad;
                 if (act == Activation.SWISH) {
-                    FloatVector sg = ONE.div(u.neg().lanewise(VectorOperators.EXP).add(ONE));
+                    FloatVector sg = ONE.div(VectorFloatExp.exp(u.neg()).add(ONE));
                     grad = sg.mul(u.mul(ONE.sub(sg)).add(ONE));
                 } else if (act == Activation.RELU) {
                     grad = ZERO.blend(ONE, u.compare(VectorOperators.GT, 0f));
@@ -142,7 +142,7 @@ final class VectorNormAct {
             FloatVector u = xhat.fma(gamma, FloatVector.fromArray(S, p, be + j));
             FloatVector grad;
             if (act == Activation.SWISH) {
-                FloatVector sg = ONE.div(u.neg().lanewise(VectorOperators.EXP).add(ONE));
+                FloatVector sg = ONE.div(VectorFloatExp.exp(u.neg()).add(ONE));
                 grad = sg.mul(u.mul(ONE.sub(sg)).add(ONE));
             } else if (act == Activation.RELU) {
                 grad = ZERO.blend(ONE, u.compare(VectorOperators.GT, 0f));

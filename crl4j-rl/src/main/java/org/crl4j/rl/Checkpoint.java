@@ -39,7 +39,13 @@ public final class Checkpoint {
     }
 
     public static void save(Path path, CrlAgent agent, Info info) throws IOException {
-        List<Tensor> tensors = new ArrayList<>();
+        save(path, agent, info, List.of(), Map.of());
+    }
+
+    /** As {@link #save(Path, CrlAgent, Info)}, plus further tensors and metadata (a trainer's resume state). */
+    public static void save(Path path, CrlAgent agent, Info info, List<Tensor> extraTensors,
+                            Map<String, Object> extraMeta) throws IOException {
+        List<Tensor> tensors = new ArrayList<>(extraTensors);
         for (ParamStore ps : stores(agent)) {
             tensors.addAll(ps.asTensors("", ps.params()));
         }
@@ -59,11 +65,12 @@ public final class Checkpoint {
         meta.put("epoch", info.epoch());
         meta.put("adam_steps", List.of(agent.actorAdam.step(), agent.criticAdam.step(), agent.alphaAdam.step()));
         meta.put("extra", info.extra() == null ? Map.of() : info.extra());
+        meta.putAll(extraMeta);
         Safetensors.write(path, tensors, Map.of(META_KEY, Json.write(meta)));
     }
 
-    /** A checkpoint read back: its description and an agent holding its parameters and optimiser state. */
-    public record Loaded(Info info, CrlAgent agent) {
+    /** A checkpoint read back: its description, an agent holding its parameters and optimiser state, the file. */
+    public record Loaded(Info info, CrlAgent agent, Safetensors.Contents contents, Map<String, Object> metadata) {
     }
 
     public static Loaded load(Path path, Parallel pool) throws IOException {
@@ -101,7 +108,7 @@ public final class Checkpoint {
             agent.actorAdam.setStep(((Number) steps.get(0)).longValue());
             agent.criticAdam.setStep(((Number) steps.get(1)).longValue());
             agent.alphaAdam.setStep(((Number) steps.get(2)).longValue());
-            return new Loaded(info, agent);
+            return new Loaded(info, agent, c, meta);
         } catch (ClassCastException | NullPointerException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new CorruptFileException(path, "its crl4j metadata is incomplete or malformed (" + e.getMessage() + ")");
         }
@@ -130,6 +137,34 @@ public final class Checkpoint {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    public static Map<String, Object> toMap(TrainConfig t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("env", t.env());
+        m.put("eval_env", t.evalEnv());
+        m.put("num_envs", t.numEnvs());
+        m.put("total_env_steps", t.totalEnvSteps());
+        m.put("num_epochs", t.numEpochs());
+        m.put("unroll_length", t.unrollLength());
+        m.put("batch_size", t.batchSize());
+        m.put("num_sgd_batches_per_training_step", t.numSgdBatchesPerTrainingStep());
+        m.put("max_replay_size", t.maxReplaySize());
+        m.put("min_replay_size", t.minReplaySize());
+        m.put("episode_length", t.episodeLength());
+        m.put("gamma", t.gamma());
+        m.put("num_eval_envs", t.numEvalEnvs());
+        m.put("seed", t.seed());
+        return m;
+    }
+
+    public static TrainConfig trainConfigFromMap(Map<String, Object> m) {
+        return new TrainConfig((String) m.get("env"), (String) m.get("eval_env"), num(m, "num_envs").intValue(),
+                num(m, "total_env_steps").longValue(), num(m, "num_epochs").intValue(), num(m, "unroll_length").intValue(),
+                num(m, "batch_size").intValue(), num(m, "num_sgd_batches_per_training_step").intValue(),
+                num(m, "max_replay_size").intValue(), num(m, "min_replay_size").intValue(),
+                num(m, "episode_length").intValue(), num(m, "gamma").doubleValue(), num(m, "num_eval_envs").intValue(),
+                num(m, "seed").longValue());
     }
 
     public static Map<String, Object> toMap(CrlConfig c) {

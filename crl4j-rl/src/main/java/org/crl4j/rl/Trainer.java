@@ -1,6 +1,10 @@
 package org.crl4j.rl;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.crl4j.envs.EnvSpec;
@@ -8,6 +12,8 @@ import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.nn.Parallel;
 import org.crl4j.nn.Rng;
+import org.crl4j.nn.io.CorruptFileException;
+import org.crl4j.nn.io.Tensor;
 
 /**
  * The training loop of the reference: prefill the replay with the (untrained, stochastic) actor; then, per
@@ -46,8 +52,18 @@ public final class Trainer {
     private long trainingSteps;
     private long sgdSteps;
     private double trainSeconds;
+    // Position in the schedule, so that a saved trainer continues exactly where it stopped.
+    private boolean prefilled;
+    private int epoch = 1;
+    private long stepInEpoch;
+    private volatile boolean stopRequested;
 
     public Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool) {
+        this(cfg, crl, pool, null);
+    }
+
+    /** With {@code agent} null a fresh agent is initialised from the seed; otherwise that agent is trained on. */
+    private Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool, CrlAgent restored) {
         this.cfg = cfg;
         this.pool = pool;
         EnvSpec base = Envs.spec(cfg.env());
@@ -57,8 +73,12 @@ public final class Trainer {
         }
         this.env = Envs.make(cfg.env(), cfg.numEnvs(), cfg.seed(), pool, VecEnv.ResetMode.SAME_START);
         this.spec = env.spec();
-        this.agent = new CrlAgent(spec.stateDim(), spec.actionDim(), spec.goalDim(), crl, pool);
-        agent.init(Rng.forStream(cfg.seed(), 1));
+        if (restored != null) {
+            this.agent = restored;
+        } else {
+            this.agent = new CrlAgent(spec.stateDim(), spec.actionDim(), spec.goalDim(), crl, pool);
+            agent.init(Rng.forStream(cfg.seed(), 1));
+        }
         this.replay = new TrajectoryReplay(cfg.numEnvs(), cfg.maxReplaySize(), spec.stateDim(), spec.actionDim());
         this.batches = new ContrastiveBatches(replay, cfg.episodeLength(), cfg.gamma(), spec.goalIndices(),
                 cfg.batchSize());
@@ -117,27 +137,52 @@ public final class Trainer {
         return into;
     }
 
-    /** Runs the whole schedule. */
-    public void run(Listener listener) {
-        long start = System.nanoTime();
-        collect(cfg.prefillSteps() * cfg.unrollLength()); // prefill: whole unrolls, as the reference
+    /** Asks {@link #run} to return at the next training-step boundary (e.g. on Ctrl-C); thread-safe. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** True when the whole schedule has been run. */
+    public boolean finished() {
+        return epoch > cfg.numEpochs();
+    }
+
+    /**
+     * Runs the schedule from where it stands (the start, or a resumed position). Returns true when it completed,
+     * false when {@link #requestStop} interrupted it at a training-step boundary (save it with
+     * {@link #saveResumeState} and continue later).
+     */
+    public boolean run(Listener listener) {
+        long start = System.nanoTime() - (long) (trainSeconds * 1e9);
+        if (!prefilled) {
+            collect(cfg.prefillSteps() * cfg.unrollLength()); // prefill: whole unrolls, as the reference
+            prefilled = true;
+        }
         long perEpoch = cfg.trainingStepsPerEpoch();
-        for (int epoch = 1; epoch <= cfg.numEpochs(); epoch++) {
+        while (epoch <= cfg.numEpochs()) {
             TrainingMetrics m = new TrainingMetrics();
             long epochStart = System.nanoTime();
             long epochEnvStart = envSteps;
-            for (long s = 0; s < perEpoch; s++) {
+            while (stepInEpoch < perEpoch) {
+                if (stopRequested) {
+                    trainSeconds = (System.nanoTime() - start) / 1e9;
+                    return false;
+                }
                 trainingStep(m);
+                stepInEpoch++;
                 double sec = (System.nanoTime() - epochStart) / 1e9;
                 listener.onTrainingStep(envSteps, totalPlanned(), (envSteps - epochEnvStart) / sec, m);
             }
             double epochSec = (System.nanoTime() - epochStart) / 1e9;
-            trainSeconds += epochSec;
-            Evaluator.Result eval = evaluator.run(agent, epoch == cfg.numEpochs());
+            int finishedEpoch = epoch;
+            Evaluator.Result eval = evaluator.run(agent, finishedEpoch == cfg.numEpochs());
+            epoch++;
+            stepInEpoch = 0;
+            trainSeconds = (System.nanoTime() - start) / 1e9;
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("training/envsteps", (double) envSteps);
             metrics.put("training/sps", (envSteps - epochEnvStart) / epochSec);
-            metrics.put("training/walltime", (System.nanoTime() - start) / 1e9);
+            metrics.put("training/walltime", trainSeconds);
             metrics.put("training/sgd_steps", (double) sgdSteps);
             metrics.putAll(m.toMap());
             metrics.put("buffer_current_size", (double) replay.size());
@@ -147,8 +192,68 @@ public final class Trainer {
             metrics.put("eval/episode_min_dist", eval.minDist());
             metrics.put("eval/avg_episode_length", eval.avgEpisodeLength());
             metrics.put("eval/sps", eval.sps());
-            listener.onEpoch(epoch, metrics, eval);
+            listener.onEpoch(finishedEpoch, metrics, eval);
         }
+        return true;
+    }
+
+    // ---- resume -------------------------------------------------------------------------------------------------
+
+    /**
+     * Writes everything needed to continue this run bit-for-bit (with the same thread count): the agent and its
+     * optimisers, the environments, the replay, every random stream and the position in the schedule.
+     */
+    public void saveResumeState(Path file) throws IOException {
+        List<Tensor> extra = new ArrayList<>(env.stateTensors("env/"));
+        extra.addAll(replay.stateTensors("replay/"));
+        extra.add(Tensor.ofLongs("trainer/rng", new long[] {3}, new long[] {actRng.state(), sampleRng.state(), sgdRng.state()}));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("train", Checkpoint.toMap(cfg));
+        Map<String, Object> pos = new LinkedHashMap<>();
+        pos.put("prefilled", prefilled);
+        pos.put("epoch", epoch);
+        pos.put("step_in_epoch", stepInEpoch);
+        pos.put("training_steps", trainingSteps);
+        pos.put("train_seconds", trainSeconds);
+        meta.put("position", pos);
+        Checkpoint.save(file, agent, checkpointInfo(epoch - 1), extra, meta);
+    }
+
+    /** A trainer continuing the run saved in {@code file} by {@link #saveResumeState}. */
+    public static Trainer resume(Path file, Parallel pool) throws IOException {
+        Checkpoint.Loaded c = Checkpoint.load(file, pool);
+        Object train = c.metadata().get("train");
+        Object position = c.metadata().get("position");
+        if (!(train instanceof Map<?, ?> tm) || !(position instanceof Map<?, ?> pm)) {
+            throw new CorruptFileException(file, "it holds an agent but no training state (was it written by "
+                    + "'train' as checkpoints/resume.safetensors?)");
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            TrainConfig cfg = Checkpoint.trainConfigFromMap((Map<String, Object>) tm);
+            Trainer t = new Trainer(cfg, c.info().config(), pool, c.agent());
+            t.env.restoreState(c.contents(), "env/");
+            t.replay.restoreState(c.contents(), "replay/");
+            long[] rng = new long[3];
+            c.contents().tensor("trainer/rng").requireShape(3).copyTo(rng, 0);
+            t.actRng.setState(rng[0]);
+            t.sampleRng.setState(rng[1]);
+            t.sgdRng.setState(rng[2]);
+            t.envSteps = c.info().envSteps();
+            t.sgdSteps = c.info().sgdSteps();
+            t.prefilled = (Boolean) pm.get("prefilled");
+            t.epoch = ((Number) pm.get("epoch")).intValue();
+            t.stepInEpoch = ((Number) pm.get("step_in_epoch")).longValue();
+            t.trainingSteps = ((Number) pm.get("training_steps")).longValue();
+            t.trainSeconds = ((Number) pm.get("train_seconds")).doubleValue();
+            return t;
+        } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+            throw new CorruptFileException(file, "its training state is incomplete or malformed (" + e.getMessage() + ")");
+        }
+    }
+
+    public TrainConfig config() {
+        return cfg;
     }
 
     /** Env steps the schedule will take: prefill + epochs × steps per epoch × env steps per training step. */
@@ -160,7 +265,7 @@ public final class Trainer {
     /** What a checkpoint written now records. */
     public Checkpoint.Info checkpointInfo(int epoch) {
         return new Checkpoint.Info(cfg.env(), spec.stateDim(), spec.actionDim(), spec.goalDim(), agent.config, envSteps,
-                sgdSteps, epoch, java.util.Map.of("eval_env", cfg.evalEnv(), "seed", cfg.seed()));
+                sgdSteps, epoch, Map.of("eval_env", cfg.evalEnv(), "seed", cfg.seed()));
     }
 
     public EnvSpec spec() {

@@ -142,28 +142,28 @@ public final class TrajectoryReplay {
 
     // ---- checkpointing ------------------------------------------------------------------------------------------
 
-    float[] statesArray() {
-        return states;
+    /** The stored steps and positions as tensors (views, no copies: write them before the next {@link #add}). */
+    public java.util.List<org.crl4j.nn.io.Tensor> stateTensors(String prefix) {
+        return java.util.List.of(
+                org.crl4j.nn.io.Tensor.ofFloats(prefix + "states", new long[] {numEnvs, capacity, stateDim}, states),
+                org.crl4j.nn.io.Tensor.ofFloats(prefix + "actions", new long[] {numEnvs, capacity, actionDim}, actions),
+                org.crl4j.nn.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs, capacity}, trajectoryIds),
+                org.crl4j.nn.io.Tensor.ofLongs(prefix + "positions", new long[] {3}, new long[] {head, size, inserted}));
     }
 
-    float[] actionsArray() {
-        return actions;
-    }
-
-    int[] trajectoryIdsArray() {
-        return trajectoryIds;
-    }
-
-    int head() {
-        return head;
-    }
-
-    void restorePositions(int head, int size, long inserted) {
-        if (head < 0 || head >= capacity || size < 0 || size > capacity || inserted < size) {
-            throw new IllegalArgumentException("inconsistent replay positions: head " + head + ", size " + size);
+    /** Restores what {@link #stateTensors} saved into a replay of the same shape. */
+    public void restoreState(org.crl4j.nn.io.Safetensors.Contents file, String prefix) throws java.io.IOException {
+        file.tensor(prefix + "states").requireShape(numEnvs, capacity, stateDim).copyTo(states, 0);
+        file.tensor(prefix + "actions").requireShape(numEnvs, capacity, actionDim).copyTo(actions, 0);
+        file.tensor(prefix + "trajectory_ids").requireShape(numEnvs, capacity).copyTo(trajectoryIds, 0);
+        long[] pos = new long[3];
+        file.tensor(prefix + "positions").requireShape(3).copyTo(pos, 0);
+        if (pos[0] < 0 || pos[0] >= capacity || pos[1] < 0 || pos[1] > capacity || pos[2] < pos[1]) {
+            throw new org.crl4j.nn.io.CorruptFileException(file.source(), "inconsistent replay positions "
+                    + java.util.Arrays.toString(pos));
         }
-        this.head = head;
-        this.size = size;
-        this.inserted = inserted;
+        head = (int) pos[0];
+        size = (int) pos[1];
+        inserted = pos[2];
     }
 }

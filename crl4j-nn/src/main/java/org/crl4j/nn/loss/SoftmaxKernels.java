@@ -6,10 +6,7 @@ package org.crl4j.nn.loss;
  * Vector API implementation and a scalar one that give bit-identical results (the same float operations per
  * element).
  *
- * <p>exp method (Cephes {@code expf}): round n = x·log2(e) to an integer with the 1.5·2²³ trick, reduce
- * r = x − n·ln 2 in two steps (Cody–Waite), evaluate a degree-7 polynomial for e^r on |r| ≤ ln(2)/2 and scale by
- * 2ⁿ through the exponent bits. Relative error within 2 ulp over the supported range. Inputs below −87.3 give 0;
- * inputs are clamped at 88 above (callers pass x − max ≤ 0).
+ * <p>exp is {@link org.crl4j.nn.FloatExp} (and {@link org.crl4j.nn.VectorFloatExp}); callers pass x − max ≤ 0.
  */
 abstract class SoftmaxKernels {
 
@@ -17,18 +14,7 @@ abstract class SoftmaxKernels {
     /** The fastest usable implementation; {@code -Dcrl4j.vector=false} forces the scalar one. */
     static final SoftmaxKernels BEST = select();
 
-    static final float LOG2E = 1.44269504088896341f;
-    static final float LN2_HI = 0.693359375f;
-    static final float LN2_LO = -2.12194440e-4f;
-    static final float ROUNDING_MAGIC = 12582912f; // 1.5·2²³: adding it rounds to an integer in the low bits
-    static final float UNDERFLOW = -87.33654f;     // below this e^x is under the smallest normal float
-    static final float CLAMP_HIGH = 88f;
-    static final float P0 = 1.9875691500e-4f;
-    static final float P1 = 1.3981999507e-3f;
-    static final float P2 = 8.3334519073e-3f;
-    static final float P3 = 4.1665795894e-2f;
-    static final float P4 = 1.6666665459e-1f;
-    static final float P5 = 5.0000001201e-1f;
+    static final float CLAMP_HIGH = org.crl4j.nn.FloatExp.CLAMP_HIGH;
 
     private static SoftmaxKernels select() {
         if (Boolean.parseBoolean(System.getProperty("crl4j.vector", "true"))) {
@@ -58,21 +44,9 @@ abstract class SoftmaxKernels {
      */
     abstract float max(float[] x, int off, int n);
 
-    /** e^x in float; the per-element definition both implementations follow. */
+    /** e^x in float; the per-element definition both implementations follow (one kernel for the project). */
     static float exp(float x) {
-        float t = Math.fma(Math.min(x, CLAMP_HIGH), LOG2E, ROUNDING_MAGIC);
-        float n = t - ROUNDING_MAGIC;
-        int bits = Float.floatToRawIntBits(t) - Float.floatToRawIntBits(ROUNDING_MAGIC);
-        float r = Math.fma(n, -LN2_HI, Math.min(x, CLAMP_HIGH));
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(P0, r, P1);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P4);
-        p = Math.fma(p, r, P5);
-        float y = Math.fma(p, r * r, r) + 1f;
-        float scaled = y * Float.intBitsToFloat((bits + 127) << 23);
-        return x < UNDERFLOW ? 0f : scaled;
+        return org.crl4j.nn.FloatExp.exp(x);
     }
 
     /**

@@ -1,0 +1,77 @@
+package org.crl4j.rl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.crl4j.nn.Parallel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An interrupted, saved and resumed run ends bit-identical to an uninterrupted one (same thread count). */
+class ResumeTest {
+
+    static TrainConfig small() {
+        // 17 prefill unrolls of 62 steps × 4 envs, then 2 epochs × 3 training steps.
+        long prefill = 17L * 62 * 4;
+        return new TrainConfig("reacher", "reacher", 4, prefill + 2 * 3 * 62 * 4, 2, 62, 16, 3, 2000, 1000, 1000, 0.99, 2, 11);
+    }
+
+    static CrlConfig net() {
+        return CrlConfig.paper(32, 4);
+    }
+
+    @Test
+    void interruptedAndResumedRunMatchesTheUninterruptedOne(@TempDir Path dir) throws Exception {
+        float[] actorA;
+        float[] criticA;
+        long envStepsA;
+        try (Parallel pool = new Parallel(2)) {
+            Trainer a = new Trainer(small(), net(), pool);
+            assertThat(a.run(new Trainer.Listener() { })).isTrue();
+            actorA = a.agent().actorParams().params().clone();
+            criticA = a.agent().criticParams().params().clone();
+            envStepsA = a.envSteps();
+        }
+        Path file = dir.resolve("resume.safetensors");
+        try (Parallel pool = new Parallel(2)) {
+            Trainer b = new Trainer(small(), net(), pool);
+            boolean done = b.run(new Trainer.Listener() {
+                int steps;
+
+                @Override
+                public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
+                    if (++steps == 4) { // inside the second epoch
+                        b.requestStop();
+                    }
+                }
+            });
+            assertThat(done).isFalse();
+            assertThat(b.finished()).isFalse();
+            b.saveResumeState(file);
+        }
+        try (Parallel pool = new Parallel(2)) {
+            Trainer c = Trainer.resume(file, pool);
+            assertThat(c.run(new Trainer.Listener() { })).isTrue();
+            assertThat(c.envSteps()).isEqualTo(envStepsA);
+            assertThat(c.agent().actorParams().params()).isEqualTo(actorA);
+            assertThat(c.agent().criticParams().params()).isEqualTo(criticA);
+        }
+    }
+
+    @Test
+    void anAgentOnlyCheckpointIsNotAResumeState(@TempDir Path dir) throws Exception {
+        try (Parallel pool = new Parallel(1)) {
+            Trainer t = new Trainer(small(), net(), pool);
+            Path f = dir.resolve("last.safetensors");
+            Checkpoint.save(f, t.agent(), t.checkpointInfo(0));
+            assertThatThrownBy(() -> Trainer.resume(f, pool)).hasMessageContaining("no training state");
+            Checkpoint.Loaded l = Checkpoint.load(f, pool);
+            assertThat(l.agent().actorParams().params()).isEqualTo(t.agent().actorParams().params());
+            Files.write(f, new byte[] {0, 1});
+            assertThatThrownBy(() -> Checkpoint.load(f, pool)).isInstanceOf(org.crl4j.nn.io.CorruptFileException.class);
+        }
+    }
+}
