@@ -70,6 +70,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted run (its checkpoints/resume.safetensors) with its saved options; only --threads may be given with it.")
+    Path resume;
     @Option(names = "--config", paramLabel = "FILE", description = "TOML/YAML/JSON file of these options (keys like critic_depth); flags given here override it.")
     Path config;
 
@@ -103,6 +105,29 @@ public final class TrainCommand implements Runnable {
         if (t < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
+        if (resume != null) {
+            for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+                String n = o.longestName();
+                if (!n.equals("--resume") && !n.equals("--threads")) {
+                    throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed run keeps its saved "
+                            + "options (see " + resume.resolve("config.toml") + "); only --threads may change");
+                }
+            }
+            Path file = resume.resolve("checkpoints").resolve("resume.safetensors");
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("nothing to resume in " + resume + ": no checkpoints/resume.safetensors "
+                        + "(is it a run directory written by 'train'?)");
+            }
+            try (Parallel pool = new Parallel(t)) {
+                Trainer trainer = Trainer.resume(file, pool);
+                System.out.println("crl4j train: resuming " + resume + " at " + String.format("%,d", trainer.envSteps())
+                        + " env steps (" + trainer.config().env() + ")");
+                train(trainer, resume, pool);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            return;
+        }
         Envs.spec(env);
         String eval = evalEnv != null ? evalEnv : Envs.list().stream().anyMatch(s -> s.id().equals(env + "_eval")) ? env + "_eval" : env;
         Envs.spec(eval);
@@ -114,12 +139,16 @@ public final class TrainCommand implements Runnable {
                 !noLayerNorm, relu ? Activation.RELU : Activation.SWISH, !noResidual, MlpOptions.Recompute.parse(recompute));
         cc.criticMlp(); // validates depth and width with a one-line message before anything is written
         cc.actorMlp();
-        Path dir = runDir != null ? runDir : Path.of("runs", env + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = runDir != null ? runDir : Path.of("runs", safeName(env) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
+            if (Files.isRegularFile(dir.resolve("checkpoints").resolve("resume.safetensors"))) {
+                throw new IllegalArgumentException(dir + " already holds a run; continue it with --resume " + dir
+                        + " or choose another --run-dir");
+            }
             Files.createDirectories(dir);
             Map<String, Object> resolved = new LinkedHashMap<>();
-            resolved.put("train", tc.toString());
-            resolved.put("crl", cc.toString());
+            resolved.put("train", Checkpoint.toMap(tc));
+            resolved.put("network", Checkpoint.toMap(cc));
             resolved.put("threads", t);
             AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
             AtomicFiles.writeString(dir.resolve("config.toml"), resolvedToml());
@@ -129,20 +158,45 @@ public final class TrainCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }
+        try (Parallel pool = new Parallel(t)) {
+            train(new Trainer(tc, cc, pool), dir, pool);
+        }
+    }
+
+    /** A directory-safe version of an env id (custom mazes carry '#' and '/'). */
+    static String safeName(String id) {
+        return id.startsWith(Envs.CUSTOM_MAZE_PREFIX) ? "custom_maze" : id;
+    }
+
+    /** Runs the trainer, writing metrics, checkpoints and the resume state into {@code dir}; Ctrl-C saves first. */
+    private void train(Trainer trainer, Path dir, Parallel pool) {
         Path metricsFile = dir.resolve("metrics.jsonl");
         Path checkpoints = dir.resolve("checkpoints");
+        Path resumeFile = checkpoints.resolve("resume.safetensors");
+        int epochs = trainer.config().numEpochs();
         MetricsCsv csv;
         TensorBoardWriter tb;
         try {
+            Files.createDirectories(checkpoints);
             csv = new MetricsCsv(dir.resolve("metrics.csv"));
             tb = new TensorBoardWriter(dir.resolve("tensorboard"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
         }
-        try (Parallel pool = new Parallel(t); TensorBoardWriter events = tb) {
-            Trainer trainer = new Trainer(tc, cc, pool);
-            long planned = trainer.totalPlanned();
-            trainer.run(new Trainer.Listener() {
+        java.util.concurrent.CountDownLatch saved = new java.util.concurrent.CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            trainer.requestStop(); // the loop stops at the next training step and saves; wait for that
+            try {
+                saved.await(300, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "crl4j-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        long planned = trainer.totalPlanned();
+        boolean completed;
+        try (TensorBoardWriter events = tb) {
+            completed = trainer.run(new Trainer.Listener() {
                 long lastPrint;
                 double best = Double.NEGATIVE_INFINITY;
 
@@ -162,7 +216,7 @@ public final class TrainCommand implements Runnable {
                 public void onEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval) {
                     System.out.printf("%nepoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f  "
                                     + "critic loss %.3f  acc %.2f  actor loss %.3f  log_alpha %.2f  sps %,.0f%n",
-                            epoch, numEpochs, m.get("training/envsteps"), eval.episodeSuccess(), eval.episodeSuccessAny(),
+                            epoch, epochs, m.get("training/envsteps"), eval.episodeSuccess(), eval.episodeSuccessAny(),
                             eval.episodeDist(), m.getOrDefault("training/critic_loss", Double.NaN),
                             m.getOrDefault("training/categorical_accuracy", Double.NaN),
                             m.getOrDefault("training/actor_loss", Double.NaN), m.getOrDefault("training/log_alpha", Double.NaN),
@@ -177,15 +231,15 @@ public final class TrainCommand implements Runnable {
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                         csv.append(row);
                         events.write(m.get("training/envsteps").longValue(), m);
-                        Files.createDirectories(checkpoints);
                         Checkpoint.save(checkpoints.resolve("last.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
                         if (eval.episodeSuccess() > best) {
                             best = eval.episodeSuccess();
                             Checkpoint.save(checkpoints.resolve("best.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
                         }
+                        trainer.saveResumeState(resumeFile);
                         if (eval.firstEnvObservations() != null) {
                             Path gif = dir.resolve("eval_episode.gif");
-                            TrajectoryGif.write(Envs.factory(tc.evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START).renderer(),
+                            TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START).renderer(),
                                     eval.firstEnvObservations(), 384, 5, 25, gif);
                             System.out.println("  wrote " + gif);
                         }
@@ -194,8 +248,23 @@ public final class TrainCommand implements Runnable {
                     }
                 }
             });
+            if (!completed) {
+                trainer.saveResumeState(resumeFile);
+                System.out.printf("%ninterrupted at %,d env steps; saved. Continue with: ./crl4j train --resume %s%n",
+                        trainer.envSteps(), dir);
+            } else {
+                System.out.println("done: " + dir + " (checkpoints/last.safetensors, best.safetensors; "
+                        + "evaluate with ./crl4j eval " + dir + ")");
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + tb.file() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save to " + dir + ": " + e.getMessage(), e);
+        } finally {
+            saved.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C path: the hook is running and returns now that the state is saved.
+            }
         }
     }
 
