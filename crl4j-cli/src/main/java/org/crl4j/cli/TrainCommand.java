@@ -163,6 +163,25 @@ public final class TrainCommand implements Runnable {
         }
     }
 
+    /** learning_curve.png and .svg: time at goal per evaluation, with the random policy's as a dashed line. */
+    static void writeLearningCurve(Path dir, Path metricsJsonl, String evalEnv, double baseline) throws IOException {
+        java.util.List<String> lines = Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8);
+        double[] x = new double[lines.size()];
+        double[] y = new double[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+            Map<String, Object> row = Json.parseObject(lines.get(i));
+            x[i] = ((Number) row.get("training/envsteps")).doubleValue();
+            Object v = row.get("eval/episode_success");
+            y[i] = v instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+        org.crl4j.rl.LinePlot plot = new org.crl4j.rl.LinePlot("time at goal on " + evalEnv, "environment steps",
+                "steps at goal (of 1000)")
+                .add(new org.crl4j.rl.LinePlot.Series("crl4j", x, y, null))
+                .reference("random policy", baseline);
+        plot.writePng(dir.resolve("learning_curve.png"));
+        plot.writeSvg(dir.resolve("learning_curve.svg"));
+    }
+
     /** A directory-safe version of an env id (custom mazes carry '#' and '/'). */
     static String safeName(String id) {
         return id.startsWith(Envs.CUSTOM_MAZE_PREFIX) ? "custom_maze" : id;
@@ -194,6 +213,19 @@ public final class TrainCommand implements Runnable {
         }, "crl4j-ctrl-c");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         long planned = trainer.totalPlanned();
+        Path baselineFile = dir.resolve("random_policy.json");
+        double baseline;
+        try {
+            if (Files.isRegularFile(baselineFile)) {
+                baseline = ((Number) Json.parseObject(Files.readString(baselineFile)).get("eval/episode_success")).doubleValue();
+            } else {
+                baseline = trainer.evaluateRandomPolicy().episodeSuccess();
+                AtomicFiles.writeString(baselineFile, Json.write(Map.of("eval/episode_success", baseline)) + "\n");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read or write " + baselineFile + ": " + e.getMessage(), e);
+        }
+        System.out.printf("  random policy on %s: time at goal %.1f%n", trainer.config().evalEnv(), baseline);
         boolean completed;
         try (TensorBoardWriter events = tb) {
             completed = trainer.run(new Trainer.Listener() {
@@ -237,6 +269,7 @@ public final class TrainCommand implements Runnable {
                             Checkpoint.save(checkpoints.resolve("best.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
                         }
                         trainer.saveResumeState(resumeFile);
+                        writeLearningCurve(dir, metricsFile, trainer.config().evalEnv(), baseline);
                         if (eval.firstEnvObservations() != null) {
                             Path gif = dir.resolve("eval_episode.gif");
                             TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START).renderer(),

@@ -252,6 +252,11 @@ public final class Trainer {
         }
     }
 
+    /** One evaluation of the uniformly random policy on the evaluation task: the baseline of the learning curve. */
+    public Evaluator.Result evaluateRandomPolicy() {
+        return evaluator.run(Evaluator.random(cfg.seed() + 99), false);
+    }
+
     public TrainConfig config() {
         return cfg;
     }

@@ -1,0 +1,42 @@
+package org.crl4j.rl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+
+import org.junit.jupiter.api.Test;
+
+class LinePlotTest {
+
+    @Test
+    void ticksAreRound() {
+        assertThat(LinePlot.niceStep(1000)).isEqualTo(200);
+        assertThat(LinePlot.niceStep(7)).isEqualTo(1);
+        assertThat(LinePlot.niceStep(0.3)).isEqualTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(LinePlot.label(150000)).isEqualTo("150k");
+        assertThat(LinePlot.label(2500000)).isEqualTo("2.5M");
+    }
+
+    @Test
+    void pngAndSvgShowTheSeriesTheBandAndTheReference() {
+        LinePlot p = new LinePlot("time at goal", "env steps", "steps").size(400, 300)
+                .add(new LinePlot.Series("depth 4", new double[] {0, 1e6, 2e6}, new double[] {1, 50, 80}, new double[] {0, 5, 10}))
+                .add(new LinePlot.Series("depth 16", new double[] {0, 1e6, 2e6}, new double[] {2, 90, 300}, null))
+                .reference("random policy", 10);
+        BufferedImage img = p.render();
+        assertThat(img.getWidth()).isEqualTo(400);
+        assertThat(img.getHeight()).isEqualTo(300);
+        // the first series' colour is somewhere in the plot area
+        boolean blue = false;
+        for (int x = 80; x < 220 && !blue; x++) {
+            for (int y = 40; y < 240 && !blue; y++) {
+                blue = img.getRGB(x, y) == (0xff000000 | 0x1f77b4);
+            }
+        }
+        assertThat(blue).isTrue();
+        String svg = p.toSvg();
+        assertThat(svg).startsWith("<svg").endsWith("</svg>\n").contains("depth 4").contains("depth 16")
+                .contains("random policy").contains("<polygon").contains("stroke-dasharray");
+        assertThat(svg.split("<polyline").length - 1).isEqualTo(2);
+    }
+}
