@@ -7,8 +7,8 @@ out="${1:-runs/reacher-depth}"
 for depth in 4 16; do
   for seed in 1 2 3; do
     dir="$out/d$depth-s$seed"
-    [ -f "$dir/checkpoints/last.safetensors" ] && [ ! -f "$dir/checkpoints/resume.safetensors" -o -f "$dir/done" ] && continue
-    if [ -f "$dir/checkpoints/resume.safetensors" ]; then
+    [ -f "$dir/done" ] && continue                      # finished
+    if [ -f "$dir/checkpoints/resume.safetensors" ]; then  # interrupted: continue it
       ./crl4j train --resume "$dir" --threads 2
     else
       ./crl4j train --env reacher --critic-depth "$depth" --actor-depth "$depth" --num-envs 128 --batch-size 128 \
