@@ -57,6 +57,10 @@ public final class Trainer {
     private int epoch = 1;
     private long stepInEpoch;
     private volatile boolean stopRequested;
+    // Where the time goes, per epoch (seconds): acting + stepping + inserting, relabelling + batching, SGD, eval.
+    private double collectSeconds;
+    private double relabelSeconds;
+    private double sgdSeconds;
 
     public Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool) {
         this(cfg, crl, pool, null);
@@ -114,6 +118,7 @@ public final class Trainer {
 
     /** Collects {@code steps} steps from every environment with the stochastic actor into the replay. */
     void collect(int steps) {
+        long t0 = System.nanoTime();
         int obsDim = spec.observationDim();
         for (int t = 0; t < steps; t++) {
             agent.act(env.observations(), cfg.numEnvs(), false, actRng, actions);
@@ -122,17 +127,24 @@ public final class Trainer {
             env.step(actions);
             envSteps += cfg.numEnvs();
         }
+        collectSeconds += (System.nanoTime() - t0) / 1e9;
     }
 
     /** One training step: collect, then SGD on relabelled minibatches. */
     TrainingMetrics trainingStep(TrainingMetrics into) {
         collect(cfg.unrollLength());
+        long t0 = System.nanoTime();
         int n = batches.prepare(sampleRng, cfg.numSgdBatchesPerTrainingStep());
+        long sgdNanos = 0;
         for (int k = 0; k < n; k++) {
             batches.fill(k, bStates, bActions, bGoals);
+            long b = System.nanoTime();
             into.add(agent.sgdStep(bStates, bActions, bGoals, cfg.batchSize(), sgdRng));
+            sgdNanos += System.nanoTime() - b;
             sgdSteps++;
         }
+        relabelSeconds += (System.nanoTime() - t0 - sgdNanos) / 1e9;
+        sgdSeconds += sgdNanos / 1e9;
         trainingSteps++;
         return into;
     }
@@ -157,6 +169,7 @@ public final class Trainer {
         if (!prefilled) {
             collect(cfg.prefillSteps() * cfg.unrollLength()); // prefill: whole unrolls, as the reference
             prefilled = true;
+            collectSeconds = 0; // the epochs' timing covers training steps only
         }
         long perEpoch = cfg.trainingStepsPerEpoch();
         while (epoch <= cfg.numEpochs()) {
@@ -175,7 +188,9 @@ public final class Trainer {
             }
             double epochSec = (System.nanoTime() - epochStart) / 1e9;
             int finishedEpoch = epoch;
+            long evalStart = System.nanoTime();
             Evaluator.Result eval = evaluator.run(agent, finishedEpoch == cfg.numEpochs());
+            double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             epoch++;
             stepInEpoch = 0;
             trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -192,6 +207,11 @@ public final class Trainer {
             metrics.put("eval/episode_min_dist", eval.minDist());
             metrics.put("eval/avg_episode_length", eval.avgEpisodeLength());
             metrics.put("eval/sps", eval.sps());
+            metrics.put("timing/collect_seconds", collectSeconds);
+            metrics.put("timing/relabel_seconds", relabelSeconds);
+            metrics.put("timing/sgd_seconds", sgdSeconds);
+            metrics.put("timing/eval_seconds", evalSeconds);
+            collectSeconds = relabelSeconds = sgdSeconds = 0;
             listener.onEpoch(finishedEpoch, metrics, eval);
         }
         return true;
