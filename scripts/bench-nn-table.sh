@@ -10,6 +10,7 @@ for d in 4 16 64 256 1024; do
   for b in 256 512 1024; do
     steps=10; [ "$d" -ge 256 ] && steps=3; [ "$d" -ge 1024 ] && steps=2
     warm=2; [ "$d" -ge 1024 ] && warm=1
+    [ "$d" -eq 4 ] && steps=100 && warm=100   # tiny steps: the JIT needs many to warm up
     CRL4J_JAVA_OPTS="${CRL4J_JAVA_OPTS:--Xmx12g}" ./crl4j bench nn --width 256 --depth "$d" --batch "$b" \
       --threads "$threads" --steps "$steps" --warmup "$warm" --compare-torch --json 2>/dev/null | tail -n1 | tee -a "$out"
   done
