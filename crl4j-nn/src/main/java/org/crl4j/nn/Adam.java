@@ -42,10 +42,6 @@ public final class Adam {
         return step;
     }
 
-    public float learningRate() {
-        return lr;
-    }
-
     /** First-moment state (same layout as the parameters), for checkpoints. */
     public float[] firstMoment() {
         return m;

@@ -101,10 +101,6 @@ public final class ParamStore {
         return e;
     }
 
-    public boolean has(String name) {
-        return byName.containsKey(name);
-    }
-
     /** A copy of one tensor's values. */
     public float[] get(String name) {
         Entry e = entry(name);
@@ -119,19 +115,6 @@ public final class ParamStore {
         float[] out = new float[e.size()];
         System.arraycopy(grads(), e.offset(), out, 0, out.length);
         return out;
-    }
-
-    /** Overwrites one tensor's values. */
-    public void set(String name, float[] values) {
-        Entry e = entry(name);
-        if (values.length != e.size()) {
-            throw new IllegalArgumentException("parameter " + name + " has " + e.size() + " values, got " + values.length);
-        }
-        System.arraycopy(values, 0, params(), e.offset(), values.length);
-    }
-
-    public void zeroGrads() {
-        java.util.Arrays.fill(grads(), 0f);
     }
 
     /**

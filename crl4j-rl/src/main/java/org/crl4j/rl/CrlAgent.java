@@ -193,15 +193,6 @@ public final class CrlAgent {
         }
     }
 
-    /** Critic value f(φ(s,a), ψ(g)) for rows; for diagnostics and the Q-heat-maps users ask for. */
-    public void value(float[] states, float[] actions, float[] goals, int n, float[] out) {
-        ensure(n);
-        concatRows(states, stateDim, actions, actionDim, n, saIn);
-        System.arraycopy(saEncoder.infer(saIn, n), 0, phi, 0, n * config.reprDim());
-        System.arraycopy(gEncoder.infer(goals, n), 0, psi, 0, n * config.reprDim());
-        PairedEnergy.forward(config.energy(), phi, psi, n, config.reprDim(), out);
-    }
-
     private void splitHead(float[] head, int b) {
         int a = actionDim;
         for (int i = 0; i < b; i++) {
