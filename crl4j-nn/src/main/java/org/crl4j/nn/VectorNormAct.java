@@ -15,7 +15,8 @@ final class VectorNormAct {
     private static final FloatVector ZERO = FloatVector.zero(S);
 
     // The activation and its derivative are written out inside each loop on purpose: passing vectors through a
-    // helper method that the JIT does not inline boxes them, and the boxed path runs ~50× slower.
+    // helper method that the JIT does not inline boxes them, and the boxed path runs ~50× slower. Measured twice
+    // (D64 B512 training step): an enum-switch helper cost 11%; two small if-helpers, 125 → 155 ms and 1.7 GB of heap.
 
     static void forwardRow(float[] p, NormAct.Params lp, int w, float[] z, int zo, float[] stats, int so,
                            float[] out, int oo) {
