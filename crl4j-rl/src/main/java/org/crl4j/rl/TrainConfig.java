@@ -5,7 +5,7 @@ package org.crl4j.rl;
  * arguments; defaults in {@link #paper(String)} are the paper's.
  *
  * @param env                       task id
- * @param evalEnv                   task id for evaluation (a maze's {@code _eval} layout by default)
+ * @param evalEnv                   task id for evaluation (the training task by default, as the reference)
  * @param numEnvs                   parallel environments collecting data (512)
  * @param totalEnvSteps             environment steps of the whole run, prefill included
  * @param numEpochs                 evaluations (and checkpoints) over the run
