@@ -67,6 +67,9 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--relu", description = "Ablation: ReLU instead of swish.") boolean relu;
     @Option(names = "--no-residual", description = "Ablation: no residual connections.") boolean noResidual;
     @Option(names = "--recompute", defaultValue = "auto") String recompute;
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "K",
+            description = "Also keep checkpoints/epoch_E.safetensors every K epochs (default 0: only last, best and resume).")
+    int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
@@ -105,6 +108,9 @@ public final class TrainCommand implements Runnable {
         if (t < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be 0 (off) or a number of epochs, got " + checkpointEvery);
+        }
         if (resume != null) {
             for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
                 String n = o.longestName();
@@ -120,6 +126,7 @@ public final class TrainCommand implements Runnable {
             }
             try (Parallel pool = new Parallel(t)) {
                 Trainer trainer = Trainer.resume(file, pool);
+                checkpointEvery = savedCheckpointEvery(resume);
                 System.out.println("crl4j train: resuming " + resume + " at " + String.format("%,d", trainer.envSteps())
                         + " env steps (" + trainer.config().env() + ")");
                 train(trainer, resume, pool);
@@ -150,6 +157,7 @@ public final class TrainCommand implements Runnable {
             resolved.put("train", Checkpoint.toMap(tc));
             resolved.put("network", Checkpoint.toMap(cc));
             resolved.put("threads", t);
+            resolved.put("checkpoint_every", checkpointEvery);
             AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
             AtomicFiles.writeString(dir.resolve("config.toml"), resolvedToml());
             System.out.println("crl4j train " + tc);
@@ -180,6 +188,16 @@ public final class TrainCommand implements Runnable {
                 .reference("random policy", baseline);
         plot.writePng(dir.resolve("learning_curve.png"));
         plot.writeSvg(dir.resolve("learning_curve.svg"));
+    }
+
+    /** The --checkpoint-every a run was started with (0 for runs from before the option existed). */
+    private static int savedCheckpointEvery(Path runDir) throws IOException {
+        Path config = runDir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            return 0;
+        }
+        Object k = Json.parseObject(Files.readString(config)).get("checkpoint_every");
+        return k instanceof Number n ? n.intValue() : 0;
     }
 
     /** A directory-safe version of an env id (custom mazes carry '#' and '/'). */
@@ -228,25 +246,20 @@ public final class TrainCommand implements Runnable {
         System.out.printf("  random policy on %s: time at goal %.1f%n", trainer.config().evalEnv(), baseline);
         boolean completed;
         try (TensorBoardWriter events = tb) {
+            ProgressLine progress = new ProgressLine(System.out, System.console() != null);
             completed = trainer.run(new Trainer.Listener() {
-                long lastPrint;
                 double best = Double.NEGATIVE_INFINITY;
 
                 @Override
                 public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
-                    long now = System.nanoTime();
-                    if (now - lastPrint > 2_000_000_000L) {
-                        lastPrint = now;
-                        double eta = (planned - envSteps) / Math.max(sps, 1e-9);
-                        System.out.printf("\r  %,d / %,d env steps (%.0f%%)  %,.0f steps/s  ETA %s  critic loss %.3f  acc %.2f   ",
-                                envSteps, planned, 100.0 * envSteps / planned, sps, duration(eta), w.criticLoss(), w.accuracy());
-                        System.out.flush();
-                    }
+                    progress.update(envSteps, planned, sps, w.criticLoss(), w.accuracy());
                 }
 
                 @Override
                 public void onEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval) {
-                    System.out.printf("%nepoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f  "
+                    progress.endLine();
+                    progress.timeAtGoal(eval.episodeSuccess());
+                    System.out.printf("epoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f  "
                                     + "critic loss %.3f  acc %.2f  actor loss %.3f  log_alpha %.2f  sps %,.0f%n",
                             epoch, epochs, m.get("training/envsteps"), eval.episodeSuccess(), eval.episodeSuccessAny(),
                             eval.episodeDist(), m.getOrDefault("training/critic_loss", Double.NaN),
@@ -264,6 +277,10 @@ public final class TrainCommand implements Runnable {
                         csv.append(row);
                         events.write(m.get("training/envsteps").longValue(), m);
                         Checkpoint.save(checkpoints.resolve("last.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
+                        if (checkpointEvery > 0 && epoch % checkpointEvery == 0) {
+                            Checkpoint.save(checkpoints.resolve("epoch_" + epoch + ".safetensors"), trainer.agent(),
+                                    trainer.checkpointInfo(epoch));
+                        }
                         if (eval.episodeSuccess() > best) {
                             best = eval.episodeSuccess();
                             Checkpoint.save(checkpoints.resolve("best.safetensors"), trainer.agent(), trainer.checkpointInfo(epoch));
@@ -281,9 +298,10 @@ public final class TrainCommand implements Runnable {
                     }
                 }
             });
+            progress.endLine();
             if (!completed) {
                 trainer.saveResumeState(resumeFile);
-                System.out.printf("%ninterrupted at %,d env steps; saved. Continue with: ./crl4j train --resume %s%n",
+                System.out.printf("interrupted at %,d env steps; saved. Continue with: ./crl4j train --resume %s%n",
                         trainer.envSteps(), dir);
             } else {
                 System.out.println("done: " + dir + " (checkpoints/last.safetensors, best.safetensors; "

@@ -64,6 +64,11 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void negativeCheckpointIntervalIsRejected() {
+        assertOneLineError(run("train", "--checkpoint-every", "-1"), "--checkpoint-every", "got -1");
+    }
+
+    @Test
     void batchLargerThanOneTrainingStepCanSupply() {
         assertOneLineError(run("train", "--env", "reacher", "--num-envs", "1", "--batch-size", "5000"), "lower it or raise --num-envs");
     }

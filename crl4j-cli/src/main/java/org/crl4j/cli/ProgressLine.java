@@ -1,0 +1,70 @@
+package org.crl4j.cli;
+
+import java.io.PrintStream;
+
+/**
+ * The training progress bar: env steps, a bar, SPS, ETA, the latest time at goal and the critic's loss and
+ * accuracy. On a terminal it redraws one line every 2 s; into a file or pipe it prints a plain line every 30 s,
+ * so logs stay readable.
+ */
+final class ProgressLine {
+    private static final int BAR_WIDTH = 24;
+
+    private final PrintStream out;
+    private final boolean terminal;
+    private final long intervalNanos;
+    private long lastPrint;
+    private boolean lineOpen;
+    private double timeAtGoal = Double.NaN;
+
+    ProgressLine(PrintStream out, boolean terminal) {
+        this(out, terminal, terminal ? 2_000_000_000L : 30_000_000_000L);
+    }
+
+    ProgressLine(PrintStream out, boolean terminal, long intervalNanos) {
+        this.out = out;
+        this.terminal = terminal;
+        this.intervalNanos = intervalNanos;
+        this.lastPrint = System.nanoTime();
+    }
+
+    /** The latest evaluation's time at goal, shown from now on. */
+    void timeAtGoal(double value) {
+        this.timeAtGoal = value;
+    }
+
+    /** Shows progress if the interval has passed since the last time. */
+    void update(long envSteps, long planned, double sps, double criticLoss, double accuracy) {
+        long now = System.nanoTime();
+        if (now - lastPrint < intervalNanos) {
+            return;
+        }
+        lastPrint = now;
+        String line = format(envSteps, planned, sps, timeAtGoal, criticLoss, accuracy);
+        if (terminal) {
+            out.print("\r" + line + "   ");
+            lineOpen = true;
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Ends a redrawn line so the next output starts on its own line. */
+    void endLine() {
+        if (lineOpen) {
+            out.println();
+            lineOpen = false;
+        }
+    }
+
+    static String format(long envSteps, long planned, double sps, double timeAtGoal, double criticLoss, double accuracy) {
+        double fraction = planned > 0 ? Math.min(1.0, (double) envSteps / planned) : 0;
+        int filled = (int) Math.round(fraction * BAR_WIDTH);
+        String bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
+        double eta = (planned - envSteps) / Math.max(sps, 1e-9);
+        String goal = Double.isNaN(timeAtGoal) ? "-" : String.format("%.1f", timeAtGoal);
+        return String.format("  [%s] %3.0f%%  %,d / %,d env steps  %,.0f steps/s  ETA %s  time at goal %s  critic loss %.3f  acc %.2f",
+                bar, 100 * fraction, envSteps, planned, sps, TrainCommand.duration(eta), goal, criticLoss, accuracy);
+    }
+}
