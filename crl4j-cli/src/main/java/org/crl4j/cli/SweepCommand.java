@@ -1,0 +1,401 @@
+package org.crl4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.crl4j.nn.io.AtomicFiles;
+import org.crl4j.nn.io.Json;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code crl4j sweep}: trains every point of a depth × width × batch × ablation grid with several seeds, each run in
+ * SWEEP_DIR/POINT/seedS through {@code train} itself (in a child JVM, see {@link TrainProcess}). Re-running it (or
+ * {@code --resume SWEEP_DIR}) skips finished runs and resumes interrupted ones.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a grid of network sizes, batch sizes and ablations over several seeds (a scaling study).",
+            "Other train flags (e.g. --num-envs 64) are passed to every run. Re-run the same command, or --resume SWEEP_DIR, "
+                    + "to continue: finished runs are skipped, interrupted ones resumed."})
+public final class SweepCommand implements Callable<Integer> {
+    static final String SWEEP_FILE = "sweep.json";
+
+    @Option(names = "--env", description = "Task id (see 'envs list').")
+    String env;
+    @Option(names = "--depth", split = ",", paramLabel = "D[,D...]", description = "Critic and actor depths (multiples of 4; default 4).")
+    List<Integer> depths;
+    @Option(names = "--width", split = ",", paramLabel = "W[,W...]", description = "Critic and actor widths (default 256).")
+    List<Integer> widths;
+    @Option(names = "--batch", split = ",", paramLabel = "B[,B...]", description = "Batch sizes (default 256).")
+    List<Integer> batches;
+    @Option(names = "--ablation", split = ",", paramLabel = "A[,A...]",
+            description = "none, no-layer-norm, relu, no-residual (default none).")
+    List<String> ablations;
+    @Option(names = "--seeds", defaultValue = "1", description = "Seeds per point: N runs seeds 1..N (default ${DEFAULT-VALUE}).")
+    int seeds;
+    @Option(names = "--steps", description = "Env steps per run (train's --total-env-steps).")
+    Long steps;
+    @Option(names = "--sweep-dir", paramLabel = "DIR", description = "Sweep directory (default: sweeps/ENV-DATE-TIME).")
+    Path sweepDir;
+    @Option(names = "--resume", paramLabel = "SWEEP_DIR", description = "Continue the sweep in SWEEP_DIR (its sweep.json); only --workers and --threads may be given with it.")
+    Path resume;
+    @Option(names = "--workers", defaultValue = "1", description = "Runs at once (default ${DEFAULT-VALUE}); each gets cores / workers threads.")
+    int workers;
+    @Option(names = "--threads", description = "Threads per run (default: cores / workers).")
+    Integer threads;
+    @CommandLine.Unmatched
+    List<String> trainFlags = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Train flags a sweep sets itself, with what to use instead. */
+    private static final Map<String, String> SET_BY_SWEEP = new LinkedHashMap<>();
+
+    static {
+        for (String f : List.of("--critic-depth", "--actor-depth")) {
+            SET_BY_SWEEP.put(f, "--depth");
+        }
+        for (String f : List.of("--critic-width", "--actor-width")) {
+            SET_BY_SWEEP.put(f, "--width");
+        }
+        SET_BY_SWEEP.put("--batch-size", "--batch");
+        SET_BY_SWEEP.put("--seed", "--seeds");
+        SET_BY_SWEEP.put("--total-env-steps", "--steps");
+        for (Ablation a : Ablation.values()) {
+            if (a.trainFlag != null) {
+                SET_BY_SWEEP.put(a.trainFlag, "--ablation " + a.id);
+            }
+        }
+        SET_BY_SWEEP.put("--run-dir", "--sweep-dir");
+        SET_BY_SWEEP.put("--config", "the flags themselves");
+    }
+
+    @Override
+    public Integer call() {
+        if (workers < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1");
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        Path dir;
+        SweepGrid grid;
+        if (resume != null) {
+            for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+                String n = o.longestName();
+                if (!Set.of("--resume", "--workers", "--threads").contains(n)) {
+                    throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed sweep keeps its grid "
+                            + "(see " + resume.resolve(SWEEP_FILE) + "); only --workers and --threads may change");
+                }
+            }
+            if (!trainFlags.isEmpty()) {
+                throw new IllegalArgumentException(trainFlags.get(0) + " cannot be combined with --resume: a resumed sweep "
+                        + "keeps its train flags; only --workers and --threads may change");
+            }
+            dir = resume;
+            grid = readSweepFile(dir);
+            if (grid == null) {
+                throw new IllegalArgumentException("nothing to resume in " + dir + ": no " + SWEEP_FILE
+                        + " (is it a directory written by 'sweep'?)");
+            }
+        } else {
+            grid = gridFromOptions();
+            dir = sweepDir != null ? sweepDir : Path.of("sweeps", TrainCommand.safeName(env) + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            claim(dir, grid);
+        }
+        int perRun = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        return new SweepRunner(grid, dir, workers, perRun).runAll() ? 0 : 1;
+    }
+
+    /** The grid the options describe, every point validated as train would (nothing is written before). */
+    SweepGrid gridFromOptions() {
+        if (env == null) {
+            throw new IllegalArgumentException("--env is required (or continue a sweep with --resume SWEEP_DIR)");
+        }
+        for (String arg : trainFlags) {
+            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String instead = SET_BY_SWEEP.get(flag);
+            if (instead != null) {
+                throw new IllegalArgumentException(flag + " is set by the sweep for each run; use " + instead + " instead");
+            }
+            if (flag.equals("--resume")) {
+                throw new IllegalArgumentException("to continue a sweep use 'sweep --resume SWEEP_DIR' (train's --resume is for one run)");
+            }
+        }
+        List<Ablation> abl = ablations == null ? List.of(Ablation.NONE) : ablations.stream().map(Ablation::parse).toList();
+        SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 256), orDefault(batches, 256), abl, seeds,
+                steps, trainFlags);
+        for (SweepGrid.Point p : grid.points()) {
+            List<String> args = grid.trainArgs(new SweepGrid.Run(p, 1));
+            TrainCommand train = new TrainCommand();
+            try {
+                new CommandLine(train).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException("train flags: " + e.getMessage().replace('\n', ' ')
+                        + " (see 'crl4j train --help')");
+            }
+            try {
+                train.trainConfig();
+                train.crlConfig();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid point " + p.name() + ": " + e.getMessage());
+            }
+        }
+        return grid;
+    }
+
+    private static List<Integer> orDefault(List<Integer> values, int value) {
+        return values == null ? List.of(value) : values;
+    }
+
+    /** Makes {@code dir} this grid's sweep directory, or checks that it already is. */
+    static void claim(Path dir, SweepGrid grid) {
+        SweepGrid existing = readSweepFile(dir);
+        if (existing != null) {
+            List<String> diff = grid.differences(existing);
+            if (!diff.isEmpty()) {
+                throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", diff)
+                        + "); choose another --sweep-dir, or continue that one with --resume " + dir);
+            }
+            return;
+        }
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException(dir + " is not empty and holds no " + SWEEP_FILE
+                                + "; choose a new or empty --sweep-dir");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("grid", grid.toJson());
+            file.put("created", LocalDateTime.now().toString());
+            AtomicFiles.writeString(dir.resolve(SWEEP_FILE), Json.writePretty(file) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create sweep directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The grid recorded in {@code dir}, or null when it has no sweep.json. */
+    static SweepGrid readSweepFile(Path dir) {
+        Path file = dir.resolve(SWEEP_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            Object grid = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8)).get("grid");
+            if (!(grid instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("no \"grid\" object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) grid;
+            return SweepGrid.fromJson(m);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is unreadable or malformed (" + e.getMessage() + "); fix or remove it");
+        }
+    }
+
+    /** Runs a sweep's runs, {@code workers} at a time, each in its own JVM. */
+    static final class SweepRunner {
+        private final SweepGrid grid;
+        private final Path dir;
+        private final int workers;
+        private final int threadsPerRun;
+        private final Set<Process> running = ConcurrentHashMap.newKeySet();
+        private volatile boolean stopping;
+
+        SweepRunner(SweepGrid grid, Path dir, int workers, int threadsPerRun) {
+            this.grid = grid;
+            this.dir = dir;
+            this.workers = workers;
+            this.threadsPerRun = threadsPerRun;
+        }
+
+        /** True when every run has finished. */
+        boolean runAll() {
+            List<SweepGrid.Run> runs = grid.runs();
+            System.out.printf("crl4j sweep: %d points × %d seeds = %d runs in %s (%d at a time, %d threads each)%n",
+                    grid.points().size(), grid.seeds(), runs.size(), dir, workers, threadsPerRun);
+            // Ctrl-C reaches the runs too (same process group); a SIGTERM to the sweep alone is passed on to them.
+            // Either way each run saves its resume state, and we wait for that before the JVM exits.
+            Thread onStop = new Thread(this::stopRuns, "crl4j-sweep-stop");
+            Runtime.getRuntime().addShutdownHook(onStop);
+            List<String> failed = new ArrayList<>();
+            AtomicInteger finished = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            try {
+                for (int i = 0; i < runs.size(); i++) {
+                    SweepGrid.Run run = runs.get(i);
+                    String tag = String.format("[%d/%d] %s", i + 1, runs.size(), run.name());
+                    pool.submit(() -> {
+                        String problem = runOne(run, tag);
+                        synchronized (failed) {
+                            if (problem == null) {
+                                finished.incrementAndGet();
+                            } else {
+                                failed.add(run.name() + ": " + problem);
+                            }
+                        }
+                    });
+                }
+                pool.shutdown();
+                pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onStop);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it returns once the runs have saved
+                }
+            }
+            if (finished.get() == runs.size()) {
+                System.out.println("sweep done: " + runs.size() + " runs in " + dir + "; plot them with ./crl4j plot " + dir);
+                return true;
+            }
+            System.out.println("sweep incomplete: " + finished.get() + " of " + runs.size() + " runs finished");
+            for (String f : failed) {
+                System.out.println("  " + f);
+            }
+            System.out.println("continue with: ./crl4j sweep --resume " + dir);
+            return false;
+        }
+
+        /** Trains (or resumes, or skips) one run; returns null when it is finished, else what went wrong. */
+        private String runOne(SweepGrid.Run run, String tag) {
+            Path runDir = run.dir(dir);
+            RunState state = RunState.of(runDir);
+            if (state == RunState.FINISHED) {
+                System.out.println(tag + ": finished, skipped" + scoreText(runDir));
+                return null;
+            }
+            List<String> args;
+            if (state == RunState.INTERRUPTED) {
+                args = new ArrayList<>(List.of("train", "--resume", runDir.toString()));
+            } else {
+                args = new ArrayList<>(grid.trainArgs(run));
+                args.addAll(List.of("--run-dir", runDir.toString()));
+            }
+            args.addAll(List.of("--threads", Integer.toString(threadsPerRun)));
+            Path log = runDir.resolve("train.log");
+            Process p;
+            long start = System.nanoTime();
+            synchronized (running) {
+                if (stopping) {
+                    return "not started (sweep stopped)";
+                }
+                try {
+                    Files.createDirectories(runDir);
+                    if (state == RunState.NEW) {
+                        // a run killed before its first save left no resume state: start it over, not append to it
+                        Files.deleteIfExists(runDir.resolve("metrics.jsonl"));
+                        Files.deleteIfExists(runDir.resolve("metrics.csv"));
+                    }
+                    p = TrainProcess.start(args, log, threadsPerRun);
+                } catch (IOException e) {
+                    return "cannot start: " + e.getMessage();
+                }
+                running.add(p);
+            }
+            System.out.println(tag + ": " + (state == RunState.INTERRUPTED ? "resuming" : "training") + " (log: " + log + ")");
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            } finally {
+                running.remove(p);
+            }
+            String took = TrainCommand.duration((System.nanoTime() - start) / 1e9);
+            RunState after = RunState.of(runDir);
+            if (after == RunState.FINISHED) {
+                System.out.println(tag + ": done in " + took + scoreText(runDir));
+                return null;
+            }
+            // 130/143: the run got SIGINT/SIGTERM (Ctrl-C) and saved; 0 without the marker: it was asked to stop
+            if (after == RunState.INTERRUPTED && (stopping || code == 0 || code == 130 || code == 143)) {
+                System.out.println(tag + ": stopped after " + took + "; its resume state is saved");
+                return "interrupted (resume state saved)";
+            }
+            String why = lastLine(log);
+            System.out.println(tag + ": failed (exit " + code + ") after " + took + ": " + why);
+            return "failed: " + why;
+        }
+
+        private void stopRuns() {
+            List<Process> live;
+            synchronized (running) {
+                stopping = true;
+                live = new ArrayList<>(running);
+            }
+            for (Process p : live) {
+                p.destroy(); // SIGTERM: train saves its resume state, as on Ctrl-C
+            }
+            for (Process p : live) {
+                try {
+                    p.waitFor(300, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private static String scoreText(Path runDir) {
+            try {
+                return String.format(", score %.1f", RunRecord.load(runDir).score());
+            } catch (RuntimeException unreadable) {
+                return "";
+            }
+        }
+
+        private static String lastLine(Path log) {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    if (!lines.get(i).isBlank()) {
+                        return lines.get(i).strip();
+                    }
+                }
+            } catch (IOException | UncheckedIOException unreadable) {
+                // fall through
+            }
+            return "see " + log;
+        }
+    }
+
+    /** Where a run of the sweep stands. */
+    enum RunState {
+        NEW, INTERRUPTED, FINISHED;
+
+        static RunState of(Path runDir) {
+            if (Files.isRegularFile(runDir.resolve(TrainCommand.FINISHED_FILE))) {
+                return FINISHED;
+            }
+            return Files.isRegularFile(runDir.resolve("checkpoints").resolve("resume.safetensors")) ? INTERRUPTED : NEW;
+        }
+    }
+}
