@@ -40,13 +40,13 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--env", description = "Task id (see 'envs list').")
     String env;
-    @Option(names = "--depth", split = ",", paramLabel = "D[,D...]", description = "Critic and actor depths (multiples of 4; default 4).")
+    @Option(names = "--depth", split = ",", paramLabel = "D", description = "Critic and actor depths (multiples of 4; default 4).")
     List<Integer> depths;
-    @Option(names = "--width", split = ",", paramLabel = "W[,W...]", description = "Critic and actor widths (default 256).")
+    @Option(names = "--width", split = ",", paramLabel = "W", description = "Critic and actor widths (default 256).")
     List<Integer> widths;
-    @Option(names = "--batch", split = ",", paramLabel = "B[,B...]", description = "Batch sizes (default 256).")
+    @Option(names = "--batch", split = ",", paramLabel = "B", description = "Batch sizes (default 256).")
     List<Integer> batches;
-    @Option(names = "--ablation", split = ",", paramLabel = "A[,A...]",
+    @Option(names = "--ablation", split = ",", paramLabel = "A",
             description = "none, no-layer-norm, relu, no-residual (default none).")
     List<String> ablations;
     @Option(names = "--seeds", defaultValue = "1", description = "Seeds per point: N runs seeds 1..N (default ${DEFAULT-VALUE}).")
@@ -67,26 +67,28 @@ public final class SweepCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Train flags a sweep sets itself, with what to use instead. */
-    private static final Map<String, String> SET_BY_SWEEP = new LinkedHashMap<>();
+    /** Train flags a sweep does not pass through, with why and what to use instead. */
+    private static final Map<String, String> NOT_PASSED_THROUGH = new LinkedHashMap<>();
 
     static {
-        for (String f : List.of("--critic-depth", "--actor-depth")) {
-            SET_BY_SWEEP.put(f, "--depth");
-        }
-        for (String f : List.of("--critic-width", "--actor-width")) {
-            SET_BY_SWEEP.put(f, "--width");
-        }
-        SET_BY_SWEEP.put("--batch-size", "--batch");
-        SET_BY_SWEEP.put("--seed", "--seeds");
-        SET_BY_SWEEP.put("--total-env-steps", "--steps");
+        Map<String, String> setBySweep = new LinkedHashMap<>();
+        setBySweep.put("--critic-depth", "--depth");
+        setBySweep.put("--actor-depth", "--depth");
+        setBySweep.put("--critic-width", "--width");
+        setBySweep.put("--actor-width", "--width");
+        setBySweep.put("--batch-size", "--batch");
+        setBySweep.put("--seed", "--seeds");
+        setBySweep.put("--total-env-steps", "--steps");
         for (Ablation a : Ablation.values()) {
             if (a.trainFlag != null) {
-                SET_BY_SWEEP.put(a.trainFlag, "--ablation " + a.id);
+                setBySweep.put(a.trainFlag, "--ablation " + a.id);
             }
         }
-        SET_BY_SWEEP.put("--run-dir", "--sweep-dir");
-        SET_BY_SWEEP.put("--config", "the flags themselves");
+        setBySweep.put("--run-dir", "--sweep-dir");
+        setBySweep.forEach((flag, instead) -> NOT_PASSED_THROUGH.put(flag, "is set by the sweep for each run; use " + instead
+                + " instead"));
+        NOT_PASSED_THROUGH.put("--config", "is not supported by sweep; give the train flags themselves (sweep.json records them)");
+        NOT_PASSED_THROUGH.put("--resume", "is for one run; continue a sweep with 'sweep --resume SWEEP_DIR'");
     }
 
     @Override
@@ -134,12 +136,9 @@ public final class SweepCommand implements Callable<Integer> {
         }
         for (String arg : trainFlags) {
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            String instead = SET_BY_SWEEP.get(flag);
-            if (instead != null) {
-                throw new IllegalArgumentException(flag + " is set by the sweep for each run; use " + instead + " instead");
-            }
-            if (flag.equals("--resume")) {
-                throw new IllegalArgumentException("to continue a sweep use 'sweep --resume SWEEP_DIR' (train's --resume is for one run)");
+            String why = NOT_PASSED_THROUGH.get(flag);
+            if (why != null) {
+                throw new IllegalArgumentException(flag + " " + why);
             }
         }
         List<Ablation> abl = ablations == null ? List.of(Ablation.NONE) : ablations.stream().map(Ablation::parse).toList();
