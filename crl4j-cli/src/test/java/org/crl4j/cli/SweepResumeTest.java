@@ -37,7 +37,7 @@ class SweepResumeTest {
         List<String> firstArgs = new ArrayList<>(grid.trainArgs(runs.get(0)));
         firstArgs.addAll(List.of("--run-dir", first.toString(), "--threads", "1"));
         assertThat(CommandLineErrorsTest.run(firstArgs.toArray(new String[0])).code()).isZero();
-        assertThat(SweepCommand.RunState.of(first)).isEqualTo(SweepCommand.RunState.FINISHED);
+        assertThat(RunState.of(first)).isEqualTo(RunState.FINISHED);
         byte[] firstMetrics = Files.readAllBytes(first.resolve("metrics.jsonl"));
 
         // run 2: stopped by SIGTERM after its first evaluation
@@ -54,8 +54,8 @@ class SweepResumeTest {
         }
         p.destroy();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(SweepCommand.RunState.of(second)).as(Files.readString(second.resolve("train.log")))
-                .isEqualTo(SweepCommand.RunState.INTERRUPTED);
+        assertThat(RunState.of(second)).as(Files.readString(second.resolve("train.log")))
+                .isEqualTo(RunState.INTERRUPTED);
         List<String> before = Files.readAllLines(secondMetrics);
         assertThat(before).hasSizeBetween(1, 2);
 
