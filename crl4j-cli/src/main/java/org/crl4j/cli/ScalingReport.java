@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import org.crl4j.nn.io.AtomicFiles;
@@ -185,7 +184,7 @@ final class ScalingReport {
         List<Object> values = groups.stream().map(g -> g.params().get(param)).distinct()
                 .sorted(ScalingReport::compareValues).toList();
         List<String> others = varying.stream().filter(k -> !k.equals(param)).toList();
-        Map<String, List<Group>> lines = new TreeMap<>();
+        Map<String, List<Group>> lines = new LinkedHashMap<>(); // groups are sorted, so lines are too
         for (Group g : groups) {
             lines.computeIfAbsent(others.isEmpty() ? "crl4j" : label(g.params(), others), k -> new ArrayList<>()).add(g);
         }

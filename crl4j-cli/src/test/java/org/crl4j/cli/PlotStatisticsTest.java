@@ -115,4 +115,17 @@ class PlotStatisticsTest {
         assertThat(out.resolve("learning_curves.png")).isNotEmptyFile();
         assertThat(out.resolve("score_vs_depth.png")).doesNotExist();
     }
+
+    @Test
+    void paramsNameTheAblationAndKeepAnActorThatDiffersFromTheCritic() {
+        Map<String, Object> train = Map.of("batch_size", 256L, "seed", 3L, "env", "reacher");
+        Map<String, Object> network = new LinkedHashMap<>(Map.of("critic_depth", 16L, "actor_depth", 4L, "critic_width", 256L,
+                "actor_width", 256L, "layer_norm", false, "activation", "relu", "residual", true));
+        Map<String, Object> p = RunRecord.params(train, network);
+        assertThat(p).containsEntry("depth", 16L).containsEntry("ablation", "no-layer-norm+relu")
+                .containsEntry("actor_depth", 4L).doesNotContainKey("actor_width").doesNotContainKey("seed");
+        network.put("layer_norm", true);
+        network.put("activation", "swish");
+        assertThat(RunRecord.params(train, network)).containsEntry("ablation", "none");
+    }
 }
