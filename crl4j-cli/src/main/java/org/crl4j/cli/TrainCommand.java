@@ -81,6 +81,9 @@ public final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Written into the run directory when the whole schedule has run. */
+    static final String FINISHED_FILE = "finished.json";
+
     /** Every option's resolved value as TOML, re-usable with --config. */
     String resolvedToml() {
         StringBuilder sb = new StringBuilder("# crl4j train, resolved options (use with --config)\n");
@@ -135,17 +138,8 @@ public final class TrainCommand implements Runnable {
             }
             return;
         }
-        Envs.spec(env);
-        String eval = evalEnv != null ? evalEnv : env;
-        Envs.spec(eval);
-        int episodeLength = Envs.spec(env).episodeLength();
-        TrainConfig tc = new TrainConfig(env, eval, numEnvs, totalEnvSteps, numEpochs, unrollLength, batchSize, numSgd,
-                maxReplay, minReplay, episodeLength, gamma, numEvalEnvs, seed);
-        CrlConfig cc = new CrlConfig(criticWidth, criticDepth, actorWidth, actorDepth, 64, Energy.fromJaxName(energy),
-                InfoNce.Variant.fromJaxName(loss), penalty, actorLr, criticLr, alphaLr, entropyParam, disableEntropy,
-                !noLayerNorm, relu ? Activation.RELU : Activation.SWISH, !noResidual, MlpOptions.Recompute.parse(recompute));
-        cc.criticMlp(); // validates depth and width with a one-line message before anything is written
-        cc.actorMlp();
+        TrainConfig tc = trainConfig();
+        CrlConfig cc = crlConfig();
         Path dir = runDir != null ? runDir : Path.of("runs", safeName(env) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
             if (Files.isRegularFile(dir.resolve("checkpoints").resolve("resume.safetensors"))) {
@@ -169,6 +163,26 @@ public final class TrainCommand implements Runnable {
         try (Parallel pool = new Parallel(t)) {
             train(new Trainer(tc, cc, pool), dir, pool);
         }
+    }
+
+    /** The data side of the options, validated (one-line messages for bad values). */
+    TrainConfig trainConfig() {
+        Envs.spec(env);
+        String eval = evalEnv != null ? evalEnv : env;
+        Envs.spec(eval);
+        int episodeLength = Envs.spec(env).episodeLength();
+        return new TrainConfig(env, eval, numEnvs, totalEnvSteps, numEpochs, unrollLength, batchSize, numSgd,
+                maxReplay, minReplay, episodeLength, gamma, numEvalEnvs, seed);
+    }
+
+    /** The network side of the options, validated (depth, width) before anything is written. */
+    CrlConfig crlConfig() {
+        CrlConfig cc = new CrlConfig(criticWidth, criticDepth, actorWidth, actorDepth, 64, Energy.fromJaxName(energy),
+                InfoNce.Variant.fromJaxName(loss), penalty, actorLr, criticLr, alphaLr, entropyParam, disableEntropy,
+                !noLayerNorm, relu ? Activation.RELU : Activation.SWISH, !noResidual, MlpOptions.Recompute.parse(recompute));
+        cc.criticMlp();
+        cc.actorMlp();
+        return cc;
     }
 
     /** learning_curve.png and .svg: time at goal per evaluation, with the random policy's as a dashed line. */
@@ -303,7 +317,11 @@ public final class TrainCommand implements Runnable {
                 trainer.saveResumeState(resumeFile);
                 System.out.printf("interrupted at %,d env steps; saved. Continue with: ./crl4j train --resume %s%n",
                         trainer.envSteps(), dir);
+                System.out.flush(); // the JVM is about to exit (Ctrl-C/SIGTERM); a log file must still get this line
             } else {
+                // The marker that a run is complete (sweep skips it); written last, atomically.
+                AtomicFiles.writeString(dir.resolve(FINISHED_FILE), Json.write(Map.of("epochs", epochs,
+                        "env_steps", trainer.envSteps())) + "\n");
                 System.out.println("done: " + dir + " (checkpoints/last.safetensors, best.safetensors; "
                         + "evaluate with ./crl4j eval " + dir + ")");
             }

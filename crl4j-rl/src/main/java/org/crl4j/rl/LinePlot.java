@@ -46,6 +46,8 @@ public final class LinePlot {
     private final List<Reference> references = new ArrayList<>();
     private int width = 800;
     private int height = 500;
+    /** Labels of a categorical x axis (series x values are indices into it), null for a numeric axis. */
+    private List<String> xCategories;
 
     public LinePlot(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -60,6 +62,15 @@ public final class LinePlot {
 
     public LinePlot reference(String name, double y) {
         references.add(new Reference(name, y));
+        return this;
+    }
+
+    /**
+     * Makes the x axis categorical: series' x values are indices into {@code labels}, drawn evenly spaced and labelled
+     * (e.g. depths 4, 8, 16, 32, or ablation names).
+     */
+    public LinePlot xCategories(List<String> labels) {
+        this.xCategories = List.copyOf(labels);
         return this;
     }
 
@@ -109,6 +120,10 @@ public final class LinePlot {
             y1 = 1;
         }
         y0 = Math.min(y0, 0);
+        if (xCategories != null) {
+            x0 = -0.5;
+            x1 = xCategories.size() - 0.5;
+        }
         if (x1 == x0) {
             x1 = x0 + 1;
         }
@@ -126,6 +141,25 @@ public final class LinePlot {
 
     private double py(double y) {
         return height - BOTTOM - (y - y0) / (y1 - y0) * (height - TOP - BOTTOM);
+    }
+
+    private record Tick(double at, String label) {
+    }
+
+    /** Round numbers on a numeric axis, one tick per label on a categorical one. */
+    private List<Tick> xTicks() {
+        List<Tick> ticks = new ArrayList<>();
+        if (xCategories != null) {
+            for (int i = 0; i < xCategories.size(); i++) {
+                ticks.add(new Tick(i, xCategories.get(i)));
+            }
+            return ticks;
+        }
+        double xs = niceStep(x1 - x0);
+        for (double v = Math.ceil(x0 / xs) * xs; v <= x1 + xs / 2; v += xs) {
+            ticks.add(new Tick(v, label(v)));
+        }
+        return ticks;
     }
 
     static double niceStep(double span) {
@@ -170,13 +204,12 @@ public final class LinePlot {
             String s = label(v);
             g.drawString(s, LEFT - 8 - g.getFontMetrics().stringWidth(s), y + 4);
         }
-        double xs = niceStep(x1 - x0);
-        for (double v = Math.ceil(x0 / xs) * xs; v <= x1 + xs / 2; v += xs) {
-            int x = (int) Math.round(px(v));
+        for (Tick t : xTicks()) {
+            int x = (int) Math.round(px(t.at()));
             g.setColor(new Color(0xe6e6e6));
             g.drawLine(x, TOP, x, height - BOTTOM);
             g.setColor(Color.DARK_GRAY);
-            String s = label(v);
+            String s = t.label();
             g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, height - BOTTOM + 18);
         }
         g.setColor(Color.BLACK);
@@ -265,11 +298,11 @@ public final class LinePlot {
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, width - RIGHT, py(v), py(v),
                     LEFT - 8, py(v) + 4, esc(label(v))));
         }
-        double xs = niceStep(x1 - x0);
-        for (double v = Math.ceil(x0 / xs) * xs; v <= x1 + xs / 2; v += xs) {
+        for (Tick t : xTicks()) {
+            double v = t.at();
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#e6e6e6\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", px(v), px(v), TOP, height - BOTTOM,
-                    px(v), height - BOTTOM + 18, esc(label(v))));
+                    px(v), height - BOTTOM + 18, esc(t.label())));
         }
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"black\"/>%n",
                 LEFT, TOP, width - LEFT - RIGHT, height - TOP - BOTTOM));

@@ -39,4 +39,15 @@ class LinePlotTest {
                 .contains("random policy").contains("<polygon").contains("stroke-dasharray");
         assertThat(svg.split("<polyline").length - 1).isEqualTo(2);
     }
+
+    @Test
+    void categoricalAxisLabelsEachCategoryAtEvenSpacing() {
+        LinePlot p = new LinePlot("score vs depth", "depth", "score").size(400, 300)
+                .xCategories(java.util.List.of("4", "16", "64"))
+                .add(new LinePlot.Series("crl4j", new double[] {0, 1, 2}, new double[] {10, 20, 30}, null));
+        String svg = p.toSvg();
+        assertThat(svg).contains(">4</text>").contains(">16</text>").contains(">64</text>");
+        // plot area 80..220 px; categories at -0.5..2.5 of it: 0 → 103.3, 1 → 150, 2 → 196.7 (evenly spaced, not 4:16:64)
+        assertThat(svg).contains("<polyline points=\"103.3,").contains(" 150.0,").contains(" 196.7,");
+    }
 }

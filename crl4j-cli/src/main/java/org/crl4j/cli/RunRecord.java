@@ -1,0 +1,130 @@
+package org.crl4j.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.crl4j.nn.io.Json;
+
+/**
+ * One training run as {@code plot} reads it from its directory: the options (config.json), the evaluations
+ * (metrics.jsonl) and the random policy's score (random_policy.json, null when absent).
+ *
+ * @param params      the options as plot groups them: depth, width, batch, ablation, then every other option
+ *                    except the seed (a run's group is its params)
+ * @param envSteps    env steps at each evaluation
+ * @param timeAtGoal  eval/episode_success at each evaluation (steps at the goal, of the episode's 1000)
+ * @param wallSeconds training wall-clock at the last evaluation (NaN before the first)
+ */
+record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSteps, double[] timeAtGoal,
+                 double wallSeconds, Double randomPolicy) {
+
+    /** The paper's score: mean time at goal over the last 5 evaluations. */
+    static final int SCORE_EVALUATIONS = 5;
+
+    static final String SUCCESS_KEY = "eval/episode_success";
+
+    /** Mean time at goal over the last {@link #SCORE_EVALUATIONS} evaluations (fewer if the run has fewer; NaN if none). */
+    double score() {
+        int n = timeAtGoal.length;
+        double[] last = java.util.Arrays.copyOfRange(timeAtGoal, Math.max(0, n - SCORE_EVALUATIONS), n);
+        return MeanSe.of(last).mean();
+    }
+
+    double finalEnvSteps() {
+        return envSteps.length == 0 ? Double.NaN : envSteps[envSteps.length - 1];
+    }
+
+    static RunRecord load(Path dir) {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException(dir + " is not a run directory (no config.json); give run directories "
+                    + "written by 'train' or a sweep directory");
+        }
+        Map<String, Object> train;
+        Map<String, Object> network;
+        try {
+            Map<String, Object> config = Json.parseObject(Files.readString(configFile, StandardCharsets.UTF_8));
+            train = section(config, "train");
+            network = section(config, "network");
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            throw new IllegalArgumentException(configFile + " is unreadable or malformed (" + e.getMessage() + ")");
+        }
+        List<double[]> rows = new ArrayList<>();
+        double wall = Double.NaN;
+        Path metrics = dir.resolve("metrics.jsonl");
+        if (Files.isRegularFile(metrics)) {
+            try {
+                for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    Map<String, Object> row = Json.parseObject(line);
+                    rows.add(new double[] {number(row.get("training/envsteps")), number(row.get(SUCCESS_KEY))});
+                    wall = number(row.get("training/walltime"));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(metrics + " is unreadable or malformed (" + e.getMessage() + ")");
+            }
+        }
+        Double random = null;
+        Path randomFile = dir.resolve("random_policy.json");
+        if (Files.isRegularFile(randomFile)) {
+            try {
+                random = number(Json.parseObject(Files.readString(randomFile, StandardCharsets.UTF_8)).get(SUCCESS_KEY));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(randomFile + " is unreadable or malformed (" + e.getMessage() + ")");
+            }
+        }
+        double[] steps = rows.stream().mapToDouble(r -> r[0]).toArray();
+        double[] success = rows.stream().mapToDouble(r -> r[1]).toArray();
+        long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
+        return new RunRecord(dir, params(train, network), seed, steps, success, wall,
+                random == null || random.isNaN() ? null : random);
+    }
+
+    /**
+     * The options that tell runs apart, seed excluded: the swept ones first under their sweep names (depth and width
+     * stand for the actor's too when they match the critic's), then all others under their config names.
+     */
+    static Map<String, Object> params(Map<String, Object> train, Map<String, Object> network) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("depth", network.get("critic_depth"));
+        p.put("width", network.get("critic_width"));
+        p.put("batch", train.get("batch_size"));
+        p.put("ablation", Ablation.describe(network));
+        for (Map.Entry<String, Object> e : train.entrySet()) {
+            if (!List.of("batch_size", "seed").contains(e.getKey())) {
+                p.put(e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<String, Object> e : network.entrySet()) {
+            String k = e.getKey();
+            boolean shown = List.of("critic_depth", "critic_width", "layer_norm", "activation", "residual").contains(k)
+                    || k.equals("actor_depth") && e.getValue().equals(network.get("critic_depth"))
+                    || k.equals("actor_width") && e.getValue().equals(network.get("critic_width"));
+            if (!shown) {
+                p.put(k, e.getValue());
+            }
+        }
+        return p;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> config, String name) {
+        Object s = config.get(name);
+        if (!(s instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("no \"" + name + "\" object");
+        }
+        return (Map<String, Object>) s;
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}

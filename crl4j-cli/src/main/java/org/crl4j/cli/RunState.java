@@ -1,0 +1,21 @@
+package org.crl4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where a run of a sweep stands, read from its directory. */
+enum RunState {
+    /** Nothing saved yet: start it (over). */
+    NEW,
+    /** A resume state (checkpoints/resume.safetensors) but no finished.json: continue it with train --resume. */
+    INTERRUPTED,
+    /** train wrote finished.json at the end of the schedule: skip it. */
+    FINISHED;
+
+    static RunState of(Path runDir) {
+        if (Files.isRegularFile(runDir.resolve(TrainCommand.FINISHED_FILE))) {
+            return FINISHED;
+        }
+        return Files.isRegularFile(runDir.resolve("checkpoints").resolve("resume.safetensors")) ? INTERRUPTED : NEW;
+    }
+}

@@ -1,0 +1,213 @@
+package org.crl4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.crl4j.nn.io.AtomicFiles;
+import org.crl4j.nn.io.Json;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code crl4j sweep}: trains every point of a depth × width × batch × ablation grid with several seeds, each run in
+ * SWEEP_DIR/POINT/seedS through {@code train} itself (in a child JVM, see {@link TrainProcess}). Re-running it (or
+ * {@code --resume SWEEP_DIR}) skips finished runs and resumes interrupted ones.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a grid of network sizes, batch sizes and ablations over several seeds (a scaling study).",
+            "Other train flags (e.g. --num-envs 64) are passed to every run. Re-run the same command, or --resume SWEEP_DIR, "
+                    + "to continue: finished runs are skipped, interrupted ones resumed."})
+public final class SweepCommand implements Callable<Integer> {
+    static final String SWEEP_FILE = "sweep.json";
+
+    @Option(names = "--env", description = "Task id (see 'envs list').")
+    String env;
+    @Option(names = "--depth", split = ",", paramLabel = "D", description = "Critic and actor depths (multiples of 4; default 4).")
+    List<Integer> depths;
+    @Option(names = "--width", split = ",", paramLabel = "W", description = "Critic and actor widths (default 256).")
+    List<Integer> widths;
+    @Option(names = "--batch", split = ",", paramLabel = "B", description = "Batch sizes (default 256).")
+    List<Integer> batches;
+    @Option(names = "--ablation", split = ",", paramLabel = "A",
+            description = "none, no-layer-norm, relu, no-residual (default none).")
+    List<String> ablations;
+    @Option(names = "--seeds", defaultValue = "1", description = "Seeds per point: N runs seeds 1..N (default ${DEFAULT-VALUE}).")
+    int seeds;
+    @Option(names = "--steps", description = "Env steps per run (train's --total-env-steps).")
+    Long steps;
+    @Option(names = "--sweep-dir", paramLabel = "DIR", description = "Sweep directory (default: sweeps/ENV-DATE-TIME).")
+    Path sweepDir;
+    @Option(names = "--resume", paramLabel = "SWEEP_DIR", description = "Continue the sweep in SWEEP_DIR (its sweep.json); only --workers and --threads may be given with it.")
+    Path resume;
+    @Option(names = "--workers", defaultValue = "1", description = "Runs at once (default ${DEFAULT-VALUE}); each gets cores / workers threads.")
+    int workers;
+    @Option(names = "--threads", description = "Threads per run (default: cores / workers).")
+    Integer threads;
+    @CommandLine.Unmatched
+    List<String> trainFlags = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Train flags a sweep does not pass through, with why and what to use instead. */
+    private static final Map<String, String> NOT_PASSED_THROUGH = new LinkedHashMap<>();
+
+    static {
+        Map<String, String> setBySweep = new LinkedHashMap<>();
+        setBySweep.put("--critic-depth", "--depth");
+        setBySweep.put("--actor-depth", "--depth");
+        setBySweep.put("--critic-width", "--width");
+        setBySweep.put("--actor-width", "--width");
+        setBySweep.put("--batch-size", "--batch");
+        setBySweep.put("--seed", "--seeds");
+        setBySweep.put("--total-env-steps", "--steps");
+        for (Ablation a : Ablation.values()) {
+            if (a.trainFlag != null) {
+                setBySweep.put(a.trainFlag, "--ablation " + a.id);
+            }
+        }
+        setBySweep.put("--run-dir", "--sweep-dir");
+        setBySweep.forEach((flag, instead) -> NOT_PASSED_THROUGH.put(flag, "is set by the sweep for each run; use " + instead
+                + " instead"));
+        NOT_PASSED_THROUGH.put("--config", "is not supported by sweep; give the train flags themselves (sweep.json records them)");
+        NOT_PASSED_THROUGH.put("--resume", "is for one run; continue a sweep with 'sweep --resume SWEEP_DIR'");
+    }
+
+    @Override
+    public Integer call() {
+        if (workers < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1");
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1");
+        }
+        Path dir;
+        SweepGrid grid;
+        if (resume != null) {
+            for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+                String n = o.longestName();
+                if (!Set.of("--resume", "--workers", "--threads").contains(n)) {
+                    throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed sweep keeps its grid "
+                            + "(see " + resume.resolve(SWEEP_FILE) + "); only --workers and --threads may change");
+                }
+            }
+            if (!trainFlags.isEmpty()) {
+                throw new IllegalArgumentException(trainFlags.get(0) + " cannot be combined with --resume: a resumed sweep "
+                        + "keeps its train flags; only --workers and --threads may change");
+            }
+            dir = resume;
+            grid = readSweepFile(dir);
+            if (grid == null) {
+                throw new IllegalArgumentException("nothing to resume in " + dir + ": no " + SWEEP_FILE
+                        + " (is it a directory written by 'sweep'?)");
+            }
+        } else {
+            grid = gridFromOptions();
+            dir = sweepDir != null ? sweepDir : Path.of("sweeps", TrainCommand.safeName(env) + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            claim(dir, grid);
+        }
+        int perRun = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        return new SweepRunner(grid, dir, workers, perRun).runAll() ? 0 : 1;
+    }
+
+    /** The grid the options describe, every point validated as train would (nothing is written before). */
+    SweepGrid gridFromOptions() {
+        if (env == null) {
+            throw new IllegalArgumentException("--env is required (or continue a sweep with --resume SWEEP_DIR)");
+        }
+        for (String arg : trainFlags) {
+            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String why = NOT_PASSED_THROUGH.get(flag);
+            if (why != null) {
+                throw new IllegalArgumentException(flag + " " + why);
+            }
+        }
+        List<Ablation> abl = ablations == null ? List.of(Ablation.NONE) : ablations.stream().map(Ablation::parse).toList();
+        SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 256), orDefault(batches, 256), abl, seeds,
+                steps, trainFlags);
+        for (SweepGrid.Point p : grid.points()) {
+            List<String> args = grid.trainArgs(new SweepGrid.Run(p, 1));
+            TrainCommand train = new TrainCommand();
+            try {
+                new CommandLine(train).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException("train flags: " + e.getMessage().replace('\n', ' ')
+                        + " (see 'crl4j train --help')");
+            }
+            try {
+                train.trainConfig();
+                train.crlConfig();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid point " + p.name() + ": " + e.getMessage());
+            }
+        }
+        return grid;
+    }
+
+    private static List<Integer> orDefault(List<Integer> values, int value) {
+        return values == null ? List.of(value) : values;
+    }
+
+    /** Makes {@code dir} this grid's sweep directory, or checks that it already is. */
+    static void claim(Path dir, SweepGrid grid) {
+        SweepGrid existing = readSweepFile(dir);
+        if (existing != null) {
+            List<String> diff = grid.differences(existing);
+            if (!diff.isEmpty()) {
+                throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", diff)
+                        + "); choose another --sweep-dir, or continue that one with --resume " + dir);
+            }
+            return;
+        }
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException(dir + " is not empty and holds no " + SWEEP_FILE
+                                + "; choose a new or empty --sweep-dir");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("grid", grid.toJson());
+            file.put("created", LocalDateTime.now().toString());
+            AtomicFiles.writeString(dir.resolve(SWEEP_FILE), Json.writePretty(file) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create sweep directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The grid recorded in {@code dir}, or null when it has no sweep.json. */
+    static SweepGrid readSweepFile(Path dir) {
+        Path file = dir.resolve(SWEEP_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            Object grid = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8)).get("grid");
+            if (!(grid instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("no \"grid\" object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) grid;
+            return SweepGrid.fromJson(m);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is unreadable or malformed (" + e.getMessage() + "); fix or remove it");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.crl4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a sweep trains: every combination of depth × width × batch × ablation, each with seeds 1..seeds, on one task,
+ * with the same other {@code train} flags. This is what sweep.json records; two sweeps are the same when their grids
+ * are equal.
+ *
+ * @param steps      --total-env-steps of every run, null for train's default
+ * @param trainFlags the other train flags, passed to every run as given
+ */
+record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<Integer> batches, List<Ablation> ablations,
+                 int seeds, Long steps, List<String> trainFlags) {
+
+    SweepGrid {
+        requireNonEmptyDistinct("--depth", depths);
+        requireNonEmptyDistinct("--width", widths);
+        requireNonEmptyDistinct("--batch", batches);
+        requireNonEmptyDistinct("--ablation", ablations);
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1 (it is the number of seeds: 3 runs seeds 1, 2, 3)");
+        }
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("--steps must be positive");
+        }
+        depths = List.copyOf(depths);
+        widths = List.copyOf(widths);
+        batches = List.copyOf(batches);
+        ablations = List.copyOf(ablations);
+        trainFlags = List.copyOf(trainFlags);
+    }
+
+    private static void requireNonEmptyDistinct(String flag, List<?> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException(flag + " needs at least one value");
+        }
+        if (values.stream().distinct().count() != values.size()) {
+            throw new IllegalArgumentException(flag + " lists a value twice: " + values);
+        }
+    }
+
+    /** One grid point: a network and batch size (seeds aside). */
+    record Point(int depth, int width, int batch, Ablation ablation) {
+        /** The point's directory name, e.g. d16-w256-b512 or d16-w256-b512-no-residual. */
+        String name() {
+            return "d" + depth + "-w" + width + "-b" + batch + (ablation == Ablation.NONE ? "" : "-" + ablation.id);
+        }
+
+        /** The train flags that set this point (depth and width apply to both the critic and the actor, as the paper). */
+        List<String> trainArgs() {
+            List<String> a = new ArrayList<>(List.of("--critic-depth", "" + depth, "--actor-depth", "" + depth,
+                    "--critic-width", "" + width, "--actor-width", "" + width, "--batch-size", "" + batch));
+            if (ablation.trainFlag != null) {
+                a.add(ablation.trainFlag);
+            }
+            return a;
+        }
+    }
+
+    /** One run of the sweep: a point and a seed, in SWEEP_DIR/POINT/seedS. */
+    record Run(Point point, int seed) {
+        Path dir(Path sweepDir) {
+            return sweepDir.resolve(point.name()).resolve("seed" + seed);
+        }
+
+        String name() {
+            return point.name() + "/seed" + seed;
+        }
+    }
+
+    List<Point> points() {
+        List<Point> out = new ArrayList<>();
+        for (int d : depths) {
+            for (int w : widths) {
+                for (int b : batches) {
+                    for (Ablation a : ablations) {
+                        out.add(new Point(d, w, b, a));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every run, seed-major: a sweep stopped half-way has already covered every point with the first seeds. */
+    List<Run> runs() {
+        List<Run> out = new ArrayList<>();
+        for (int s = 1; s <= seeds; s++) {
+            for (Point p : points()) {
+                out.add(new Run(p, s));
+            }
+        }
+        return out;
+    }
+
+    /** The train command line of a fresh run (the sweep adds --run-dir and --threads). */
+    List<String> trainArgs(Run run) {
+        List<String> a = new ArrayList<>(List.of("train", "--env", env));
+        a.addAll(run.point().trainArgs());
+        a.addAll(List.of("--seed", "" + run.seed()));
+        if (steps != null) {
+            a.addAll(List.of("--total-env-steps", "" + steps));
+        }
+        a.addAll(trainFlags);
+        return a;
+    }
+
+    // ---- sweep.json ----------------------------------------------------------------------------------------------
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("env", env);
+        m.put("depth", depths);
+        m.put("width", widths);
+        m.put("batch", batches);
+        m.put("ablation", ablations.stream().map(a -> a.id).toList());
+        m.put("seeds", seeds);
+        m.put("steps", steps);
+        m.put("train_flags", trainFlags);
+        return m;
+    }
+
+    static SweepGrid fromJson(Map<String, Object> m) {
+        try {
+            Object steps = m.get("steps");
+            return new SweepGrid((String) Objects.requireNonNull(m.get("env"), "env"), ints(m.get("depth")),
+                    ints(m.get("width")), ints(m.get("batch")),
+                    strings(m.get("ablation")).stream().map(Ablation::parse).toList(),
+                    ((Number) m.get("seeds")).intValue(), steps == null ? null : ((Number) steps).longValue(),
+                    strings(m.get("train_flags")));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("malformed (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<Integer> ints(Object o) {
+        return ((List<?>) o).stream().map(v -> ((Number) v).intValue()).toList();
+    }
+
+    private static List<String> strings(Object o) {
+        return ((List<?>) o).stream().map(v -> (String) v).toList();
+    }
+
+    /** What differs from {@code other}, e.g. "depth [4, 8] here, [4, 16] there"; empty when they are the same sweep. */
+    List<String> differences(SweepGrid other) {
+        List<String> out = new ArrayList<>();
+        Map<String, Object> mine = toJson();
+        Map<String, Object> theirs = other.toJson();
+        for (String key : mine.keySet()) {
+            if (!Objects.equals(mine.get(key), theirs.get(key))) {
+                out.add(key + " " + mine.get(key) + " here, " + theirs.get(key) + " there");
+            }
+        }
+        return out;
+    }
+}

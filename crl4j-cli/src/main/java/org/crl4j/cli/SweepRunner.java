@@ -1,0 +1,185 @@
+package org.crl4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Runs a sweep's runs, {@code workers} at a time, each in its own JVM. */
+final class SweepRunner {
+    private final SweepGrid grid;
+    private final Path dir;
+    private final int workers;
+    private final int threadsPerRun;
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    SweepRunner(SweepGrid grid, Path dir, int workers, int threadsPerRun) {
+        this.grid = grid;
+        this.dir = dir;
+        this.workers = workers;
+        this.threadsPerRun = threadsPerRun;
+    }
+
+    /** True when every run has finished. */
+    boolean runAll() {
+        List<SweepGrid.Run> runs = grid.runs();
+        System.out.printf("crl4j sweep: %d points × %d seeds = %d runs in %s (%d at a time, %d threads each)%n",
+                grid.points().size(), grid.seeds(), runs.size(), dir, workers, threadsPerRun);
+        // Ctrl-C reaches the runs too (same process group); a SIGTERM to the sweep alone is passed on to them.
+        // Either way each run saves its resume state, and we wait for that before the JVM exits.
+        Thread onStop = new Thread(this::stopRuns, "crl4j-sweep-stop");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        List<String> failed = new ArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            for (int i = 0; i < runs.size(); i++) {
+                SweepGrid.Run run = runs.get(i);
+                String tag = String.format("[%d/%d] %s", i + 1, runs.size(), run.name());
+                pool.submit(() -> {
+                    String problem = runOne(run, tag);
+                    synchronized (failed) {
+                        if (problem == null) {
+                            finished.incrementAndGet();
+                        } else {
+                            failed.add(run.name() + ": " + problem);
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onStop);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns once the runs have saved
+            }
+        }
+        if (finished.get() == runs.size()) {
+            System.out.println("sweep done: " + runs.size() + " runs in " + dir + "; plot them with ./crl4j plot " + dir);
+            return true;
+        }
+        System.out.println("sweep incomplete: " + finished.get() + " of " + runs.size() + " runs finished");
+        for (String f : failed) {
+            System.out.println("  " + f);
+        }
+        System.out.println("continue with: ./crl4j sweep --resume " + dir);
+        return false;
+    }
+
+    /** Trains (or resumes, or skips) one run; returns null when it is finished, else what went wrong. */
+    private String runOne(SweepGrid.Run run, String tag) {
+        Path runDir = run.dir(dir);
+        RunState state = RunState.of(runDir);
+        if (state == RunState.FINISHED) {
+            System.out.println(tag + ": finished, skipped" + scoreText(runDir));
+            return null;
+        }
+        List<String> args;
+        if (state == RunState.INTERRUPTED) {
+            args = new ArrayList<>(List.of("train", "--resume", runDir.toString()));
+        } else {
+            args = new ArrayList<>(grid.trainArgs(run));
+            args.addAll(List.of("--run-dir", runDir.toString()));
+        }
+        args.addAll(List.of("--threads", Integer.toString(threadsPerRun)));
+        Path log = runDir.resolve("train.log");
+        Process p;
+        long start = System.nanoTime();
+        synchronized (running) {
+            if (stopping) {
+                return "not started (sweep stopped)";
+            }
+            try {
+                Files.createDirectories(runDir);
+                if (state == RunState.NEW) {
+                    // a run killed before its first save left no resume state: start it over, not append to it
+                    Files.deleteIfExists(runDir.resolve("metrics.jsonl"));
+                    Files.deleteIfExists(runDir.resolve("metrics.csv"));
+                }
+                p = TrainProcess.start(args, log, threadsPerRun);
+            } catch (IOException e) {
+                return "cannot start: " + e.getMessage();
+            }
+            running.add(p);
+        }
+        System.out.println(tag + ": " + (state == RunState.INTERRUPTED ? "resuming" : "training") + " (log: " + log + ")");
+        int code;
+        try {
+            code = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            running.remove(p);
+        }
+        String took = TrainCommand.duration((System.nanoTime() - start) / 1e9);
+        RunState after = RunState.of(runDir);
+        if (after == RunState.FINISHED) {
+            System.out.println(tag + ": done in " + took + scoreText(runDir));
+            return null;
+        }
+        // 130/143: the run got SIGINT/SIGTERM (Ctrl-C) and saved; 0 without the marker: it was asked to stop
+        if (after == RunState.INTERRUPTED && (stopping || code == 0 || code == 130 || code == 143)) {
+            System.out.println(tag + ": stopped after " + took + "; its resume state is saved");
+            return "interrupted (resume state saved)";
+        }
+        String why = lastLine(log);
+        System.out.println(tag + ": failed (exit " + code + ") after " + took + ": " + why);
+        return "failed: " + why;
+    }
+
+    private void stopRuns() {
+        List<Process> live;
+        synchronized (running) {
+            stopping = true;
+            live = new ArrayList<>(running);
+        }
+        for (Process p : live) {
+            p.destroy(); // SIGTERM: train saves its resume state, as on Ctrl-C
+        }
+        for (Process p : live) {
+            try {
+                p.waitFor(300, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String scoreText(Path runDir) {
+        try {
+            return String.format(", score %.1f", RunRecord.load(runDir).score());
+        } catch (RuntimeException unreadable) {
+            return "";
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip();
+                }
+            }
+        } catch (IOException | UncheckedIOException unreadable) {
+            // fall through
+        }
+        return "see " + log;
+    }
+}

@@ -1,0 +1,61 @@
+package org.crl4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Grid expansion, run naming, the train command line of a run, and sweep.json's round trip. */
+class SweepGridTest {
+
+    static SweepGrid grid() {
+        return new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512), List.of(Ablation.NONE, Ablation.RELU),
+                2, 50_000L, List.of("--num-envs", "16"));
+    }
+
+    @Test
+    void expandsEveryCombinationSeedMajor() {
+        SweepGrid g = grid();
+        assertThat(g.points()).extracting(SweepGrid.Point::name).containsExactly(
+                "d4-w256-b256", "d4-w256-b256-relu", "d4-w256-b512", "d4-w256-b512-relu",
+                "d8-w256-b256", "d8-w256-b256-relu", "d8-w256-b512", "d8-w256-b512-relu");
+        List<SweepGrid.Run> runs = g.runs();
+        assertThat(runs).hasSize(16);
+        assertThat(runs.subList(0, 8)).allMatch(r -> r.seed() == 1);
+        assertThat(runs.subList(8, 16)).allMatch(r -> r.seed() == 2);
+        assertThat(runs.get(9).name()).isEqualTo("d4-w256-b256-relu/seed2");
+        assertThat(runs.get(9).dir(Path.of("sw"))).isEqualTo(Path.of("sw", "d4-w256-b256-relu", "seed2"));
+    }
+
+    @Test
+    void aRunsTrainArgumentsSetThePointSeedStepsAndTheBaseFlags() {
+        SweepGrid g = grid();
+        SweepGrid.Run run = new SweepGrid.Run(new SweepGrid.Point(8, 256, 512, Ablation.NO_RESIDUAL), 3);
+        assertThat(g.trainArgs(run)).containsExactly("train", "--env", "reacher", "--critic-depth", "8", "--actor-depth", "8",
+                "--critic-width", "256", "--actor-width", "256", "--batch-size", "512", "--no-residual", "--seed", "3",
+                "--total-env-steps", "50000", "--num-envs", "16");
+    }
+
+    @Test
+    void sweepJsonRoundTripsAndNamesTheDifferences() {
+        SweepGrid g = grid();
+        assertThat(SweepGrid.fromJson(g.toJson())).isEqualTo(g);
+        assertThat(g.differences(SweepGrid.fromJson(g.toJson()))).isEmpty();
+        SweepGrid other = new SweepGrid("reacher", List.of(4, 16), List.of(256), List.of(256, 512),
+                List.of(Ablation.NONE, Ablation.RELU), 2, 50_000L, List.of("--num-envs", "16"));
+        assertThat(g.differences(other)).containsExactly("depth [4, 8] here, [4, 16] there");
+    }
+
+    @Test
+    void rejectsEmptyOrRepeatedValues() {
+        assertThatThrownBy(() -> new SweepGrid("reacher", List.of(4, 4), List.of(256), List.of(256), List.of(Ablation.NONE),
+                1, null, List.of())).hasMessageContaining("--depth lists a value twice");
+        assertThatThrownBy(() -> new SweepGrid("reacher", List.of(4), List.of(256), List.of(256), List.of(Ablation.NONE),
+                0, null, List.of())).hasMessageContaining("--seeds must be at least 1");
+        assertThatThrownBy(() -> Ablation.parse("no-norm")).hasMessageContaining("unknown ablation 'no-norm'")
+                .hasMessageContaining("no-layer-norm");
+    }
+}
