@@ -70,6 +70,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "K",
             description = "Also keep checkpoints/epoch_E.safetensors every K epochs (default 0: only last, best and resume).")
     int checkpointEvery;
+    @Option(names = "--no-gif", description = "Skip the GIF of an evaluation episode at the end (it takes a few seconds).")
+    boolean noGif;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
@@ -129,7 +131,9 @@ public final class TrainCommand implements Runnable {
             }
             try (Parallel pool = new Parallel(t)) {
                 Trainer trainer = Trainer.resume(file, pool);
-                checkpointEvery = savedCheckpointEvery(resume);
+                Map<String, Object> saved = savedRunOptions(resume);
+                checkpointEvery = saved.get("checkpoint_every") instanceof Number k ? k.intValue() : 0;
+                noGif = Boolean.FALSE.equals(saved.get("gif"));
                 System.out.println("crl4j train: resuming " + resume + " at " + String.format("%,d", trainer.envSteps())
                         + " env steps (" + trainer.config().env() + ")");
                 train(trainer, resume, pool);
@@ -152,6 +156,7 @@ public final class TrainCommand implements Runnable {
             resolved.put("network", Checkpoint.toMap(cc));
             resolved.put("threads", t);
             resolved.put("checkpoint_every", checkpointEvery);
+            resolved.put("gif", !noGif);
             AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
             AtomicFiles.writeString(dir.resolve("config.toml"), resolvedToml());
             System.out.println("crl4j train " + tc);
@@ -204,14 +209,10 @@ public final class TrainCommand implements Runnable {
         plot.writeSvg(dir.resolve("learning_curve.svg"));
     }
 
-    /** The --checkpoint-every a run was started with (0 for runs from before the option existed). */
-    private static int savedCheckpointEvery(Path runDir) throws IOException {
+    /** The run's config.json (its checkpoint_every and gif options are not part of the resume state). */
+    private static Map<String, Object> savedRunOptions(Path runDir) throws IOException {
         Path config = runDir.resolve("config.json");
-        if (!Files.isRegularFile(config)) {
-            return 0;
-        }
-        Object k = Json.parseObject(Files.readString(config)).get("checkpoint_every");
-        return k instanceof Number n ? n.intValue() : 0;
+        return Files.isRegularFile(config) ? Json.parseObject(Files.readString(config)) : Map.of();
     }
 
     /** A directory-safe version of an env id (custom mazes carry '#' and '/'). */
@@ -301,7 +302,7 @@ public final class TrainCommand implements Runnable {
                         }
                         trainer.saveResumeState(resumeFile);
                         writeLearningCurve(dir, metricsFile, trainer.config().evalEnv(), baseline);
-                        if (eval.firstEnvObservations() != null) {
+                        if (!noGif && eval.firstEnvObservations() != null) {
                             Path gif = dir.resolve("eval_episode.gif");
                             TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START).renderer(),
                                     eval.firstEnvObservations(), 384, 5, 25, gif);

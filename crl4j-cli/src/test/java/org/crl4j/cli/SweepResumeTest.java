@@ -24,7 +24,7 @@ class SweepResumeTest {
         Path sweep = dir.resolve("sw");
         String[] sweepArgs = {"sweep", "--env", "reacher", "--depth", "4", "--width", "32", "--batch", "32", "--seeds", "2",
             "--steps", "3000", "--sweep-dir", sweep.toString(), "--threads", "1", "--num-envs", "2", "--num-epochs", "3",
-            "--min-replay-size", "1001", "--num-sgd-batches-per-training-step", "2", "--num-eval-envs", "1"};
+            "--min-replay-size", "1001", "--num-sgd-batches-per-training-step", "2", "--num-eval-envs", "1", "--no-gif"};
         SweepCommand options = new SweepCommand();
         new CommandLine(options).parseArgs(java.util.Arrays.copyOfRange(sweepArgs, 1, sweepArgs.length));
         SweepGrid grid = options.gridFromOptions();
