@@ -182,58 +182,71 @@ public final class SpringBatch {
     }
 
     private void readCoordinates(int env, double[] out, int off, boolean positions) {
+        // scalar code, no allocation: this runs for every environment after every control step
         int nl = numLinks;
         for (int l = 0; l < nl; l++) {
             int i = env * nl + l;
-            double[] r = rotation(i);
-            double[] c = vec(sys.com, l);
-            double ox = px[i] - (r[0] * c[0] + r[1] * c[1] + r[2] * c[2]);
-            double oy = py[i] - (r[3] * c[0] + r[4] * c[1] + r[5] * c[2]);
-            double oz = pz[i] - (r[6] * c[0] + r[7] * c[1] + r[8] * c[2]);
+            double w = qw[i], x = qx[i], y = qy[i], z = qz[i];
+            double m0 = 1 - 2 * (y * y + z * z), m1 = 2 * (x * y - w * z), m2 = 2 * (x * z + w * y);
+            double m3 = 2 * (x * y + w * z), m4 = 1 - 2 * (x * x + z * z), m5 = 2 * (y * z - w * x);
+            double m6 = 2 * (x * z - w * y), m7 = 2 * (y * z + w * x), m8 = 1 - 2 * (x * x + y * y);
             if (sys.free[l]) {
+                double cx = sys.com[3 * l], cy = sys.com[3 * l + 1], cz = sys.com[3 * l + 2];
+                double dx = -(m0 * cx + m1 * cy + m2 * cz);
+                double dy = -(m3 * cx + m4 * cy + m5 * cz);
+                double dz = -(m6 * cx + m7 * cy + m8 * cz);
                 if (positions) {
                     int a = off + sys.qAdr[l];
-                    out[a] = ox;
-                    out[a + 1] = oy;
-                    out[a + 2] = oz;
-                    out[a + 3] = qw[i];
-                    out[a + 4] = qx[i];
-                    out[a + 5] = qy[i];
-                    out[a + 6] = qz[i];
+                    out[a] = px[i] + dx;
+                    out[a + 1] = py[i] + dy;
+                    out[a + 2] = pz[i] + dz;
+                    out[a + 3] = w;
+                    out[a + 4] = x;
+                    out[a + 5] = y;
+                    out[a + 6] = z;
                 } else {
                     // origin velocity; angular velocity in the body frame
-                    double dx = ox - px[i], dy = oy - py[i], dz = oz - pz[i];
                     int d = off + sys.qdAdr[l];
                     out[d] = vx[i] + wy[i] * dz - wz[i] * dy;
                     out[d + 1] = vy[i] + wz[i] * dx - wx[i] * dz;
                     out[d + 2] = vz[i] + wx[i] * dy - wy[i] * dx;
-                    out[d + 3] = r[0] * wx[i] + r[3] * wy[i] + r[6] * wz[i];
-                    out[d + 4] = r[1] * wx[i] + r[4] * wy[i] + r[7] * wz[i];
-                    out[d + 5] = r[2] * wx[i] + r[5] * wy[i] + r[8] * wz[i];
+                    out[d + 3] = m0 * wx[i] + m3 * wy[i] + m6 * wz[i];
+                    out[d + 4] = m1 * wx[i] + m4 * wy[i] + m7 * wz[i];
+                    out[d + 5] = m2 * wx[i] + m5 * wy[i] + m8 * wz[i];
                 }
                 continue;
             }
-            double[] parentSide = parentRotation(env, l); // Rap = R_parent · R_body
-            double[] ua0 = mulVec(r, sys.axis0, l);
-            double[] ua2 = mulVec(r, sys.axis2, l);
-            double[] pa1 = mulVec(parentSide, sys.axis1, l);
-            double[] pa2 = mulVec(parentSide, sys.axis2, l);
+            int p = sys.parent[l];
+            if (p < 0 || !sys.bodyRotIdentity[l]) {
+                readRootOrRotatedHinge(env, l, out, off, positions);
+                continue;
+            }
+            // parent-side rotation R_ap = R_parent (the body frame is not rotated)
+            int ip = env * nl + p;
+            double pw = qw[ip], pqx = qx[ip], pqy = qy[ip], pqz = qz[ip];
+            double r0 = 1 - 2 * (pqy * pqy + pqz * pqz), r1 = 2 * (pqx * pqy - pw * pqz), r2 = 2 * (pqx * pqz + pw * pqy);
+            double r3 = 2 * (pqx * pqy + pw * pqz), r4 = 1 - 2 * (pqx * pqx + pqz * pqz), r5 = 2 * (pqy * pqz - pw * pqx);
+            double r6 = 2 * (pqx * pqz - pw * pqy), r7 = 2 * (pqy * pqz + pw * pqx), r8 = 1 - 2 * (pqx * pqx + pqy * pqy);
             if (positions) {
-                out[off + sys.qAdr[l]] = Math.atan2(-Quat.dot(ua2, pa1), Quat.dot(ua2, pa2));
+                double a1x = sys.axis1[3 * l], a1y = sys.axis1[3 * l + 1], a1z = sys.axis1[3 * l + 2];
+                double a2x = sys.axis2[3 * l], a2y = sys.axis2[3 * l + 1], a2z = sys.axis2[3 * l + 2];
+                double c2x = m0 * a2x + m1 * a2y + m2 * a2z;
+                double c2y = m3 * a2x + m4 * a2y + m5 * a2z;
+                double c2z = m6 * a2x + m7 * a2y + m8 * a2z;
+                double u1x = r0 * a1x + r1 * a1y + r2 * a1z;
+                double u1y = r3 * a1x + r4 * a1y + r5 * a1z;
+                double u1z = r6 * a1x + r7 * a1y + r8 * a1z;
+                double u2x = r0 * a2x + r1 * a2y + r2 * a2z;
+                double u2y = r3 * a2x + r4 * a2y + r5 * a2z;
+                double u2z = r6 * a2x + r7 * a2y + r8 * a2z;
+                out[off + sys.qAdr[l]] = Angles.atan2(-(c2x * u1x + c2y * u1y + c2z * u1z),
+                        c2x * u2x + c2y * u2y + c2z * u2z);
             } else {
-                int p = sys.parent[l];
-                double dwx = wx[i] - (p < 0 ? 0 : wx[env * nl + p]);
-                double dwy = wy[i] - (p < 0 ? 0 : wy[env * nl + p]);
-                double dwz = wz[i] - (p < 0 ? 0 : wz[env * nl + p]);
-                double rate = ua0[0] * dwx + ua0[1] * dwy + ua0[2] * dwz;
-                if (p < 0) {
-                    // Brax expresses a root hinge's relative rate once more in the joint's frame first
-                    double[] rel = transposeMulVec(parentSide, new double[] {dwx, dwy, dwz});
-                    double[] m = transposeMulVec(parentSide, ua0);
-                    double[] back = transposeMulVec(relRotation(parentSide, r), rel);
-                    rate = Quat.dot(m, back);
-                }
-                out[off + sys.qdAdr[l]] = rate;
+                double a0x = sys.axis0[3 * l], a0y = sys.axis0[3 * l + 1], a0z = sys.axis0[3 * l + 2];
+                double c0x = m0 * a0x + m1 * a0y + m2 * a0z;
+                double c0y = m3 * a0x + m4 * a0y + m5 * a0z;
+                double c0z = m6 * a0x + m7 * a0y + m8 * a0z;
+                out[off + sys.qdAdr[l]] = c0x * (wx[i] - wx[ip]) + c0y * (wy[i] - wy[ip]) + c0z * (wz[i] - wz[ip]);
             }
         }
         int k = env * markerQSize;
@@ -243,6 +256,35 @@ public final class SpringBatch {
                 k++;
             }
         }
+    }
+
+    /** The general case (hinge on the world, or a rotated body frame); allocates, but no built-in task uses it. */
+    private void readRootOrRotatedHinge(int env, int l, double[] out, int off, boolean positions) {
+        int nl = numLinks;
+        int i = env * nl + l;
+        double[] r = rotation(i);
+        double[] parentSide = parentRotation(env, l); // Rap = R_parent · R_body
+        if (positions) {
+            double[] ua2 = mulVec(r, sys.axis2, l);
+            double[] pa1 = mulVec(parentSide, sys.axis1, l);
+            double[] pa2 = mulVec(parentSide, sys.axis2, l);
+            out[off + sys.qAdr[l]] = Angles.atan2(-Quat.dot(ua2, pa1), Quat.dot(ua2, pa2));
+            return;
+        }
+        int p = sys.parent[l];
+        double[] ua0 = mulVec(r, sys.axis0, l);
+        double dwx = wx[i] - (p < 0 ? 0 : wx[env * nl + p]);
+        double dwy = wy[i] - (p < 0 ? 0 : wy[env * nl + p]);
+        double dwz = wz[i] - (p < 0 ? 0 : wz[env * nl + p]);
+        double rate = ua0[0] * dwx + ua0[1] * dwy + ua0[2] * dwz;
+        if (p < 0) {
+            // Brax expresses a root hinge's relative rate once more in the joint's frame first
+            double[] rel = transposeMulVec(parentSide, new double[] {dwx, dwy, dwz});
+            double[] m = transposeMulVec(parentSide, ua0);
+            double[] back = transposeMulVec(relRotation(parentSide, r), rel);
+            rate = Quat.dot(m, back);
+        }
+        out[off + sys.qdAdr[l]] = rate;
     }
 
     // ---- queries --------------------------------------------------------------------------------------------------
