@@ -27,6 +27,7 @@ public final class Envs {
         List<EnvFactory> all = new ArrayList<>();
         all.addAll(org.crl4j.envs.maze.PointMazes.factories());
         all.addAll(org.crl4j.envs.reacher.Reachers.factories());
+        all.addAll(org.crl4j.envs.ant.AntTasks.factories());
         return all;
     }
 

@@ -40,8 +40,11 @@ public abstract class VecEnv {
         }
     }
 
-    /** Environments per parallel task; fixed so that the split never depends on the thread count. */
-    static final int ENVS_PER_TASK = 128;
+    /**
+     * Environments per parallel task; fixed so that the split never depends on the thread count. {@link #simulate}
+     * is called for [k·ENVS_PER_TASK, …) ranges, so a subclass may keep scratch per chunk k.
+     */
+    protected static final int ENVS_PER_TASK = 128;
 
     protected final EnvSpec spec;
     protected final int numEnvs;

@@ -1,0 +1,159 @@
+package org.crl4j.envs.ant;
+
+import org.crl4j.envs.EnvSpec;
+import org.crl4j.envs.VecEnv;
+import org.crl4j.envs.render.SceneRenderer;
+import org.crl4j.envs.spring.SpringBatch;
+import org.crl4j.envs.spring.SpringSystem;
+import org.crl4j.nn.Parallel;
+import org.crl4j.nn.Rng;
+
+/**
+ * JaxGCRL's ant tasks on Brax's spring pipeline, N at a time. State (29): q without the target's two coordinates
+ * (torso x, y, z, orientation w, x, y, z, the 8 joint angles hip_1, ankle_1, …, hip_4, ankle_4) and qd without the
+ * target's (torso linear velocity, torso angular velocity in the torso frame, the 8 joint rates); goal: the target's
+ * x, y, matched against state[0:2]. Actions drive the motors in the model's order: hip_4, ankle_4, hip_1, ankle_1,
+ * hip_2, ankle_2, hip_3, ankle_3 (gear 150). Control step 10 × 0.005 s. An episode terminates when the torso's z
+ * leaves [0.2, 1.0] and is truncated after 1000 steps. Reset: q = init_qpos + U(−0.1, 0.1) per entry, qd = 0.1·N(0, 1)
+ * per entry, then the arena's start and goal, and zero target velocity.
+ */
+public final class Ant extends VecEnv {
+
+    public static final int STATE_DIM = 29;
+    public static final int ACTION_DIM = 8;
+    /** goal_reach_thresh. */
+    public static final float SUCCESS_THRESHOLD = 0.5f;
+    public static final int EPISODE_LENGTH = 1000;
+    /** JaxGCRL's spring-backend overrides: opt.timestep 0.005 and n_frames 10. */
+    public static final double TIMESTEP = 0.005;
+    public static final int SUBSTEPS = 10;
+    public static final double RESET_NOISE = 0.1;
+    /** healthy_z_range. */
+    public static final double MIN_Z = 0.2;
+    public static final double MAX_Z = 1.0;
+
+    private final AntArena arena;
+    private final SpringSystem system;
+    private final SpringBatch batch;
+    private final Object[] workspaces; // one per chunk of ENVS_PER_TASK environments
+    private final int qSize;
+    private final int qdSize;
+    private final double[] q;  // [N × qSize] generalized coordinates after the last step
+    private final double[] qd; // [N × qdSize]
+
+    public Ant(EnvSpec spec, AntArena arena, int numEnvs, Parallel pool, ResetMode resetMode) {
+        super(spec, numEnvs, pool, resetMode);
+        this.arena = arena;
+        this.system = SpringSystem.compile(arena.model(), TIMESTEP, SUBSTEPS);
+        this.qSize = system.qSize();
+        this.qdSize = system.qdSize();
+        if (qSize != 17 || qdSize != 16 || system.numMotors() != ACTION_DIM || system.markers().size() != 1) {
+            throw new IllegalArgumentException("not the ant model: q " + qSize + ", qd " + qdSize + ", motors "
+                    + system.numMotors());
+        }
+        this.batch = new SpringBatch(system, numEnvs);
+        this.workspaces = new Object[(numEnvs + ENVS_PER_TASK - 1) / ENVS_PER_TASK];
+        for (int k = 0; k < workspaces.length; k++) {
+            workspaces[k] = batch.newWorkspace();
+        }
+        this.q = new double[numEnvs * qSize];
+        this.qd = new double[numEnvs * qdSize];
+    }
+
+    public SpringSystem system() {
+        return system;
+    }
+
+    public SpringBatch batch() {
+        return batch;
+    }
+
+    public AntArena arena() {
+        return arena;
+    }
+
+    /** Generalized coordinate k of environment env after the last step (Brax's q, target included). */
+    public double q(int env, int k) {
+        return q[env * qSize + k];
+    }
+
+    public double qd(int env, int k) {
+        return qd[env * qdSize + k];
+    }
+
+    /** Places environment env at (q, qd) directly; for tests and tools. */
+    public void setState(int env, double[] newQ, double[] newQd) {
+        batch.reset(env, newQ, newQd);
+        refresh(env);
+    }
+
+    // ---- VecEnv hooks -------------------------------------------------------------------------------------------
+
+    @Override
+    protected void sampleStart(int env, Rng rng) {
+        double[] q0 = system.initQ();
+        double[] qd0 = new double[qdSize];
+        for (int k = 0; k < qSize; k++) {
+            q0[k] += RESET_NOISE * (2 * rng.nextDouble() - 1);
+        }
+        for (int k = 0; k < qdSize; k++) {
+            qd0[k] = RESET_NOISE * rng.nextGaussian();
+        }
+        arena.place(rng, q0);
+        qd0[qdSize - 2] = 0;
+        qd0[qdSize - 1] = 0;
+        batch.reset(env, q0, qd0);
+        refresh(env);
+    }
+
+    @Override
+    protected void simulate(float[] actions, int from, int to) {
+        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK]);
+        for (int e = from; e < to; e++) {
+            refresh(e);
+        }
+    }
+
+    private void refresh(int env) {
+        batch.readQ(env, q, env * qSize);
+        batch.readQd(env, qd, env * qdSize);
+    }
+
+    @Override
+    protected void writeState(int env, float[] out, int off) {
+        int a = env * qSize;
+        for (int k = 0; k < qSize - 2; k++) {
+            out[off + k] = (float) q[a + k];
+        }
+        int d = env * qdSize;
+        for (int k = 0; k < qdSize - 2; k++) {
+            out[off + qSize - 2 + k] = (float) qd[d + k];
+        }
+    }
+
+    @Override
+    protected void writeGoal(int env, float[] out, int off) {
+        out[off] = (float) q[env * qSize + qSize - 2];
+        out[off + 1] = (float) q[env * qSize + qSize - 1];
+    }
+
+    @Override
+    protected boolean isTerminal(int env) {
+        double z = q[env * qSize + 2];
+        return z < MIN_Z || z > MAX_Z || z != z;
+    }
+
+    @Override
+    protected double[][] physicalState() {
+        double[][] a = batch.arrays();
+        double[][] out = java.util.Arrays.copyOf(a, a.length + 2);
+        out[a.length] = q;
+        out[a.length + 1] = qd;
+        return out;
+    }
+
+    @Override
+    public SceneRenderer renderer() {
+        return arena.renderer(system);
+    }
+}

@@ -1,0 +1,408 @@
+package org.crl4j.envs.spring;
+
+/**
+ * The state of N copies of a {@link SpringSystem} in maximal coordinates, structure of arrays: for each link its
+ * centre of mass, orientation (unit quaternion w, x, y, z), linear and angular velocity in the world frame, at
+ * index {@code env · numLinks + link} of one array per component (Brax's {@code x_i}, {@code xd_i}).
+ *
+ * <p>{@link #reset} places an environment from generalized coordinates q, qd by Brax's forward kinematics;
+ * {@link #step} advances environments by one control step of the spring pipeline; {@link #readQ} and
+ * {@link #readQd} recover q, qd by Brax's inverse kinematics, as observations need. Environments are independent;
+ * a range of them may be stepped on any thread, given its own {@link #newWorkspace workspace}.
+ */
+public final class SpringBatch {
+
+    final SpringSystem sys;
+    final int numEnvs;
+    final int numLinks;
+    final double[] px, py, pz;     // centre of mass
+    final double[] qw, qx, qy, qz; // orientation
+    final double[] vx, vy, vz;     // linear velocity of the centre of mass
+    final double[] wx, wy, wz;     // angular velocity
+    final double[] markerQ;        // [N × markers' q] the slide coordinates of the markers
+    private final int markerQSize;
+    private final SpringDynamics dynamics;
+
+    public SpringBatch(SpringSystem sys, int numEnvs) {
+        this.sys = sys;
+        this.numEnvs = numEnvs;
+        this.numLinks = sys.numLinks;
+        int n = numEnvs * numLinks;
+        px = new double[n];
+        py = new double[n];
+        pz = new double[n];
+        qw = new double[n];
+        qx = new double[n];
+        qy = new double[n];
+        qz = new double[n];
+        vx = new double[n];
+        vy = new double[n];
+        vz = new double[n];
+        wx = new double[n];
+        wy = new double[n];
+        wz = new double[n];
+        int mq = 0;
+        for (SpringSystem.Marker m : sys.markers) {
+            mq += m.qCount();
+        }
+        markerQSize = mq;
+        markerQ = new double[numEnvs * mq];
+        dynamics = new SpringDynamics(sys, this);
+    }
+
+    public SpringSystem system() {
+        return sys;
+    }
+
+    public int numEnvs() {
+        return numEnvs;
+    }
+
+    /** Scratch for stepping; use one per thread (or per fixed chunk of environments). */
+    public Object newWorkspace() {
+        return new Workspace(numLinks);
+    }
+
+    /** Every state array, by reference (for checkpoints). */
+    public double[][] arrays() {
+        return new double[][] {px, py, pz, qw, qx, qy, qz, vx, vy, vz, wx, wy, wz, markerQ};
+    }
+
+    /**
+     * Advances environments [from, to) by one control step ({@link SpringSystem#substeps} substeps).
+     * {@code ctrl[e · ctrlStride + a]} is motor a's control for environment e (clipped to its control range).
+     */
+    public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
+        Workspace ws = (Workspace) workspace;
+        for (int e = from; e < to; e++) {
+            java.util.Arrays.fill(ws.tau, 0);
+            for (int a = 0; a < sys.numMotors; a++) {
+                double c = ctrl[e * ctrlStride + a];
+                c = c < sys.ctrlLo[a] ? sys.ctrlLo[a] : c > sys.ctrlHi[a] ? sys.ctrlHi[a] : c;
+                ws.tau[sys.motorLink[a]] += sys.gear[a] * c;
+            }
+            for (int k = 0; k < sys.substeps; k++) {
+                dynamics.substep(e, ws);
+            }
+        }
+    }
+
+    // ---- forward kinematics ---------------------------------------------------------------------------------------
+
+    /**
+     * Places environment {@code env} at generalized coordinates q ({@link SpringSystem#qSize}) and velocities qd,
+     * as Brax's {@code kinematics.forward} does: a free joint's quaternion is used as given (not normalised) while
+     * the tree is built, and only the final orientations are normalised.
+     */
+    public void reset(int env, double[] q, double[] qd) {
+        if (q.length != sys.qSize || qd.length != sys.qdSize) {
+            throw new IllegalArgumentException("q and qd must have " + sys.qSize + " and " + sys.qdSize
+                    + " entries, got " + q.length + " and " + qd.length);
+        }
+        int nl = numLinks;
+        double[][] xpos = new double[nl][];
+        double[][] xrot = new double[nl][];
+        double[][] xvel = new double[nl][];
+        double[][] xang = new double[nl][];
+        for (int l = 0; l < nl; l++) {
+            double[] jpos;
+            double[] jrot;
+            double[] jvel;
+            double[] jang;
+            double[] anchor = vec(sys.jointPos, l);
+            int a = sys.qAdr[l];
+            int d = sys.qdAdr[l];
+            if (sys.free[l]) {
+                jrot = new double[] {q[a + 3], q[a + 4], q[a + 5], q[a + 6]};
+                jpos = Quat.add(new double[] {q[a], q[a + 1], q[a + 2]},
+                        Quat.sub(anchor, Quat.rotate(jrot, anchor)));
+                jvel = new double[] {qd[d], qd[d + 1], qd[d + 2]};
+                jang = new double[] {qd[d + 3], qd[d + 4], qd[d + 5]};
+            } else {
+                double[] axis = vec(sys.axis0, l);
+                jrot = Quat.normalized(Quat.axisAngle(axis, q[a]));
+                double[] p = Quat.sub(anchor, Quat.rotate(jrot, anchor));
+                double[] bq = quat(sys.bodyQuat, l);
+                jpos = Quat.add(vec(sys.bodyPos, l), Quat.rotate(bq, p));
+                jrot = Quat.mul(bq, jrot);
+                jvel = new double[3];
+                jang = Quat.scale(axis, qd[d]);
+            }
+            int p = sys.parent[l];
+            if (p < 0) {
+                xpos[l] = jpos;
+                xrot[l] = jrot;
+                xvel[l] = jvel;
+                xang[l] = Quat.rotate(jrot, jang);
+            } else {
+                xpos[l] = Quat.add(xpos[p], Quat.rotate(xrot[p], jpos));
+                xrot[l] = Quat.mul(xrot[p], jrot);
+                xvel[l] = Quat.add(Quat.add(xvel[p], Quat.cross(xang[p], Quat.sub(xpos[l], xpos[p]))),
+                        Quat.rotate(xrot[p], jvel));
+                xang[l] = Quat.add(xang[p], Quat.rotate(xrot[l], jang));
+            }
+        }
+        for (int l = 0; l < nl; l++) {
+            double[] r = Quat.normalized(xrot[l]);
+            double[] c = Quat.add(xpos[l], Quat.rotate(r, vec(sys.com, l)));
+            double[] v = Quat.add(xvel[l], Quat.cross(xang[l], Quat.sub(c, xpos[l])));
+            int i = env * nl + l;
+            px[i] = c[0];
+            py[i] = c[1];
+            pz[i] = c[2];
+            qw[i] = r[0];
+            qx[i] = r[1];
+            qy[i] = r[2];
+            qz[i] = r[3];
+            vx[i] = v[0];
+            vy[i] = v[1];
+            vz[i] = v[2];
+            wx[i] = xang[l][0];
+            wy[i] = xang[l][1];
+            wz[i] = xang[l][2];
+        }
+        int off = env * markerQSize;
+        for (SpringSystem.Marker m : sys.markers) {
+            for (int k = 0; k < m.qCount(); k++) {
+                markerQ[off++] = q[m.qAdr() + k];
+            }
+        }
+    }
+
+    // ---- inverse kinematics ---------------------------------------------------------------------------------------
+
+    /** Writes environment {@code env}'s q (Brax {@code kinematics.inverse}) to {@code out[off ..]}. */
+    public void readQ(int env, double[] out, int off) {
+        readCoordinates(env, out, off, true);
+    }
+
+    /** Writes environment {@code env}'s qd to {@code out[off ..]}. */
+    public void readQd(int env, double[] out, int off) {
+        readCoordinates(env, out, off, false);
+    }
+
+    private void readCoordinates(int env, double[] out, int off, boolean positions) {
+        // scalar code, no allocation: this runs for every environment after every control step
+        int nl = numLinks;
+        for (int l = 0; l < nl; l++) {
+            int i = env * nl + l;
+            double w = qw[i], x = qx[i], y = qy[i], z = qz[i];
+            double m0 = 1 - 2 * (y * y + z * z), m1 = 2 * (x * y - w * z), m2 = 2 * (x * z + w * y);
+            double m3 = 2 * (x * y + w * z), m4 = 1 - 2 * (x * x + z * z), m5 = 2 * (y * z - w * x);
+            double m6 = 2 * (x * z - w * y), m7 = 2 * (y * z + w * x), m8 = 1 - 2 * (x * x + y * y);
+            if (sys.free[l]) {
+                double cx = sys.com[3 * l], cy = sys.com[3 * l + 1], cz = sys.com[3 * l + 2];
+                double dx = -(m0 * cx + m1 * cy + m2 * cz);
+                double dy = -(m3 * cx + m4 * cy + m5 * cz);
+                double dz = -(m6 * cx + m7 * cy + m8 * cz);
+                if (positions) {
+                    int a = off + sys.qAdr[l];
+                    out[a] = px[i] + dx;
+                    out[a + 1] = py[i] + dy;
+                    out[a + 2] = pz[i] + dz;
+                    out[a + 3] = w;
+                    out[a + 4] = x;
+                    out[a + 5] = y;
+                    out[a + 6] = z;
+                } else {
+                    // origin velocity; angular velocity in the body frame
+                    int d = off + sys.qdAdr[l];
+                    out[d] = vx[i] + wy[i] * dz - wz[i] * dy;
+                    out[d + 1] = vy[i] + wz[i] * dx - wx[i] * dz;
+                    out[d + 2] = vz[i] + wx[i] * dy - wy[i] * dx;
+                    out[d + 3] = m0 * wx[i] + m3 * wy[i] + m6 * wz[i];
+                    out[d + 4] = m1 * wx[i] + m4 * wy[i] + m7 * wz[i];
+                    out[d + 5] = m2 * wx[i] + m5 * wy[i] + m8 * wz[i];
+                }
+                continue;
+            }
+            int p = sys.parent[l];
+            if (p < 0 || !sys.bodyRotIdentity[l]) {
+                readRootOrRotatedHinge(env, l, out, off, positions);
+                continue;
+            }
+            // parent-side rotation R_ap = R_parent (the body frame is not rotated)
+            int ip = env * nl + p;
+            double pw = qw[ip], pqx = qx[ip], pqy = qy[ip], pqz = qz[ip];
+            double r0 = 1 - 2 * (pqy * pqy + pqz * pqz), r1 = 2 * (pqx * pqy - pw * pqz), r2 = 2 * (pqx * pqz + pw * pqy);
+            double r3 = 2 * (pqx * pqy + pw * pqz), r4 = 1 - 2 * (pqx * pqx + pqz * pqz), r5 = 2 * (pqy * pqz - pw * pqx);
+            double r6 = 2 * (pqx * pqz - pw * pqy), r7 = 2 * (pqy * pqz + pw * pqx), r8 = 1 - 2 * (pqx * pqx + pqy * pqy);
+            if (positions) {
+                double a1x = sys.axis1[3 * l], a1y = sys.axis1[3 * l + 1], a1z = sys.axis1[3 * l + 2];
+                double a2x = sys.axis2[3 * l], a2y = sys.axis2[3 * l + 1], a2z = sys.axis2[3 * l + 2];
+                double c2x = m0 * a2x + m1 * a2y + m2 * a2z;
+                double c2y = m3 * a2x + m4 * a2y + m5 * a2z;
+                double c2z = m6 * a2x + m7 * a2y + m8 * a2z;
+                double u1x = r0 * a1x + r1 * a1y + r2 * a1z;
+                double u1y = r3 * a1x + r4 * a1y + r5 * a1z;
+                double u1z = r6 * a1x + r7 * a1y + r8 * a1z;
+                double u2x = r0 * a2x + r1 * a2y + r2 * a2z;
+                double u2y = r3 * a2x + r4 * a2y + r5 * a2z;
+                double u2z = r6 * a2x + r7 * a2y + r8 * a2z;
+                out[off + sys.qAdr[l]] = Angles.atan2(-(c2x * u1x + c2y * u1y + c2z * u1z),
+                        c2x * u2x + c2y * u2y + c2z * u2z);
+            } else {
+                double a0x = sys.axis0[3 * l], a0y = sys.axis0[3 * l + 1], a0z = sys.axis0[3 * l + 2];
+                double c0x = m0 * a0x + m1 * a0y + m2 * a0z;
+                double c0y = m3 * a0x + m4 * a0y + m5 * a0z;
+                double c0z = m6 * a0x + m7 * a0y + m8 * a0z;
+                out[off + sys.qdAdr[l]] = c0x * (wx[i] - wx[ip]) + c0y * (wy[i] - wy[ip]) + c0z * (wz[i] - wz[ip]);
+            }
+        }
+        int k = env * markerQSize;
+        for (SpringSystem.Marker m : sys.markers) {
+            for (int j = 0; j < m.qCount(); j++) {
+                out[off + (positions ? m.qAdr() : m.qdAdr()) + j] = positions ? markerQ[k] : 0;
+                k++;
+            }
+        }
+    }
+
+    /** The general case (hinge on the world, or a rotated body frame); allocates, but no built-in task uses it. */
+    private void readRootOrRotatedHinge(int env, int l, double[] out, int off, boolean positions) {
+        int nl = numLinks;
+        int i = env * nl + l;
+        double[] r = rotation(i);
+        double[] parentSide = parentRotation(env, l); // Rap = R_parent · R_body
+        if (positions) {
+            double[] ua2 = mulVec(r, sys.axis2, l);
+            double[] pa1 = mulVec(parentSide, sys.axis1, l);
+            double[] pa2 = mulVec(parentSide, sys.axis2, l);
+            out[off + sys.qAdr[l]] = Angles.atan2(-Quat.dot(ua2, pa1), Quat.dot(ua2, pa2));
+            return;
+        }
+        int p = sys.parent[l];
+        double[] ua0 = mulVec(r, sys.axis0, l);
+        double dwx = wx[i] - (p < 0 ? 0 : wx[env * nl + p]);
+        double dwy = wy[i] - (p < 0 ? 0 : wy[env * nl + p]);
+        double dwz = wz[i] - (p < 0 ? 0 : wz[env * nl + p]);
+        double rate = ua0[0] * dwx + ua0[1] * dwy + ua0[2] * dwz;
+        if (p < 0) {
+            // Brax expresses a root hinge's relative rate once more in the joint's frame first
+            double[] rel = transposeMulVec(parentSide, new double[] {dwx, dwy, dwz});
+            double[] m = transposeMulVec(parentSide, ua0);
+            double[] back = transposeMulVec(relRotation(parentSide, r), rel);
+            rate = Quat.dot(m, back);
+        }
+        out[off + sys.qdAdr[l]] = rate;
+    }
+
+    // ---- queries --------------------------------------------------------------------------------------------------
+
+    /** World position of link {@code l}'s frame origin. */
+    public double[] linkOrigin(int env, int l) {
+        int i = env * numLinks + l;
+        double[] r = rotation(i);
+        double[] c = vec(sys.com, l);
+        return new double[] {
+            px[i] - (r[0] * c[0] + r[1] * c[1] + r[2] * c[2]),
+            py[i] - (r[3] * c[0] + r[4] * c[1] + r[5] * c[2]),
+            pz[i] - (r[6] * c[0] + r[7] * c[1] + r[8] * c[2])};
+    }
+
+    /** World position of the point {@code local} (link frame) of link {@code l}. */
+    public double[] linkPoint(int env, int l, double[] local) {
+        int i = env * numLinks + l;
+        double[] r = rotation(i);
+        double[] o = linkOrigin(env, l);
+        return new double[] {
+            o[0] + r[0] * local[0] + r[1] * local[1] + r[2] * local[2],
+            o[1] + r[3] * local[0] + r[4] * local[1] + r[5] * local[2],
+            o[2] + r[6] * local[0] + r[7] * local[1] + r[8] * local[2]};
+    }
+
+    /** World centre of link geom {@code g} of {@link SpringSystem#contacts}. */
+    public double[] geomCentre(int env, int g) {
+        ContactModel cm = sys.contacts;
+        return linkPoint(env, cm.geomLink[g], vec(cm.localPos, g));
+    }
+
+    /** Centre of mass of link l: x, y, z. */
+    public double comX(int env, int l) {
+        return px[env * numLinks + l];
+    }
+
+    public double comY(int env, int l) {
+        return py[env * numLinks + l];
+    }
+
+    public double comZ(int env, int l) {
+        return pz[env * numLinks + l];
+    }
+
+    /** Total linear momentum of environment {@code env} (spring masses). */
+    public double[] momentum(int env) {
+        double[] m = new double[3];
+        for (int l = 0; l < numLinks; l++) {
+            int i = env * numLinks + l;
+            m[0] += sys.mass[l] * vx[i];
+            m[1] += sys.mass[l] * vy[i];
+            m[2] += sys.mass[l] * vz[i];
+        }
+        return m;
+    }
+
+    /** Kinetic energy of environment {@code env} (spring masses, unit rotational inertia). */
+    public double kineticEnergy(int env) {
+        double k = 0;
+        for (int l = 0; l < numLinks; l++) {
+            int i = env * numLinks + l;
+            k += 0.5 * sys.mass[l] * (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i])
+                    + 0.5 * (wx[i] * wx[i] + wy[i] * wy[i] + wz[i] * wz[i]);
+        }
+        return k;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    double[] rotation(int i) {
+        return Quat.matrix(new double[] {qw[i], qx[i], qy[i], qz[i]});
+    }
+
+    private double[] parentRotation(int env, int l) {
+        int p = sys.parent[l];
+        double[] rp = p < 0 ? new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1} : rotation(env * numLinks + p);
+        double[] rb = java.util.Arrays.copyOfRange(sys.bodyRot, 9 * l, 9 * l + 9);
+        return matMul(rp, rb);
+    }
+
+    private static double[] relRotation(double[] rap, double[] rc) {
+        // Rap^T · Rc
+        double[] t = new double[9];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                t[3 * i + j] = rap[i] * rc[j] + rap[3 + i] * rc[3 + j] + rap[6 + i] * rc[6 + j];
+            }
+        }
+        return t;
+    }
+
+    private static double[] matMul(double[] a, double[] b) {
+        double[] c = new double[9];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+            }
+        }
+        return c;
+    }
+
+    private static double[] mulVec(double[] m, double[] arr, int l) {
+        double x = arr[3 * l], y = arr[3 * l + 1], z = arr[3 * l + 2];
+        return new double[] {m[0] * x + m[1] * y + m[2] * z, m[3] * x + m[4] * y + m[5] * z,
+            m[6] * x + m[7] * y + m[8] * z};
+    }
+
+    private static double[] transposeMulVec(double[] m, double[] v) {
+        return new double[] {m[0] * v[0] + m[3] * v[1] + m[6] * v[2], m[1] * v[0] + m[4] * v[1] + m[7] * v[2],
+            m[2] * v[0] + m[5] * v[1] + m[8] * v[2]};
+    }
+
+    static double[] vec(double[] arr, int l) {
+        return new double[] {arr[3 * l], arr[3 * l + 1], arr[3 * l + 2]};
+    }
+
+    private static double[] quat(double[] arr, int l) {
+        return new double[] {arr[4 * l], arr[4 * l + 1], arr[4 * l + 2], arr[4 * l + 3]};
+    }
+}

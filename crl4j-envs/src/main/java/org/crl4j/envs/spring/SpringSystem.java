@@ -1,0 +1,455 @@
+package org.crl4j.envs.spring;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.crl4j.envs.spring.MjcfModel.Body;
+import org.crl4j.envs.spring.MjcfModel.Geom;
+import org.crl4j.envs.spring.MjcfModel.GeomType;
+import org.crl4j.envs.spring.MjcfModel.Joint;
+import org.crl4j.envs.spring.MjcfModel.JointType;
+import org.crl4j.envs.spring.MjcfModel.Motor;
+
+/**
+ * An MJCF model compiled for Brax's spring pipeline, as flat per-link arrays (what Brax's {@code System} holds for
+ * this backend). Links are the bodies with a free or a single hinge joint, in MJCF order. Masses are
+ * {@code m^(1 − spring_mass_scale)} of the geom-derived masses; rotational inertia is the identity (only
+ * {@code spring_inertia_scale = 1} is supported, which is what the ant uses). Bodies with only slide joints, hung
+ * from the world, touching nothing and carrying no children (the targets of the goal-conditioned tasks) are
+ * <i>markers</i>: they keep the position their q gives them (see the package notes).
+ */
+public final class SpringSystem {
+
+    /** A world body attached to the world by slide joints and nothing else (e.g. a target). */
+    public record Marker(String name, double[] pos, int qAdr, int qdAdr, int qCount, double[] axes) {
+    }
+
+    // ---- links ----------------------------------------------------------------------------------------------------
+    final int numLinks;
+    final String[] linkNames;
+    final int[] parent;          // −1: the world
+    final boolean[] free;        // free joint (else hinge)
+    final double[] bodyPos;      // [3L] link frame origin in the parent's frame at q = 0 (zero for free links)
+    final double[] bodyQuat;     // [4L]
+    final double[] bodyRot;      // [9L] row-major matrix of bodyQuat
+    final boolean[] bodyRotIdentity;
+    final double[] jointPos;     // [3L] joint anchor in the link frame
+    final double[] anchorOffset; // [3L] bodyPos + bodyRot·jointPos: the anchor in the parent's frame
+    final double[] com;          // [3L] centre of mass in the link frame
+    final double[] mass;         // [L] spring mass
+    final double[] axis0, axis1, axis2; // [3L] hinge frame in the joint frame (axis, then Brax's orthogonals)
+    final double[] limitLo, limitHi;    // [L] ±∞ when unlimited
+    final boolean[] limited;
+    final double[] stiffness, velDamping, angDamping, limitStiffness; // [L] per-link constraint parameters
+    final int[] qAdr, qdAdr;     // [L] where the link's joint sits in q and qd
+    final int qSize, qdSize;
+    final double[] initQ;
+    final List<Marker> markers;
+    private final List<List<Geom>> linkGeomList; // every geom of each link, for drawing
+    private final String[] jointNames;
+
+    // ---- actuators ------------------------------------------------------------------------------------------------
+    final int numMotors;
+    final int[] motorLink;
+    final double[] gear, ctrlLo, ctrlHi;
+
+    // ---- contacts -------------------------------------------------------------------------------------------------
+    final ContactModel contacts;
+    final int ignoredSelfPairs;
+
+    // ---- global parameters ----------------------------------------------------------------------------------------
+    final double timestep;
+    final int substeps;
+    final double[] gravity;
+    final double baumgarteErp;
+    final double velDampFactor, angDampFactor; // exp(damping · dt)
+    final double elasticity;
+
+    /**
+     * Compiles {@code model} with Brax's defaults for missing custom parameters.
+     *
+     * @param timestep substep length; NaN keeps the file's (JaxGCRL replaces it, e.g. 0.005 for the ant)
+     * @param substeps substeps per control step (Brax's n_frames)
+     */
+    public static SpringSystem compile(MjcfModel model, double timestep, int substeps) {
+        return new SpringSystem(model, Double.isNaN(timestep) ? model.timestep() : timestep, substeps);
+    }
+
+    private SpringSystem(MjcfModel m, double timestep, int substeps) {
+        if (!(timestep > 0) || substeps < 1) {
+            throw new IllegalArgumentException("timestep must be positive and substeps at least 1");
+        }
+        this.timestep = timestep;
+        this.substeps = substeps;
+        this.gravity = m.gravity().clone();
+        double massScale = m.customScalar("spring_mass_scale", 0.0);
+        double inertiaScale = m.customScalar("spring_inertia_scale", 0.0);
+        if (!(massScale >= 0 && massScale <= 1)) {
+            throw new IllegalArgumentException("spring_mass_scale must be in [0, 1], got " + massScale);
+        }
+        if (inertiaScale != 1.0) {
+            throw new IllegalArgumentException("only spring_inertia_scale = 1 (unit rotational inertia) is "
+                    + "supported, got " + inertiaScale);
+        }
+        this.baumgarteErp = m.customScalar("baumgarte_erp", 0.1);
+        this.velDampFactor = Math.exp(m.customScalar("vel_damping", 0.0) * timestep);
+        this.angDampFactor = Math.exp(m.customScalar("ang_damping", 0.0) * timestep);
+        double[] el = m.custom().get("elasticity");
+        if (el != null && el.length > 1) {
+            throw new IllegalArgumentException("per-geom elasticity is not supported; give one value");
+        }
+        this.elasticity = el == null ? 0.0 : el[0];
+
+        // Split bodies into links and markers; map body index → link index.
+        List<Body> bodies = m.bodies();
+        int nb = bodies.size();
+        int[] linkOf = new int[nb];
+        List<Integer> linkBodies = new ArrayList<>();
+        List<Marker> markerList = new ArrayList<>();
+        boolean[] hasChild = new boolean[nb];
+        for (Body b : bodies) {
+            if (b.parent() >= 0) {
+                hasChild[b.parent()] = true;
+            }
+        }
+        int qa = 0;
+        int qda = 0;
+        List<int[]> linkQ = new ArrayList<>();
+        for (int i = 0; i < nb; i++) {
+            Body b = bodies.get(i);
+            List<Joint> js = b.joints();
+            boolean allSlide = js.stream().allMatch(j -> j.type() == JointType.SLIDE);
+            if (allSlide) {
+                boolean collides = b.geoms().stream().anyMatch(g -> g.contype() != 0 || g.conaffinity() != 0);
+                if (b.parent() >= 0 || collides || hasChild[i]) {
+                    throw new IllegalArgumentException("body '" + b.name() + "': slide joints are only supported "
+                            + "on childless world bodies that touch nothing (targets)");
+                }
+                double[] axes = new double[3 * js.size()];
+                for (int k = 0; k < js.size(); k++) {
+                    System.arraycopy(js.get(k).axis(), 0, axes, 3 * k, 3);
+                }
+                markerList.add(new Marker(b.name(), b.pos().clone(), qa, qda, js.size(), axes));
+                linkOf[i] = -1;
+                qa += js.size();
+                qda += js.size();
+                continue;
+            }
+            if (js.size() != 1) {
+                throw new IllegalArgumentException("body '" + b.name() + "' has " + js.size() + " joints; the spring "
+                        + "pipeline here supports one free or hinge joint per body");
+            }
+            Joint j = js.get(0);
+            if (j.type() == JointType.FREE && b.parent() >= 0) {
+                throw new IllegalArgumentException("body '" + b.name() + "': a free joint must hang from the world");
+            }
+            if (b.parent() >= 0 && linkOf[b.parent()] < 0) {
+                throw new IllegalArgumentException("body '" + b.name() + "' hangs from a slide-jointed body");
+            }
+            linkOf[i] = linkBodies.size();
+            linkBodies.add(i);
+            linkQ.add(new int[] {qa, qda});
+            qa += j.type() == JointType.FREE ? 7 : 1;
+            qda += j.type() == JointType.FREE ? 6 : 1;
+        }
+        this.qSize = qa;
+        this.qdSize = qda;
+        this.markers = List.copyOf(markerList);
+        int nl = linkBodies.size();
+        if (nl == 0) {
+            throw new IllegalArgumentException("the model has no free or hinge-jointed body");
+        }
+        this.numLinks = nl;
+        linkNames = new String[nl];
+        parent = new int[nl];
+        free = new boolean[nl];
+        bodyPos = new double[3 * nl];
+        bodyQuat = new double[4 * nl];
+        bodyRot = new double[9 * nl];
+        bodyRotIdentity = new boolean[nl];
+        jointPos = new double[3 * nl];
+        anchorOffset = new double[3 * nl];
+        com = new double[3 * nl];
+        mass = new double[nl];
+        axis0 = new double[3 * nl];
+        axis1 = new double[3 * nl];
+        axis2 = new double[3 * nl];
+        limitLo = new double[nl];
+        limitHi = new double[nl];
+        limited = new boolean[nl];
+        stiffness = new double[nl];
+        velDamping = new double[nl];
+        angDamping = new double[nl];
+        limitStiffness = new double[nl];
+        qAdr = new int[nl];
+        qdAdr = new int[nl];
+        double[] kAll = perBody(m, "constraint_stiffness", 2000.0, nb);
+        double[] kvAll = perBody(m, "constraint_vel_damping", 0.0, nb);
+        double[] kaAll = perBody(m, "constraint_ang_damping", 0.0, nb);
+        double[] klAll = perBody(m, "constraint_limit_stiffness", 1000.0, nb);
+        Map<String, Integer> jointLink = new HashMap<>();
+        linkGeomList = new ArrayList<>();
+        jointNames = new String[nl];
+        for (int l = 0; l < nl; l++) {
+            int bi = linkBodies.get(l);
+            Body b = bodies.get(bi);
+            Joint j = b.joints().get(0);
+            linkNames[l] = b.name();
+            parent[l] = b.parent() < 0 ? -1 : linkOf[b.parent()];
+            free[l] = j.type() == JointType.FREE;
+            jointLink.put(j.name(), l);
+            jointNames[l] = j.name();
+            linkGeomList.add(List.copyOf(b.geoms()));
+            // Brax clears the link transform of free links: their q is the world pose.
+            double[] bp = free[l] ? new double[3] : b.pos();
+            double[] bq = free[l] ? new double[] {1, 0, 0, 0} : b.quat();
+            System.arraycopy(bp, 0, bodyPos, 3 * l, 3);
+            System.arraycopy(bq, 0, bodyQuat, 4 * l, 4);
+            System.arraycopy(Quat.matrix(bq), 0, bodyRot, 9 * l, 9);
+            bodyRotIdentity[l] = Quat.isIdentity(bq);
+            System.arraycopy(j.pos(), 0, jointPos, 3 * l, 3);
+            System.arraycopy(Quat.add(bp, Quat.rotate(bq, j.pos())), 0, anchorOffset, 3 * l, 3);
+            double[] mc = massAndCom(b.geoms());
+            mass[l] = Math.pow(mc[0], 1 - massScale);
+            System.arraycopy(mc, 1, com, 3 * l, 3);
+            double[][] frame = hingeFrame(j.axis());
+            System.arraycopy(frame[0], 0, axis0, 3 * l, 3);
+            System.arraycopy(frame[1], 0, axis1, 3 * l, 3);
+            System.arraycopy(frame[2], 0, axis2, 3 * l, 3);
+            limited[l] = j.limited();
+            limitLo[l] = j.lo();
+            limitHi[l] = j.hi();
+            stiffness[l] = kAll[bi];
+            velDamping[l] = kvAll[bi];
+            angDamping[l] = kaAll[bi];
+            limitStiffness[l] = klAll[bi];
+            qAdr[l] = linkQ.get(l)[0];
+            qdAdr[l] = linkQ.get(l)[1];
+            if (!(mass[l] > 0)) {
+                throw new IllegalArgumentException("link '" + b.name() + "' has no mass");
+            }
+        }
+        double[] init = m.custom().get("init_qpos");
+        if (init != null && init.length != qSize) {
+            throw new IllegalArgumentException("init_qpos has " + init.length + " values but the model has q of "
+                    + "size " + qSize);
+        }
+        if (init == null) {
+            init = new double[qSize];
+            for (int l = 0; l < nl; l++) {
+                if (free[l]) {
+                    init[qAdr[l] + 3] = 1;
+                }
+            }
+        }
+        this.initQ = init.clone();
+
+        List<Motor> motors = m.motors();
+        numMotors = motors.size();
+        motorLink = new int[numMotors];
+        gear = new double[numMotors];
+        ctrlLo = new double[numMotors];
+        ctrlHi = new double[numMotors];
+        for (int a = 0; a < numMotors; a++) {
+            Motor mo = motors.get(a);
+            Integer l = jointLink.get(mo.joint());
+            if (l == null || free[l]) {
+                throw new IllegalArgumentException("motor on '" + mo.joint() + "': no hinge joint of that name");
+            }
+            motorLink[a] = l;
+            gear[a] = mo.gear();
+            ctrlLo[a] = mo.ctrlLimited() ? mo.ctrlLo() : Double.NEGATIVE_INFINITY;
+            ctrlHi[a] = mo.ctrlLimited() ? mo.ctrlHi() : Double.POSITIVE_INFINITY;
+        }
+
+        List<Geom> linkGeoms = new ArrayList<>();
+        List<Integer> geomLink = new ArrayList<>();
+        for (int l = 0; l < nl; l++) {
+            for (Geom g : bodies.get(linkBodies.get(l)).geoms()) {
+                linkGeoms.add(g);
+                geomLink.add(l);
+            }
+        }
+        this.contacts = new ContactModel(linkGeoms, geomLink, m.worldGeoms());
+        this.ignoredSelfPairs = countSelfPairs(linkGeoms, geomLink, parent);
+    }
+
+    private static double[] perBody(MjcfModel m, String name, double fallback, int nb) {
+        double[] v = m.custom().get(name);
+        double[] out = new double[nb];
+        if (v == null || v.length == 1) {
+            java.util.Arrays.fill(out, v == null ? fallback : v[0]);
+        } else if (v.length == nb) {
+            System.arraycopy(v, 0, out, 0, nb);
+        } else {
+            throw new IllegalArgumentException("\"" + name + "\" needs 1 or " + nb + " values (one per body), got "
+                    + v.length);
+        }
+        return out;
+    }
+
+    /** Total mass and centre of mass of a body's geoms (MuJoCo inertiafromgeom). */
+    private static double[] massAndCom(List<Geom> geoms) {
+        double total = 0;
+        double cx = 0, cy = 0, cz = 0;
+        for (Geom g : geoms) {
+            double r = g.size()[0];
+            double vol = switch (g.type()) {
+                case SPHERE -> 4.0 / 3 * Math.PI * r * r * r;
+                case CAPSULE -> Math.PI * r * r * 2 * g.size()[1] + 4.0 / 3 * Math.PI * r * r * r;
+                case BOX -> 8 * g.size()[0] * g.size()[1] * g.size()[2];
+                case PLANE -> 0;
+            };
+            double gm = Double.isNaN(g.mass()) ? g.density() * vol : g.mass();
+            total += gm;
+            cx += gm * g.pos()[0];
+            cy += gm * g.pos()[1];
+            cz += gm * g.pos()[2];
+        }
+        return total > 0 ? new double[] {total, cx / total, cy / total, cz / total} : new double[4];
+    }
+
+    /** Brax's 1-dof joint frame: the axis and {@code math.orthogonals} of it. */
+    private static double[][] hingeFrame(double[] a) {
+        double[] b = (-0.5 < a[1] && a[1] < 0.5) ? new double[] {0, 1, 0} : new double[] {0, 0, 1};
+        double d = Quat.dot(a, b);
+        b = Quat.sub(b, Quat.scale(a, d));
+        double n = Math.sqrt(Quat.dot(b, b));
+        b = Quat.scale(b, 1 / n);
+        return new double[][] {a.clone(), b, Quat.cross(a, b)};
+    }
+
+    /** Link–link geom pairs MuJoCo's filter would let collide (not simulated here; see the package notes). */
+    private static int countSelfPairs(List<Geom> geoms, List<Integer> link, int[] parent) {
+        int n = 0;
+        for (int i = 0; i < geoms.size(); i++) {
+            for (int j = i + 1; j < geoms.size(); j++) {
+                int a = link.get(i), b = link.get(j);
+                if (a == b || parent[a] == b || parent[b] == a) {
+                    continue;
+                }
+                Geom g = geoms.get(i), h = geoms.get(j);
+                if (((g.contype() & h.conaffinity()) | (h.contype() & g.conaffinity())) != 0) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    // ---- public queries -------------------------------------------------------------------------------------------
+
+    public int numLinks() {
+        return numLinks;
+    }
+
+    public String linkName(int l) {
+        return linkNames[l];
+    }
+
+    /** Name of link l's joint. */
+    public String jointName(int l) {
+        return jointNames[l];
+    }
+
+    /** Every geom of link l (in the link frame), for drawing. */
+    public List<Geom> linkGeoms(int l) {
+        return linkGeomList.get(l);
+    }
+
+    /** Index of the link whose joint is named {@code name}. */
+    public int linkOfJoint(String name) {
+        for (int l = 0; l < numLinks; l++) {
+            if (jointNames[l].equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("no joint named '" + name + "'");
+    }
+
+    public int parent(int l) {
+        return parent[l];
+    }
+
+    public double mass(int l) {
+        return mass[l];
+    }
+
+    public double limitLo(int l) {
+        return limitLo[l];
+    }
+
+    public double limitHi(int l) {
+        return limitHi[l];
+    }
+
+    public boolean isFree(int l) {
+        return free[l];
+    }
+
+    public int qSize() {
+        return qSize;
+    }
+
+    public int qdSize() {
+        return qdSize;
+    }
+
+    public int qAdr(int l) {
+        return qAdr[l];
+    }
+
+    public int qdAdr(int l) {
+        return qdAdr[l];
+    }
+
+    public double[] initQ() {
+        return initQ.clone();
+    }
+
+    public List<Marker> markers() {
+        return markers;
+    }
+
+    public int numMotors() {
+        return numMotors;
+    }
+
+    /** The link whose hinge motor {@code a} drives. */
+    public int motorLink(int a) {
+        return motorLink[a];
+    }
+
+    public double gear(int a) {
+        return gear[a];
+    }
+
+    public double timestep() {
+        return timestep;
+    }
+
+    public int substeps() {
+        return substeps;
+    }
+
+    public ContactModel contacts() {
+        return contacts;
+    }
+
+    /** Link–link geom pairs that MuJoCo's contype/conaffinity filter admits but this port does not simulate. */
+    public int ignoredSelfPairs() {
+        return ignoredSelfPairs;
+    }
+
+    /** Index of the link named {@code name}. */
+    public int link(String name) {
+        for (int l = 0; l < numLinks; l++) {
+            if (linkNames[l].equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("no link named '" + name + "'");
+    }
+}
