@@ -37,9 +37,9 @@ public final class SweepCommand implements Callable<Integer> {
     String env;
     @Option(names = "--depth", split = ",", paramLabel = "D", description = "Critic and actor depths (multiples of 4; default 4).")
     List<Integer> depths;
-    @Option(names = "--width", split = ",", paramLabel = "W", description = "Critic and actor widths (default 256).")
+    @Option(names = "--width", split = ",", paramLabel = "W", description = "Critic and actor widths (default 128, as train).")
     List<Integer> widths;
-    @Option(names = "--batch", split = ",", paramLabel = "B", description = "Batch sizes (default 256).")
+    @Option(names = "--batch", split = ",", paramLabel = "B", description = "Batch sizes (default 128, as train).")
     List<Integer> batches;
     @Option(names = "--ablation", split = ",", paramLabel = "A",
             description = "none, no-layer-norm, relu, no-residual (default none).")
@@ -137,7 +137,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         List<Ablation> abl = ablations == null ? List.of(Ablation.NONE) : ablations.stream().map(Ablation::parse).toList();
-        SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 256), orDefault(batches, 256), abl, seeds,
+        SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 128), orDefault(batches, 128), abl, seeds,
                 steps, trainFlags);
         for (SweepGrid.Point p : grid.points()) {
             List<String> args = grid.trainArgs(new SweepGrid.Run(p, 1));

@@ -17,7 +17,7 @@ class SweepErrorsTest {
     void depthNotAMultipleOfFourNamesTheGridPoint(@TempDir Path dir) {
         Path sweep = dir.resolve("sw");
         assertOneLineError(run("sweep", "--env", "reacher", "--depth", "4,6", "--sweep-dir", sweep.toString()),
-                "grid point d6-w256-b256", "multiple of 4");
+                "grid point d6-w128-b128", "multiple of 4");
         assertThat(sweep).doesNotExist(); // validated before anything is written
     }
 
