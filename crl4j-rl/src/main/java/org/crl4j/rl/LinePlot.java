@@ -83,7 +83,9 @@ public final class LinePlot {
     // ---- layout ----------------------------------------------------------------------------------------------------
 
     private static final int LEFT = 80;
-    private static final int RIGHT = 180;
+    private static final int MIN_RIGHT = 180;
+    /** Legend column width: at least MIN_RIGHT, wider (and the image with it) for long series names. */
+    private int right = MIN_RIGHT;
     private static final int TOP = 40;
     private static final int BOTTOM = 60;
 
@@ -93,6 +95,16 @@ public final class LinePlot {
     private double y1 = Double.NEGATIVE_INFINITY;
 
     private void computeRange() {
+        int longest = 0;
+        for (Series s : series) {
+            longest = Math.max(longest, s.name().length());
+        }
+        for (Reference r : references) {
+            longest = Math.max(longest, r.name().length());
+        }
+        int needed = Math.max(MIN_RIGHT, 56 + (int) Math.ceil(7.5 * longest)); // ≈ 7.5 px per character at 12 px sans-serif
+        width += needed - right;
+        right = needed;
         x0 = y0 = Double.POSITIVE_INFINITY;
         x1 = y1 = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
@@ -136,7 +148,7 @@ public final class LinePlot {
     }
 
     private double px(double x) {
-        return LEFT + (x - x0) / (x1 - x0) * (width - LEFT - RIGHT);
+        return LEFT + (x - x0) / (x1 - x0) * (width - LEFT - right);
     }
 
     private double py(double y) {
@@ -199,7 +211,7 @@ public final class LinePlot {
         for (double v = y0; v <= y1 + ys / 2; v += ys) {
             int y = (int) Math.round(py(v));
             g.setColor(new Color(0xe6e6e6));
-            g.drawLine(LEFT, y, width - RIGHT, y);
+            g.drawLine(LEFT, y, width - right, y);
             g.setColor(Color.DARK_GRAY);
             String s = label(v);
             g.drawString(s, LEFT - 8 - g.getFontMetrics().stringWidth(s), y + 4);
@@ -213,11 +225,11 @@ public final class LinePlot {
             g.drawString(s, x - g.getFontMetrics().stringWidth(s) / 2, height - BOTTOM + 18);
         }
         g.setColor(Color.BLACK);
-        g.drawRect(LEFT, TOP, width - LEFT - RIGHT, height - TOP - BOTTOM);
+        g.drawRect(LEFT, TOP, width - LEFT - right, height - TOP - BOTTOM);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, LEFT, TOP - 14);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(xLabel, (LEFT + width - RIGHT) / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, height - 18);
+        g.drawString(xLabel, (LEFT + width - right) / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, height - 18);
         Graphics2D gy = (Graphics2D) g.create();
         gy.rotate(-Math.PI / 2);
         gy.drawString(yLabel, -(TOP + height - BOTTOM) / 2 - g.getFontMetrics().stringWidth(yLabel) / 2, 20);
@@ -228,10 +240,10 @@ public final class LinePlot {
             g.setColor(Color.GRAY);
             g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
             int y = (int) Math.round(py(r.y()));
-            g.drawLine(LEFT, y, width - RIGHT, y);
-            g.drawLine(width - RIGHT + 12, legendY, width - RIGHT + 36, legendY);
+            g.drawLine(LEFT, y, width - right, y);
+            g.drawLine(width - right + 12, legendY, width - right + 36, legendY);
             g.setStroke(new BasicStroke(1));
-            g.drawString(r.name(), width - RIGHT + 42, legendY + 4);
+            g.drawString(r.name(), width - right + 42, legendY + 4);
             legendY += 18;
         }
         for (int k = 0; k < series.size(); k++) {
@@ -270,10 +282,10 @@ public final class LinePlot {
             for (int i = 0; i < s.x().length; i++) {
                 g.fillOval((int) Math.round(px(s.x()[i])) - 3, (int) Math.round(py(s.y()[i])) - 3, 6, 6);
             }
-            g.drawLine(width - RIGHT + 12, legendY, width - RIGHT + 36, legendY);
+            g.drawLine(width - right + 12, legendY, width - right + 36, legendY);
             g.setStroke(new BasicStroke(1));
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), width - RIGHT + 42, legendY + 4);
+            g.drawString(s.name(), width - right + 42, legendY + 4);
             legendY += 18;
         }
         g.dispose();
@@ -295,7 +307,7 @@ public final class LinePlot {
         double ys = niceStep(y1 - y0);
         for (double v = y0; v <= y1 + ys / 2; v += ys) {
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e6e6e6\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, width - RIGHT, py(v), py(v),
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, width - right, py(v), py(v),
                     LEFT - 8, py(v) + 4, esc(label(v))));
         }
         for (Tick t : xTicks()) {
@@ -305,20 +317,20 @@ public final class LinePlot {
                     px(v), height - BOTTOM + 18, esc(t.label())));
         }
         sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"black\"/>%n",
-                LEFT, TOP, width - LEFT - RIGHT, height - TOP - BOTTOM));
+                LEFT, TOP, width - LEFT - right, height - TOP - BOTTOM));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 LEFT, TOP - 14, esc(title)));
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                (LEFT + width - RIGHT) / 2, height - 18, esc(xLabel)));
+                (LEFT + width - right) / 2, height - 18, esc(xLabel)));
         sb.append(String.format(Locale.ROOT, "<text transform=\"translate(20,%d) rotate(-90)\" text-anchor=\"middle\">%s</text>%n",
                 (TOP + height - BOTTOM) / 2, esc(yLabel)));
         int legendY = TOP + 10;
         for (Reference r : references) {
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"gray\" "
-                    + "stroke-dasharray=\"6 4\"/>%n", LEFT, width - RIGHT, py(r.y()), py(r.y())));
+                    + "stroke-dasharray=\"6 4\"/>%n", LEFT, width - right, py(r.y()), py(r.y())));
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"gray\" "
-                    + "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%d\">%s</text>%n", width - RIGHT + 12,
-                    width - RIGHT + 36, legendY, legendY, width - RIGHT + 42, legendY + 4, esc(r.name())));
+                    + "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%d\">%s</text>%n", width - right + 12,
+                    width - right + 36, legendY, legendY, width - right + 42, legendY + 4, esc(r.name())));
             legendY += 18;
         }
         for (int k = 0; k < series.size(); k++) {
@@ -343,8 +355,8 @@ public final class LinePlot {
             sb.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n",
                     pts.toString().trim(), hex));
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", width - RIGHT + 12, width - RIGHT + 36, legendY, legendY, hex,
-                    width - RIGHT + 42, legendY + 4, esc(s.name())));
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", width - right + 12, width - right + 36, legendY, legendY, hex,
+                    width - right + 42, legendY + 4, esc(s.name())));
             legendY += 18;
         }
         sb.append("</svg>\n");
