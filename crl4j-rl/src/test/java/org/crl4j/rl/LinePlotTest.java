@@ -50,4 +50,15 @@ class LinePlotTest {
         // plot area 80..220 px; categories at -0.5..2.5 of it: 0 → 103.3, 1 → 150, 2 → 196.7 (evenly spaced, not 4:16:64)
         assertThat(svg).contains("<polyline points=\"103.3,").contains(" 150.0,").contains(" 196.7,");
     }
+
+    @Test
+    void longSeriesNamesWidenTheImageButKeepThePlotArea() {
+        String name = "depth=16 width=256 batch=512 ablation=no-layer-norm"; // 51 characters
+        LinePlot shortName = new LinePlot("t", "x", "y").add(new LinePlot.Series("d4", new double[] {0, 1}, new double[] {0, 1}, null));
+        LinePlot longName = new LinePlot("t", "x", "y").add(new LinePlot.Series(name, new double[] {0, 1}, new double[] {0, 1}, null));
+        assertThat(shortName.render().getWidth()).isEqualTo(800);
+        assertThat(longName.render().getWidth()).isEqualTo(800 - 180 + 56 + (int) Math.ceil(7.5 * name.length()));
+        assertThat(longName.render().getWidth()).as("rendering twice does not widen it again").isEqualTo(longName.render().getWidth());
+        assertThat(longName.toSvg()).contains("width=\"" + longName.render().getWidth() + "\"");
+    }
 }
