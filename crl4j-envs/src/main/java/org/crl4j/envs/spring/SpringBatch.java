@@ -21,7 +21,8 @@ public final class SpringBatch {
     final double[] wx, wy, wz;     // angular velocity
     final double[] markerQ;        // [N × markers' q] the slide coordinates of the markers
     private final int markerQSize;
-    private final SpringDynamics dynamics;
+    private final SpringDynamics dynamics; // scalar reference, one environment at a time
+    private final LaneDynamics lanes;      // the same substep, four environments at a time (Vector API)
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
         this.sys = sys;
@@ -48,6 +49,7 @@ public final class SpringBatch {
         markerQSize = mq;
         markerQ = new double[numEnvs * mq];
         dynamics = new SpringDynamics(sys, this);
+        lanes = new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2);
     }
 
     public SpringSystem system() {
@@ -60,7 +62,7 @@ public final class SpringBatch {
 
     /** Scratch for stepping; use one per thread (or per fixed chunk of environments). */
     public Object newWorkspace() {
-        return new Workspace(numLinks);
+        return new LaneDynamics.Lanes(numLinks);
     }
 
     /** Every state array, by reference (for checkpoints). */
@@ -73,7 +75,15 @@ public final class SpringBatch {
      * {@code ctrl[e · ctrlStride + a]} is motor a's control for environment e (clipped to its control range).
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
-        Workspace ws = (Workspace) workspace;
+        lanes.step(ctrl, ctrlStride, from, to, (LaneDynamics.Lanes) workspace);
+    }
+
+    /**
+     * {@link #step} by the scalar reference implementation ({@link SpringDynamics}, one environment at a time); the
+     * vectorised step must reproduce it. For tests.
+     */
+    void stepReference(float[] ctrl, int ctrlStride, int from, int to) {
+        Workspace ws = new Workspace(numLinks);
         for (int e = from; e < to; e++) {
             java.util.Arrays.fill(ws.tau, 0);
             for (int a = 0; a < sys.numMotors; a++) {
