@@ -28,6 +28,9 @@ final class LaneDynamics {
     private final ContactModel c;
     private final double[] pa0, pa1, pa2; // parent-side joint axes in the parent's link frame
     private final double erpOverDt, restitution;
+    // joints whose range test may skip atan2 (−π < lo < hi < π, hi − lo < π), with cos and sin of the limits
+    private final boolean[] rangeTest;
+    private final double[] cosLo, sinLo, cosHi, sinHi;
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Lane-major scratch for one block of {@link #W} environments. */
@@ -36,6 +39,8 @@ final class LaneDynamics {
         final double[] r0, r1, r2, r3, r4, r5, r6, r7, r8;
         final double[] ox, oy, oz, fx, fy, fz, tx, ty, tz;
         final double[] cpx, cpy, cpz, clx, cly, clz, cnt, tau;
+        // child-side joint quantities in the world, from frame(): R·a0, R·a2 and the anchor o + R·jointPos
+        final double[] c0x, c0y, c0z, c2x, c2y, c2z, acx, acy, acz;
         final double[] kx = new double[W], ky = new double[W], kz = new double[W], kd = new double[W];
         // one joint's intermediate results, passed between its parts
         final double[] sfx = new double[W], sfy = new double[W], sfz = new double[W];
@@ -43,6 +48,7 @@ final class LaneDynamics {
         final double[] sdx = new double[W], sdy = new double[W], sdz = new double[W];
         final double[] ssn = new double[W], scs = new double[W], sal = new double[W];
         final double[] spsi = new double[W];
+        final double[] ik; // [9 · links] rotations for SpringBatch.readState
 
         /**
          * Slot {@code links} (the one past the last link) is the world, the parent of a root joint: identity
@@ -50,6 +56,7 @@ final class LaneDynamics {
          */
         Lanes(int links) {
             int n = W * (links + 1);
+            ik = new double[9 * links];
             px = new double[n]; py = new double[n]; pz = new double[n];
             qw = new double[n]; qx = new double[n]; qy = new double[n]; qz = new double[n];
             vx = new double[n]; vy = new double[n]; vz = new double[n];
@@ -63,6 +70,9 @@ final class LaneDynamics {
             cpx = new double[n]; cpy = new double[n]; cpz = new double[n];
             clx = new double[n]; cly = new double[n]; clz = new double[n];
             cnt = new double[n]; tau = new double[n];
+            c0x = new double[n]; c0y = new double[n]; c0z = new double[n];
+            c2x = new double[n]; c2y = new double[n]; c2z = new double[n];
+            acx = new double[n]; acy = new double[n]; acz = new double[n];
             for (int j = 0; j < W; j++) {
                 r0[W * links + j] = 1;
                 r4[W * links + j] = 1;
@@ -80,6 +90,20 @@ final class LaneDynamics {
         this.pa2 = pa2;
         this.erpOverDt = s.baumgarteErp / s.timestep;
         this.restitution = 1 + s.elasticity;
+        int nl = s.numLinks;
+        rangeTest = new boolean[nl];
+        cosLo = new double[nl];
+        sinLo = new double[nl];
+        cosHi = new double[nl];
+        sinHi = new double[nl];
+        for (int l = 0; l < nl; l++) {
+            double lo = s.limitLo[l], hi = s.limitHi[l];
+            rangeTest[l] = s.limited[l] && lo > -Math.PI && hi < Math.PI && lo < hi && hi - lo < Math.PI;
+            cosLo[l] = Math.cos(lo);
+            sinLo[l] = Math.sin(lo);
+            cosHi[l] = Math.cos(hi);
+            sinHi[l] = Math.sin(hi);
+        }
     }
 
     /** One control step of environments [from, to). */
@@ -177,9 +201,26 @@ final class LaneDynamics {
         a3.intoArray(ws.r3, m); a4.intoArray(ws.r4, m); a5.intoArray(ws.r5, m);
         a6.intoArray(ws.r6, m); a7.intoArray(ws.r7, m); a8.intoArray(ws.r8, m);
         double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
-        DoubleVector.fromArray(S, ws.px, m).sub(a0.mul(cx).add(a1.mul(cy)).add(a2.mul(cz))).intoArray(ws.ox, m);
-        DoubleVector.fromArray(S, ws.py, m).sub(a3.mul(cx).add(a4.mul(cy)).add(a5.mul(cz))).intoArray(ws.oy, m);
-        DoubleVector.fromArray(S, ws.pz, m).sub(a6.mul(cx).add(a7.mul(cy)).add(a8.mul(cz))).intoArray(ws.oz, m);
+        DoubleVector ox = DoubleVector.fromArray(S, ws.px, m).sub(a0.mul(cx).add(a1.mul(cy)).add(a2.mul(cz)));
+        DoubleVector oy = DoubleVector.fromArray(S, ws.py, m).sub(a3.mul(cx).add(a4.mul(cy)).add(a5.mul(cz)));
+        DoubleVector oz = DoubleVector.fromArray(S, ws.pz, m).sub(a6.mul(cx).add(a7.mul(cy)).add(a8.mul(cz)));
+        ox.intoArray(ws.ox, m);
+        oy.intoArray(ws.oy, m);
+        oz.intoArray(ws.oz, m);
+        if (!s.free[l]) {
+            double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
+            a0.mul(a0x).add(a1.mul(a0y)).add(a2.mul(a0z)).intoArray(ws.c0x, m);
+            a3.mul(a0x).add(a4.mul(a0y)).add(a5.mul(a0z)).intoArray(ws.c0y, m);
+            a6.mul(a0x).add(a7.mul(a0y)).add(a8.mul(a0z)).intoArray(ws.c0z, m);
+            double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
+            a0.mul(a2x).add(a1.mul(a2y)).add(a2.mul(a2z)).intoArray(ws.c2x, m);
+            a3.mul(a2x).add(a4.mul(a2y)).add(a5.mul(a2z)).intoArray(ws.c2y, m);
+            a6.mul(a2x).add(a7.mul(a2y)).add(a8.mul(a2z)).intoArray(ws.c2z, m);
+            double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
+            ox.add(a0.mul(jx)).add(a1.mul(jy)).add(a2.mul(jz)).intoArray(ws.acx, m);
+            oy.add(a3.mul(jx)).add(a4.mul(jy)).add(a5.mul(jz)).intoArray(ws.acy, m);
+            oz.add(a6.mul(jx)).add(a7.mul(jy)).add(a8.mul(jz)).intoArray(ws.acz, m);
+        }
         DoubleVector zero = DoubleVector.zero(S);
         zero.intoArray(ws.fx, m); zero.intoArray(ws.fy, m); zero.intoArray(ws.fz, m);
         zero.intoArray(ws.tx, m); zero.intoArray(ws.ty, m); zero.intoArray(ws.tz, m);
@@ -215,10 +256,8 @@ final class LaneDynamics {
         DoubleVector apz = DoubleVector.fromArray(S, ws.oz, mp).add(r6.mul(ax)).add(r7.mul(ay)).add(r8.mul(az));
         // anchor on the child: a_c = o_c + R_c · jointPos
         DoubleVector cox = DoubleVector.fromArray(S, ws.ox, m), coy = DoubleVector.fromArray(S, ws.oy, m), coz = DoubleVector.fromArray(S, ws.oz, m);
-        double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
-        DoubleVector acx = cox.add(DoubleVector.fromArray(S, ws.r0, m).mul(jx)).add(DoubleVector.fromArray(S, ws.r1, m).mul(jy)).add(DoubleVector.fromArray(S, ws.r2, m).mul(jz));
-        DoubleVector acy = coy.add(DoubleVector.fromArray(S, ws.r3, m).mul(jx)).add(DoubleVector.fromArray(S, ws.r4, m).mul(jy)).add(DoubleVector.fromArray(S, ws.r5, m).mul(jz));
-        DoubleVector acz = coz.add(DoubleVector.fromArray(S, ws.r6, m).mul(jx)).add(DoubleVector.fromArray(S, ws.r7, m).mul(jy)).add(DoubleVector.fromArray(S, ws.r8, m).mul(jz));
+        DoubleVector acx = DoubleVector.fromArray(S, ws.acx, m), acy = DoubleVector.fromArray(S, ws.acy, m);
+        DoubleVector acz = DoubleVector.fromArray(S, ws.acz, m);
         // velocities: the child's frame origin against the parent's point at a_p
         DoubleVector cwx = DoubleVector.fromArray(S, ws.wx, m), cwy = DoubleVector.fromArray(S, ws.wy, m), cwz = DoubleVector.fromArray(S, ws.wz, m);
         DoubleVector ccx = DoubleVector.fromArray(S, ws.px, m), ccy = DoubleVector.fromArray(S, ws.py, m), ccz = DoubleVector.fromArray(S, ws.pz, m);
@@ -253,10 +292,8 @@ final class LaneDynamics {
         DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
         double q1x = pa1[3 * l], q1y = pa1[3 * l + 1], q1z = pa1[3 * l + 2];
         double q2x = pa2[3 * l], q2y = pa2[3 * l + 1], q2z = pa2[3 * l + 2];
-        double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
-        DoubleVector c2x = DoubleVector.fromArray(S, ws.r0, m).mul(a2x).add(DoubleVector.fromArray(S, ws.r1, m).mul(a2y)).add(DoubleVector.fromArray(S, ws.r2, m).mul(a2z));
-        DoubleVector c2y = DoubleVector.fromArray(S, ws.r3, m).mul(a2x).add(DoubleVector.fromArray(S, ws.r4, m).mul(a2y)).add(DoubleVector.fromArray(S, ws.r5, m).mul(a2z));
-        DoubleVector c2z = DoubleVector.fromArray(S, ws.r6, m).mul(a2x).add(DoubleVector.fromArray(S, ws.r7, m).mul(a2y)).add(DoubleVector.fromArray(S, ws.r8, m).mul(a2z));
+        DoubleVector c2x = DoubleVector.fromArray(S, ws.c2x, m), c2y = DoubleVector.fromArray(S, ws.c2y, m);
+        DoubleVector c2z = DoubleVector.fromArray(S, ws.c2z, m);
         DoubleVector u1x = r0.mul(q1x).add(r1.mul(q1y)).add(r2.mul(q1z));
         DoubleVector u1y = r3.mul(q1x).add(r4.mul(q1y)).add(r5.mul(q1z));
         DoubleVector u1z = r6.mul(q1x).add(r7.mul(q1y)).add(r8.mul(q1z));
@@ -269,9 +306,21 @@ final class LaneDynamics {
 
     /** along = τ − k_l·(ψ − limit) outside the joint range, τ inside (ψ from sn, cs); to sal. */
     private void limit(Lanes ws, int l) {
+        double lo = s.limitLo[l], hi = s.limitHi[l];
+        if (rangeTest[l]) {
+            // sin(ψ − lo)·|v| and sin(hi − ψ)·|v| for v = (cs, sn): both clearly positive puts ψ inside (lo, hi)
+            // with a margin of 1e-9 rad, far beyond atan2's 1e-10 error, so the limit exerts nothing: skip atan2
+            DoubleVector sn = DoubleVector.fromArray(S, ws.ssn, 0), cs = DoubleVector.fromArray(S, ws.scs, 0);
+            DoubleVector margin = sn.abs().add(cs.abs()).mul(1e-9);
+            DoubleVector aboveLo = sn.mul(cosLo[l]).sub(cs.mul(sinLo[l]));
+            DoubleVector belowHi = cs.mul(sinHi[l]).sub(sn.mul(cosHi[l]));
+            if (aboveLo.compare(VectorOperators.GT, margin).and(belowHi.compare(VectorOperators.GT, margin)).allTrue()) {
+                DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, 0);
+                return;
+            }
+        }
         atan2(ws);
         DoubleVector psi = DoubleVector.fromArray(S, ws.spsi, 0);
-        double lo = s.limitLo[l], hi = s.limitHi[l];
         DoubleVector excess = DoubleVector.zero(S).blend(psi.sub(hi), psi.compare(VectorOperators.GT, hi));
         excess = excess.blend(psi.sub(lo), psi.compare(VectorOperators.LT, lo));
         DoubleVector.fromArray(S, ws.tau, W * l).sub(excess.mul(s.limitStiffness[l])).intoArray(ws.sal, 0);
@@ -288,10 +337,8 @@ final class LaneDynamics {
         DoubleVector u0x = r0.mul(q0x).add(r1.mul(q0y)).add(r2.mul(q0z));
         DoubleVector u0y = r3.mul(q0x).add(r4.mul(q0y)).add(r5.mul(q0z));
         DoubleVector u0z = r6.mul(q0x).add(r7.mul(q0y)).add(r8.mul(q0z));
-        double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
-        DoubleVector c0x = DoubleVector.fromArray(S, ws.r0, m).mul(a0x).add(DoubleVector.fromArray(S, ws.r1, m).mul(a0y)).add(DoubleVector.fromArray(S, ws.r2, m).mul(a0z));
-        DoubleVector c0y = DoubleVector.fromArray(S, ws.r3, m).mul(a0x).add(DoubleVector.fromArray(S, ws.r4, m).mul(a0y)).add(DoubleVector.fromArray(S, ws.r5, m).mul(a0z));
-        DoubleVector c0z = DoubleVector.fromArray(S, ws.r6, m).mul(a0x).add(DoubleVector.fromArray(S, ws.r7, m).mul(a0y)).add(DoubleVector.fromArray(S, ws.r8, m).mul(a0z));
+        DoubleVector c0x = DoubleVector.fromArray(S, ws.c0x, m), c0y = DoubleVector.fromArray(S, ws.c0y, m);
+        DoubleVector c0z = DoubleVector.fromArray(S, ws.c0z, m);
         DoubleVector along = DoubleVector.fromArray(S, ws.sal, 0);
         double nk = -s.stiffness[l], ka = s.angDamping[l];
         DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
