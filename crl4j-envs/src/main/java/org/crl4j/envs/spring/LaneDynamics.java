@@ -31,6 +31,7 @@ final class LaneDynamics {
     // joints whose range test may skip atan2 (−π < lo < hi < π, hi − lo < π), with cos and sin of the limits
     private final boolean[] rangeTest;
     private final double[] cosLo, sinLo, cosHi, sinHi;
+    private final boolean[] touching; // links with contact geoms
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Lane-major scratch for one block of {@link #W} environments. */
@@ -42,12 +43,8 @@ final class LaneDynamics {
         // child-side joint quantities in the world, from frame(): R·a0, R·a2 and the anchor o + R·jointPos
         final double[] c0x, c0y, c0z, c2x, c2y, c2z, acx, acy, acz;
         final double[] kx = new double[W], ky = new double[W], kz = new double[W], kd = new double[W];
-        // one joint's intermediate results, passed between its parts
-        final double[] sfx = new double[W], sfy = new double[W], sfz = new double[W];
-        final double[] sex = new double[W], sey = new double[W], sez = new double[W];
-        final double[] sdx = new double[W], sdy = new double[W], sdz = new double[W];
-        final double[] ssn = new double[W], scs = new double[W], sal = new double[W];
-        final double[] spsi = new double[W];
+        // each joint's intermediate results, passed between the joint passes
+        final double[] sfx, sfy, sfz, sex, sey, sez, sdx, sdy, sdz, ssn, scs, sal, spsi;
         final double[] ik; // [9 · links] rotations for SpringBatch.readState
 
         /**
@@ -57,6 +54,10 @@ final class LaneDynamics {
         Lanes(int links) {
             int n = W * (links + 1);
             ik = new double[9 * links];
+            sfx = new double[n]; sfy = new double[n]; sfz = new double[n];
+            sex = new double[n]; sey = new double[n]; sez = new double[n];
+            sdx = new double[n]; sdy = new double[n]; sdz = new double[n];
+            ssn = new double[n]; scs = new double[n]; sal = new double[n]; spsi = new double[n];
             px = new double[n]; py = new double[n]; pz = new double[n];
             qw = new double[n]; qx = new double[n]; qy = new double[n]; qz = new double[n];
             vx = new double[n]; vy = new double[n]; vz = new double[n];
@@ -96,6 +97,10 @@ final class LaneDynamics {
         sinLo = new double[nl];
         cosHi = new double[nl];
         sinHi = new double[nl];
+        touching = new boolean[nl];
+        for (int g = 0; g < c.numGeoms; g++) {
+            touching[c.geomLink[g]] = true;
+        }
         for (int l = 0; l < nl; l++) {
             double lo = s.limitLo[l], hi = s.limitHi[l];
             rangeTest[l] = s.limited[l] && lo > -Math.PI && hi < Math.PI && lo < hi && hi - lo < Math.PI;
@@ -154,17 +159,9 @@ final class LaneDynamics {
 
     private void substep(Lanes ws) {
         final int nl = s.numLinks;
-        for (int l = 0; l < nl; l++) {
-            frame(ws, l);
-        }
-        for (int l = 0; l < nl; l++) {
-            if (!s.free[l]) {
-                joint(ws, l);
-            }
-        }
-        for (int l = 0; l < nl; l++) {
-            velocity(ws, l);
-        }
+        frames(ws);
+        joints(ws);
+        velocities(ws);
         boolean contacts = c.numGeoms > 0;
         if (contacts) {
             java.util.Arrays.fill(ws.cpx, 0);
@@ -178,52 +175,52 @@ final class LaneDynamics {
                 geom(ws, g);
             }
         }
-        for (int l = 0; l < nl; l++) {
-            integrate(ws, l, contacts);
-        }
+        integrate(ws, contacts);
     }
 
     // ---- 1. rotations and frame origins -----------------------------------------------------------------------------
 
-    private void frame(Lanes ws, int l) {
-        int m = W * l;
-        DoubleVector w = DoubleVector.fromArray(S, ws.qw, m), x = DoubleVector.fromArray(S, ws.qx, m);
-        DoubleVector y = DoubleVector.fromArray(S, ws.qy, m), z = DoubleVector.fromArray(S, ws.qz, m);
-        DoubleVector x2 = x.add(x), y2 = y.add(y), z2 = z.add(z);
-        DoubleVector xx = x.mul(x2), yy = y.mul(y2), zz = z.mul(z2);
-        DoubleVector xy = x.mul(y2), xz = x.mul(z2), yz = y.mul(z2);
-        DoubleVector wx = w.mul(x2), wy = w.mul(y2), wz = w.mul(z2);
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        DoubleVector a0 = one.sub(yy).sub(zz), a1 = xy.sub(wz), a2 = xz.add(wy);
-        DoubleVector a3 = xy.add(wz), a4 = one.sub(xx).sub(zz), a5 = yz.sub(wx);
-        DoubleVector a6 = xz.sub(wy), a7 = yz.add(wx), a8 = one.sub(xx).sub(yy);
-        a0.intoArray(ws.r0, m); a1.intoArray(ws.r1, m); a2.intoArray(ws.r2, m);
-        a3.intoArray(ws.r3, m); a4.intoArray(ws.r4, m); a5.intoArray(ws.r5, m);
-        a6.intoArray(ws.r6, m); a7.intoArray(ws.r7, m); a8.intoArray(ws.r8, m);
-        double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
-        DoubleVector ox = DoubleVector.fromArray(S, ws.px, m).sub(a0.mul(cx).add(a1.mul(cy)).add(a2.mul(cz)));
-        DoubleVector oy = DoubleVector.fromArray(S, ws.py, m).sub(a3.mul(cx).add(a4.mul(cy)).add(a5.mul(cz)));
-        DoubleVector oz = DoubleVector.fromArray(S, ws.pz, m).sub(a6.mul(cx).add(a7.mul(cy)).add(a8.mul(cz)));
-        ox.intoArray(ws.ox, m);
-        oy.intoArray(ws.oy, m);
-        oz.intoArray(ws.oz, m);
-        if (!s.free[l]) {
-            double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
-            a0.mul(a0x).add(a1.mul(a0y)).add(a2.mul(a0z)).intoArray(ws.c0x, m);
-            a3.mul(a0x).add(a4.mul(a0y)).add(a5.mul(a0z)).intoArray(ws.c0y, m);
-            a6.mul(a0x).add(a7.mul(a0y)).add(a8.mul(a0z)).intoArray(ws.c0z, m);
-            double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
-            a0.mul(a2x).add(a1.mul(a2y)).add(a2.mul(a2z)).intoArray(ws.c2x, m);
-            a3.mul(a2x).add(a4.mul(a2y)).add(a5.mul(a2z)).intoArray(ws.c2y, m);
-            a6.mul(a2x).add(a7.mul(a2y)).add(a8.mul(a2z)).intoArray(ws.c2z, m);
-            double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
-            ox.add(a0.mul(jx)).add(a1.mul(jy)).add(a2.mul(jz)).intoArray(ws.acx, m);
-            oy.add(a3.mul(jx)).add(a4.mul(jy)).add(a5.mul(jz)).intoArray(ws.acy, m);
-            oz.add(a6.mul(jx)).add(a7.mul(jy)).add(a8.mul(jz)).intoArray(ws.acz, m);
+    private void frames(Lanes ws) {
+        for (int l = 0; l < s.numLinks; l++) {
+            int m = W * l;
+            DoubleVector w = DoubleVector.fromArray(S, ws.qw, m), x = DoubleVector.fromArray(S, ws.qx, m);
+            DoubleVector y = DoubleVector.fromArray(S, ws.qy, m), z = DoubleVector.fromArray(S, ws.qz, m);
+            DoubleVector x2 = x.add(x), y2 = y.add(y), z2 = z.add(z);
+            DoubleVector xx = x.mul(x2), yy = y.mul(y2), zz = z.mul(z2);
+            DoubleVector xy = x.mul(y2), xz = x.mul(z2), yz = y.mul(z2);
+            DoubleVector wx = w.mul(x2), wy = w.mul(y2), wz = w.mul(z2);
+            DoubleVector one = DoubleVector.broadcast(S, 1.0);
+            DoubleVector a0 = one.sub(yy).sub(zz), a1 = xy.sub(wz), a2 = xz.add(wy);
+            DoubleVector a3 = xy.add(wz), a4 = one.sub(xx).sub(zz), a5 = yz.sub(wx);
+            DoubleVector a6 = xz.sub(wy), a7 = yz.add(wx), a8 = one.sub(xx).sub(yy);
+            a0.intoArray(ws.r0, m); a1.intoArray(ws.r1, m); a2.intoArray(ws.r2, m);
+            a3.intoArray(ws.r3, m); a4.intoArray(ws.r4, m); a5.intoArray(ws.r5, m);
+            a6.intoArray(ws.r6, m); a7.intoArray(ws.r7, m); a8.intoArray(ws.r8, m);
+            double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
+            DoubleVector ox = DoubleVector.fromArray(S, ws.px, m).sub(a0.mul(cx).add(a1.mul(cy)).add(a2.mul(cz)));
+            DoubleVector oy = DoubleVector.fromArray(S, ws.py, m).sub(a3.mul(cx).add(a4.mul(cy)).add(a5.mul(cz)));
+            DoubleVector oz = DoubleVector.fromArray(S, ws.pz, m).sub(a6.mul(cx).add(a7.mul(cy)).add(a8.mul(cz)));
+            ox.intoArray(ws.ox, m);
+            oy.intoArray(ws.oy, m);
+            oz.intoArray(ws.oz, m);
+            if (!s.free[l]) {
+                double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
+                a0.mul(a0x).add(a1.mul(a0y)).add(a2.mul(a0z)).intoArray(ws.c0x, m);
+                a3.mul(a0x).add(a4.mul(a0y)).add(a5.mul(a0z)).intoArray(ws.c0y, m);
+                a6.mul(a0x).add(a7.mul(a0y)).add(a8.mul(a0z)).intoArray(ws.c0z, m);
+                double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
+                a0.mul(a2x).add(a1.mul(a2y)).add(a2.mul(a2z)).intoArray(ws.c2x, m);
+                a3.mul(a2x).add(a4.mul(a2y)).add(a5.mul(a2z)).intoArray(ws.c2y, m);
+                a6.mul(a2x).add(a7.mul(a2y)).add(a8.mul(a2z)).intoArray(ws.c2z, m);
+                double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
+                ox.add(a0.mul(jx)).add(a1.mul(jy)).add(a2.mul(jz)).intoArray(ws.acx, m);
+                oy.add(a3.mul(jx)).add(a4.mul(jy)).add(a5.mul(jz)).intoArray(ws.acy, m);
+                oz.add(a6.mul(jx)).add(a7.mul(jy)).add(a8.mul(jz)).intoArray(ws.acz, m);
+            }
+            DoubleVector zero = DoubleVector.zero(S);
+            zero.intoArray(ws.fx, m); zero.intoArray(ws.fy, m); zero.intoArray(ws.fz, m);
+            zero.intoArray(ws.tx, m); zero.intoArray(ws.ty, m); zero.intoArray(ws.tz, m);
         }
-        DoubleVector zero = DoubleVector.zero(S);
-        zero.intoArray(ws.fx, m); zero.intoArray(ws.fy, m); zero.intoArray(ws.fz, m);
-        zero.intoArray(ws.tx, m); zero.intoArray(ws.ty, m); zero.intoArray(ws.tz, m);
     }
 
     // ---- 2. joint springs, motors, limits, damping -----------------------------------------------------------------
@@ -232,145 +229,161 @@ final class LaneDynamics {
      * The joint of link l, in three parts small enough for C2 to compile with every vector operation intrinsified:
      * the anchor spring and damper, the joint angle's limit torque, then the torques and the accumulation.
      */
-    private void joint(Lanes ws, int l) {
-        jointForce(ws, l);
-        if (s.limited[l]) {
-            jointAngle(ws, l);
-            limit(ws, l);
-        } else {
-            DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, 0);
-        }
-        jointTorque(ws, l);
+    private void joints(Lanes ws) {
+        jointForces(ws);
+        jointAngles(ws);
+        jointTorques(ws);
     }
 
-    private void jointForce(Lanes ws, int l) {
-        final int p = s.parent[l];
-        final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
-        DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
-        DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-        DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
-        // anchor on the parent: a_p = o_p + R_p · anchorOffset
-        double ax = s.anchorOffset[3 * l], ay = s.anchorOffset[3 * l + 1], az = s.anchorOffset[3 * l + 2];
-        DoubleVector apx = DoubleVector.fromArray(S, ws.ox, mp).add(r0.mul(ax)).add(r1.mul(ay)).add(r2.mul(az));
-        DoubleVector apy = DoubleVector.fromArray(S, ws.oy, mp).add(r3.mul(ax)).add(r4.mul(ay)).add(r5.mul(az));
-        DoubleVector apz = DoubleVector.fromArray(S, ws.oz, mp).add(r6.mul(ax)).add(r7.mul(ay)).add(r8.mul(az));
-        // anchor on the child: a_c = o_c + R_c · jointPos
-        DoubleVector cox = DoubleVector.fromArray(S, ws.ox, m), coy = DoubleVector.fromArray(S, ws.oy, m), coz = DoubleVector.fromArray(S, ws.oz, m);
-        DoubleVector acx = DoubleVector.fromArray(S, ws.acx, m), acy = DoubleVector.fromArray(S, ws.acy, m);
-        DoubleVector acz = DoubleVector.fromArray(S, ws.acz, m);
-        // velocities: the child's frame origin against the parent's point at a_p
-        DoubleVector cwx = DoubleVector.fromArray(S, ws.wx, m), cwy = DoubleVector.fromArray(S, ws.wy, m), cwz = DoubleVector.fromArray(S, ws.wz, m);
-        DoubleVector ccx = DoubleVector.fromArray(S, ws.px, m), ccy = DoubleVector.fromArray(S, ws.py, m), ccz = DoubleVector.fromArray(S, ws.pz, m);
-        DoubleVector dox = cox.sub(ccx), doy = coy.sub(ccy), doz = coz.sub(ccz);
-        DoubleVector vox = DoubleVector.fromArray(S, ws.vx, m).add(cwy.mul(doz)).sub(cwz.mul(doy));
-        DoubleVector voy = DoubleVector.fromArray(S, ws.vy, m).add(cwz.mul(dox)).sub(cwx.mul(doz));
-        DoubleVector voz = DoubleVector.fromArray(S, ws.vz, m).add(cwx.mul(doy)).sub(cwy.mul(dox));
-        DoubleVector dax = apx.sub(DoubleVector.fromArray(S, ws.px, mp)), day = apy.sub(DoubleVector.fromArray(S, ws.py, mp));
-        DoubleVector daz = apz.sub(DoubleVector.fromArray(S, ws.pz, mp));
-        DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
-        DoubleVector vax = DoubleVector.fromArray(S, ws.vx, mp).add(pwy.mul(daz)).sub(pwz.mul(day));
-        DoubleVector vay = DoubleVector.fromArray(S, ws.vy, mp).add(pwz.mul(dax)).sub(pwx.mul(daz));
-        DoubleVector vaz = DoubleVector.fromArray(S, ws.vz, mp).add(pwx.mul(day)).sub(pwy.mul(dax));
-        double nk = -s.stiffness[l], kv = s.velDamping[l];
-        acx.sub(apx).mul(nk).sub(vox.sub(vax).mul(kv)).intoArray(ws.sfx, 0);
-        acy.sub(apy).mul(nk).sub(voy.sub(vay).mul(kv)).intoArray(ws.sfy, 0);
-        acz.sub(apz).mul(nk).sub(voz.sub(vaz).mul(kv)).intoArray(ws.sfz, 0);
-        acx.sub(ccx).intoArray(ws.sex, 0);
-        acy.sub(ccy).intoArray(ws.sey, 0);
-        acz.sub(ccz).intoArray(ws.sez, 0);
-        dax.intoArray(ws.sdx, 0);
-        day.intoArray(ws.sdy, 0);
-        daz.intoArray(ws.sdz, 0);
+    private void jointForces(Lanes ws) {
+        for (int l = 0; l < s.numLinks; l++) {
+            if (s.free[l]) {
+                continue;
+            }
+            final int p = s.parent[l];
+            final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
+            DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
+            DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
+            DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
+            // anchor on the parent: a_p = o_p + R_p · anchorOffset
+            double ax = s.anchorOffset[3 * l], ay = s.anchorOffset[3 * l + 1], az = s.anchorOffset[3 * l + 2];
+            DoubleVector apx = DoubleVector.fromArray(S, ws.ox, mp).add(r0.mul(ax)).add(r1.mul(ay)).add(r2.mul(az));
+            DoubleVector apy = DoubleVector.fromArray(S, ws.oy, mp).add(r3.mul(ax)).add(r4.mul(ay)).add(r5.mul(az));
+            DoubleVector apz = DoubleVector.fromArray(S, ws.oz, mp).add(r6.mul(ax)).add(r7.mul(ay)).add(r8.mul(az));
+            // anchor on the child: a_c = o_c + R_c · jointPos
+            DoubleVector cox = DoubleVector.fromArray(S, ws.ox, m), coy = DoubleVector.fromArray(S, ws.oy, m), coz = DoubleVector.fromArray(S, ws.oz, m);
+            DoubleVector acx = DoubleVector.fromArray(S, ws.acx, m), acy = DoubleVector.fromArray(S, ws.acy, m);
+            DoubleVector acz = DoubleVector.fromArray(S, ws.acz, m);
+            // velocities: the child's frame origin against the parent's point at a_p
+            DoubleVector cwx = DoubleVector.fromArray(S, ws.wx, m), cwy = DoubleVector.fromArray(S, ws.wy, m), cwz = DoubleVector.fromArray(S, ws.wz, m);
+            DoubleVector ccx = DoubleVector.fromArray(S, ws.px, m), ccy = DoubleVector.fromArray(S, ws.py, m), ccz = DoubleVector.fromArray(S, ws.pz, m);
+            DoubleVector dox = cox.sub(ccx), doy = coy.sub(ccy), doz = coz.sub(ccz);
+            DoubleVector vox = DoubleVector.fromArray(S, ws.vx, m).add(cwy.mul(doz)).sub(cwz.mul(doy));
+            DoubleVector voy = DoubleVector.fromArray(S, ws.vy, m).add(cwz.mul(dox)).sub(cwx.mul(doz));
+            DoubleVector voz = DoubleVector.fromArray(S, ws.vz, m).add(cwx.mul(doy)).sub(cwy.mul(dox));
+            DoubleVector dax = apx.sub(DoubleVector.fromArray(S, ws.px, mp)), day = apy.sub(DoubleVector.fromArray(S, ws.py, mp));
+            DoubleVector daz = apz.sub(DoubleVector.fromArray(S, ws.pz, mp));
+            DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
+            DoubleVector vax = DoubleVector.fromArray(S, ws.vx, mp).add(pwy.mul(daz)).sub(pwz.mul(day));
+            DoubleVector vay = DoubleVector.fromArray(S, ws.vy, mp).add(pwz.mul(dax)).sub(pwx.mul(daz));
+            DoubleVector vaz = DoubleVector.fromArray(S, ws.vz, mp).add(pwx.mul(day)).sub(pwy.mul(dax));
+            double nk = -s.stiffness[l], kv = s.velDamping[l];
+            acx.sub(apx).mul(nk).sub(vox.sub(vax).mul(kv)).intoArray(ws.sfx, m);
+            acy.sub(apy).mul(nk).sub(voy.sub(vay).mul(kv)).intoArray(ws.sfy, m);
+            acz.sub(apz).mul(nk).sub(voz.sub(vaz).mul(kv)).intoArray(ws.sfz, m);
+            acx.sub(ccx).intoArray(ws.sex, m);
+            acy.sub(ccy).intoArray(ws.sey, m);
+            acz.sub(ccz).intoArray(ws.sez, m);
+            dax.intoArray(ws.sdx, m);
+            day.intoArray(ws.sdy, m);
+            daz.intoArray(ws.sdz, m);
+        }
     }
 
     /** Brax's joint angle ψ = atan2(−(R_c a₂)·(R_ap a₁), (R_c a₂)·(R_ap a₂)): its sine and cosine parts to sn, cs. */
-    private void jointAngle(Lanes ws, int l) {
-        final int p = s.parent[l];
-        final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
-        DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
-        DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-        DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
-        double q1x = pa1[3 * l], q1y = pa1[3 * l + 1], q1z = pa1[3 * l + 2];
-        double q2x = pa2[3 * l], q2y = pa2[3 * l + 1], q2z = pa2[3 * l + 2];
-        DoubleVector c2x = DoubleVector.fromArray(S, ws.c2x, m), c2y = DoubleVector.fromArray(S, ws.c2y, m);
-        DoubleVector c2z = DoubleVector.fromArray(S, ws.c2z, m);
-        DoubleVector u1x = r0.mul(q1x).add(r1.mul(q1y)).add(r2.mul(q1z));
-        DoubleVector u1y = r3.mul(q1x).add(r4.mul(q1y)).add(r5.mul(q1z));
-        DoubleVector u1z = r6.mul(q1x).add(r7.mul(q1y)).add(r8.mul(q1z));
-        DoubleVector u2x = r0.mul(q2x).add(r1.mul(q2y)).add(r2.mul(q2z));
-        DoubleVector u2y = r3.mul(q2x).add(r4.mul(q2y)).add(r5.mul(q2z));
-        DoubleVector u2z = r6.mul(q2x).add(r7.mul(q2y)).add(r8.mul(q2z));
-        c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.ssn, 0);
-        c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.scs, 0);
+    private void jointAngles(Lanes ws) {
+        for (int l = 0; l < s.numLinks; l++) {
+            if (s.free[l]) {
+                continue;
+            }
+            if (!s.limited[l]) {
+                DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, W * l);
+                continue;
+            }
+            final int p = s.parent[l];
+            final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
+            DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
+            DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
+            DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
+            double q1x = pa1[3 * l], q1y = pa1[3 * l + 1], q1z = pa1[3 * l + 2];
+            double q2x = pa2[3 * l], q2y = pa2[3 * l + 1], q2z = pa2[3 * l + 2];
+            DoubleVector c2x = DoubleVector.fromArray(S, ws.c2x, m), c2y = DoubleVector.fromArray(S, ws.c2y, m);
+            DoubleVector c2z = DoubleVector.fromArray(S, ws.c2z, m);
+            DoubleVector u1x = r0.mul(q1x).add(r1.mul(q1y)).add(r2.mul(q1z));
+            DoubleVector u1y = r3.mul(q1x).add(r4.mul(q1y)).add(r5.mul(q1z));
+            DoubleVector u1z = r6.mul(q1x).add(r7.mul(q1y)).add(r8.mul(q1z));
+            DoubleVector u2x = r0.mul(q2x).add(r1.mul(q2y)).add(r2.mul(q2z));
+            DoubleVector u2y = r3.mul(q2x).add(r4.mul(q2y)).add(r5.mul(q2z));
+            DoubleVector u2z = r6.mul(q2x).add(r7.mul(q2y)).add(r8.mul(q2z));
+            c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.ssn, m);
+            c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.scs, m);
+            limit(ws, l);
+        }
     }
 
     /** along = τ − k_l·(ψ − limit) outside the joint range, τ inside (ψ from sn, cs); to sal. */
     private void limit(Lanes ws, int l) {
+        final int m = W * l;
         double lo = s.limitLo[l], hi = s.limitHi[l];
         if (rangeTest[l]) {
             // sin(ψ − lo)·|v| and sin(hi − ψ)·|v| for v = (cs, sn): both clearly positive puts ψ inside (lo, hi)
             // with a margin of 1e-9 rad, far beyond atan2's 1e-10 error, so the limit exerts nothing: skip atan2
-            DoubleVector sn = DoubleVector.fromArray(S, ws.ssn, 0), cs = DoubleVector.fromArray(S, ws.scs, 0);
+            DoubleVector sn = DoubleVector.fromArray(S, ws.ssn, m), cs = DoubleVector.fromArray(S, ws.scs, m);
             DoubleVector margin = sn.abs().add(cs.abs()).mul(1e-9);
             DoubleVector aboveLo = sn.mul(cosLo[l]).sub(cs.mul(sinLo[l]));
             DoubleVector belowHi = cs.mul(sinHi[l]).sub(sn.mul(cosHi[l]));
             if (aboveLo.compare(VectorOperators.GT, margin).and(belowHi.compare(VectorOperators.GT, margin)).allTrue()) {
-                DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, 0);
+                DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, m);
                 return;
             }
         }
-        atan2(ws);
-        DoubleVector psi = DoubleVector.fromArray(S, ws.spsi, 0);
+        atan2(ws, m);
+        DoubleVector psi = DoubleVector.fromArray(S, ws.spsi, m);
         DoubleVector excess = DoubleVector.zero(S).blend(psi.sub(hi), psi.compare(VectorOperators.GT, hi));
         excess = excess.blend(psi.sub(lo), psi.compare(VectorOperators.LT, lo));
-        DoubleVector.fromArray(S, ws.tau, W * l).sub(excess.mul(s.limitStiffness[l])).intoArray(ws.sal, 0);
+        DoubleVector.fromArray(S, ws.tau, W * l).sub(excess.mul(s.limitStiffness[l])).intoArray(ws.sal, m);
     }
 
     /** The alignment, motor/limit and damping torques; child and parent take force and torque. */
-    private void jointTorque(Lanes ws, int l) {
-        final int p = s.parent[l];
-        final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
-        DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
-        DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-        DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
-        double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
-        DoubleVector u0x = r0.mul(q0x).add(r1.mul(q0y)).add(r2.mul(q0z));
-        DoubleVector u0y = r3.mul(q0x).add(r4.mul(q0y)).add(r5.mul(q0z));
-        DoubleVector u0z = r6.mul(q0x).add(r7.mul(q0y)).add(r8.mul(q0z));
-        DoubleVector c0x = DoubleVector.fromArray(S, ws.c0x, m), c0y = DoubleVector.fromArray(S, ws.c0y, m);
-        DoubleVector c0z = DoubleVector.fromArray(S, ws.c0z, m);
-        DoubleVector along = DoubleVector.fromArray(S, ws.sal, 0);
-        double nk = -s.stiffness[l], ka = s.angDamping[l];
-        DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
-        DoubleVector tx = u0y.mul(c0z).sub(u0z.mul(c0y)).mul(nk).add(along.mul(u0x))
-                .sub(DoubleVector.fromArray(S, ws.wx, m).sub(pwx).mul(ka));
-        DoubleVector ty = u0z.mul(c0x).sub(u0x.mul(c0z)).mul(nk).add(along.mul(u0y))
-                .sub(DoubleVector.fromArray(S, ws.wy, m).sub(pwy).mul(ka));
-        DoubleVector tz = u0x.mul(c0y).sub(u0y.mul(c0x)).mul(nk).add(along.mul(u0z))
-                .sub(DoubleVector.fromArray(S, ws.wz, m).sub(pwz).mul(ka));
-        DoubleVector fx = DoubleVector.fromArray(S, ws.sfx, 0), fy = DoubleVector.fromArray(S, ws.sfy, 0), fz = DoubleVector.fromArray(S, ws.sfz, 0);
-        DoubleVector ex = DoubleVector.fromArray(S, ws.sex, 0), ey = DoubleVector.fromArray(S, ws.sey, 0), ez = DoubleVector.fromArray(S, ws.sez, 0);
-        // on the child's COM: force at a_c; on the parent's COM: the opposite, at a_p
-        DoubleVector.fromArray(S, ws.fx, m).add(fx).intoArray(ws.fx, m);
-        DoubleVector.fromArray(S, ws.fy, m).add(fy).intoArray(ws.fy, m);
-        DoubleVector.fromArray(S, ws.fz, m).add(fz).intoArray(ws.fz, m);
-        DoubleVector.fromArray(S, ws.tx, m).add(tx.add(ey.mul(fz)).sub(ez.mul(fy))).intoArray(ws.tx, m);
-        DoubleVector.fromArray(S, ws.ty, m).add(ty.add(ez.mul(fx)).sub(ex.mul(fz))).intoArray(ws.ty, m);
-        DoubleVector.fromArray(S, ws.tz, m).add(tz.add(ex.mul(fy)).sub(ey.mul(fx))).intoArray(ws.tz, m);
-        if (p >= 0) {
-            DoubleVector dax = DoubleVector.fromArray(S, ws.sdx, 0), day = DoubleVector.fromArray(S, ws.sdy, 0), daz = DoubleVector.fromArray(S, ws.sdz, 0);
-            DoubleVector.fromArray(S, ws.fx, mp).sub(fx).intoArray(ws.fx, mp);
-            DoubleVector.fromArray(S, ws.fy, mp).sub(fy).intoArray(ws.fy, mp);
-            DoubleVector.fromArray(S, ws.fz, mp).sub(fz).intoArray(ws.fz, mp);
-            DoubleVector.fromArray(S, ws.tx, mp).sub(tx.add(day.mul(fz)).sub(daz.mul(fy))).intoArray(ws.tx, mp);
-            DoubleVector.fromArray(S, ws.ty, mp).sub(ty.add(daz.mul(fx)).sub(dax.mul(fz))).intoArray(ws.ty, mp);
-            DoubleVector.fromArray(S, ws.tz, mp).sub(tz.add(dax.mul(fy)).sub(day.mul(fx))).intoArray(ws.tz, mp);
+    private void jointTorques(Lanes ws) {
+        for (int l = 0; l < s.numLinks; l++) {
+            if (s.free[l]) {
+                continue;
+            }
+            final int p = s.parent[l];
+            final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
+            DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
+            DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
+            DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
+            double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
+            DoubleVector u0x = r0.mul(q0x).add(r1.mul(q0y)).add(r2.mul(q0z));
+            DoubleVector u0y = r3.mul(q0x).add(r4.mul(q0y)).add(r5.mul(q0z));
+            DoubleVector u0z = r6.mul(q0x).add(r7.mul(q0y)).add(r8.mul(q0z));
+            DoubleVector c0x = DoubleVector.fromArray(S, ws.c0x, m), c0y = DoubleVector.fromArray(S, ws.c0y, m);
+            DoubleVector c0z = DoubleVector.fromArray(S, ws.c0z, m);
+            DoubleVector along = DoubleVector.fromArray(S, ws.sal, m);
+            double nk = -s.stiffness[l], ka = s.angDamping[l];
+            DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
+            DoubleVector tx = u0y.mul(c0z).sub(u0z.mul(c0y)).mul(nk).add(along.mul(u0x))
+                    .sub(DoubleVector.fromArray(S, ws.wx, m).sub(pwx).mul(ka));
+            DoubleVector ty = u0z.mul(c0x).sub(u0x.mul(c0z)).mul(nk).add(along.mul(u0y))
+                    .sub(DoubleVector.fromArray(S, ws.wy, m).sub(pwy).mul(ka));
+            DoubleVector tz = u0x.mul(c0y).sub(u0y.mul(c0x)).mul(nk).add(along.mul(u0z))
+                    .sub(DoubleVector.fromArray(S, ws.wz, m).sub(pwz).mul(ka));
+            DoubleVector fx = DoubleVector.fromArray(S, ws.sfx, m), fy = DoubleVector.fromArray(S, ws.sfy, m), fz = DoubleVector.fromArray(S, ws.sfz, m);
+            DoubleVector ex = DoubleVector.fromArray(S, ws.sex, m), ey = DoubleVector.fromArray(S, ws.sey, m), ez = DoubleVector.fromArray(S, ws.sez, m);
+            // on the child's COM: force at a_c; on the parent's COM: the opposite, at a_p
+            DoubleVector.fromArray(S, ws.fx, m).add(fx).intoArray(ws.fx, m);
+            DoubleVector.fromArray(S, ws.fy, m).add(fy).intoArray(ws.fy, m);
+            DoubleVector.fromArray(S, ws.fz, m).add(fz).intoArray(ws.fz, m);
+            DoubleVector.fromArray(S, ws.tx, m).add(tx.add(ey.mul(fz)).sub(ez.mul(fy))).intoArray(ws.tx, m);
+            DoubleVector.fromArray(S, ws.ty, m).add(ty.add(ez.mul(fx)).sub(ex.mul(fz))).intoArray(ws.ty, m);
+            DoubleVector.fromArray(S, ws.tz, m).add(tz.add(ex.mul(fy)).sub(ey.mul(fx))).intoArray(ws.tz, m);
+            if (p >= 0) {
+                DoubleVector dax = DoubleVector.fromArray(S, ws.sdx, m), day = DoubleVector.fromArray(S, ws.sdy, m), daz = DoubleVector.fromArray(S, ws.sdz, m);
+                DoubleVector.fromArray(S, ws.fx, mp).sub(fx).intoArray(ws.fx, mp);
+                DoubleVector.fromArray(S, ws.fy, mp).sub(fy).intoArray(ws.fy, mp);
+                DoubleVector.fromArray(S, ws.fz, mp).sub(fz).intoArray(ws.fz, mp);
+                DoubleVector.fromArray(S, ws.tx, mp).sub(tx.add(day.mul(fz)).sub(daz.mul(fy))).intoArray(ws.tx, mp);
+                DoubleVector.fromArray(S, ws.ty, mp).sub(ty.add(daz.mul(fx)).sub(dax.mul(fz))).intoArray(ws.ty, mp);
+                DoubleVector.fromArray(S, ws.tz, mp).sub(tz.add(dax.mul(fy)).sub(day.mul(fx))).intoArray(ws.tz, mp);
+            }
         }
     }
 
     /** {@link Angles#atan2} lanewise, the same operations; zeros, infinities and NaN go to the scalar method. */
-    private static void atan2(Lanes ws) {
-        DoubleVector y = DoubleVector.fromArray(S, ws.ssn, 0), x = DoubleVector.fromArray(S, ws.scs, 0);
+    private static void atan2(Lanes ws, int m) {
+        DoubleVector y = DoubleVector.fromArray(S, ws.ssn, m), x = DoubleVector.fromArray(S, ws.scs, m);
         DoubleVector ax = x.abs(), ay = y.abs();
         DoubleVector mx = ax.max(ay), mn = ax.min(ay);
         VectorMask<Double> special = mx.compare(VectorOperators.GT, 0.0).not()
@@ -406,21 +419,23 @@ final class LaneDynamics {
             }
             a = DoubleVector.fromArray(S, as, 0);
         }
-        a.intoArray(ws.spsi, 0);
+        a.intoArray(ws.spsi, m);
     }
 
     // ---- 3. semi-implicit Euler, velocities --------------------------------------------------------------------------
 
-    private void velocity(Lanes ws, int l) {
-        int m = W * l;
-        double dt = s.timestep, im = dt / s.mass[l];
-        double gx = s.gravity[0] * dt, gy = s.gravity[1] * dt, gz = s.gravity[2] * dt;
-        DoubleVector.fromArray(S, ws.vx, m).add(DoubleVector.fromArray(S, ws.fx, m).mul(im).add(gx)).intoArray(ws.vx, m);
-        DoubleVector.fromArray(S, ws.vy, m).add(DoubleVector.fromArray(S, ws.fy, m).mul(im).add(gy)).intoArray(ws.vy, m);
-        DoubleVector.fromArray(S, ws.vz, m).add(DoubleVector.fromArray(S, ws.fz, m).mul(im).add(gz)).intoArray(ws.vz, m);
-        DoubleVector.fromArray(S, ws.wx, m).add(DoubleVector.fromArray(S, ws.tx, m).mul(dt)).intoArray(ws.wx, m);
-        DoubleVector.fromArray(S, ws.wy, m).add(DoubleVector.fromArray(S, ws.ty, m).mul(dt)).intoArray(ws.wy, m);
-        DoubleVector.fromArray(S, ws.wz, m).add(DoubleVector.fromArray(S, ws.tz, m).mul(dt)).intoArray(ws.wz, m);
+    private void velocities(Lanes ws) {
+        for (int l = 0; l < s.numLinks; l++) {
+            int m = W * l;
+            double dt = s.timestep, im = dt / s.mass[l];
+            double gx = s.gravity[0] * dt, gy = s.gravity[1] * dt, gz = s.gravity[2] * dt;
+            DoubleVector.fromArray(S, ws.vx, m).add(DoubleVector.fromArray(S, ws.fx, m).mul(im).add(gx)).intoArray(ws.vx, m);
+            DoubleVector.fromArray(S, ws.vy, m).add(DoubleVector.fromArray(S, ws.fy, m).mul(im).add(gy)).intoArray(ws.vy, m);
+            DoubleVector.fromArray(S, ws.vz, m).add(DoubleVector.fromArray(S, ws.fz, m).mul(im).add(gz)).intoArray(ws.vz, m);
+            DoubleVector.fromArray(S, ws.wx, m).add(DoubleVector.fromArray(S, ws.tx, m).mul(dt)).intoArray(ws.wx, m);
+            DoubleVector.fromArray(S, ws.wy, m).add(DoubleVector.fromArray(S, ws.ty, m).mul(dt)).intoArray(ws.wy, m);
+            DoubleVector.fromArray(S, ws.wz, m).add(DoubleVector.fromArray(S, ws.tz, m).mul(dt)).intoArray(ws.wz, m);
+        }
     }
 
     // ---- 4. contacts -------------------------------------------------------------------------------------------------
@@ -659,36 +674,38 @@ final class LaneDynamics {
 
     // ---- 5. damping, impulses, positions and orientations -----------------------------------------------------------
 
-    private void integrate(Lanes ws, int l, boolean contacts) {
-        int m = W * l;
-        double dt = s.timestep, fv = s.velDampFactor, fa = s.angDampFactor, h = 0.5 * dt;
-        DoubleVector vx = DoubleVector.fromArray(S, ws.vx, m).mul(fv), vy = DoubleVector.fromArray(S, ws.vy, m).mul(fv), vz = DoubleVector.fromArray(S, ws.vz, m).mul(fv);
-        DoubleVector wx = DoubleVector.fromArray(S, ws.wx, m).mul(fa), wy = DoubleVector.fromArray(S, ws.wy, m).mul(fa), wz = DoubleVector.fromArray(S, ws.wz, m).mul(fa);
-        if (contacts) {
-            DoubleVector n = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, ws.cnt, m).add(1e-8));
-            DoubleVector im = n.div(s.mass[l]);
-            vx = vx.add(DoubleVector.fromArray(S, ws.cpx, m).mul(im));
-            vy = vy.add(DoubleVector.fromArray(S, ws.cpy, m).mul(im));
-            vz = vz.add(DoubleVector.fromArray(S, ws.cpz, m).mul(im));
-            wx = wx.add(DoubleVector.fromArray(S, ws.clx, m).mul(n));
-            wy = wy.add(DoubleVector.fromArray(S, ws.cly, m).mul(n));
-            wz = wz.add(DoubleVector.fromArray(S, ws.clz, m).mul(n));
+    private void integrate(Lanes ws, boolean contacts) {
+        for (int l = 0; l < s.numLinks; l++) {
+            int m = W * l;
+            double dt = s.timestep, fv = s.velDampFactor, fa = s.angDampFactor, h = 0.5 * dt;
+            DoubleVector vx = DoubleVector.fromArray(S, ws.vx, m).mul(fv), vy = DoubleVector.fromArray(S, ws.vy, m).mul(fv), vz = DoubleVector.fromArray(S, ws.vz, m).mul(fv);
+            DoubleVector wx = DoubleVector.fromArray(S, ws.wx, m).mul(fa), wy = DoubleVector.fromArray(S, ws.wy, m).mul(fa), wz = DoubleVector.fromArray(S, ws.wz, m).mul(fa);
+            if (contacts && touching[l]) { // a link without contact geoms adds zero
+                DoubleVector n = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, ws.cnt, m).add(1e-8));
+                DoubleVector im = n.div(s.mass[l]);
+                vx = vx.add(DoubleVector.fromArray(S, ws.cpx, m).mul(im));
+                vy = vy.add(DoubleVector.fromArray(S, ws.cpy, m).mul(im));
+                vz = vz.add(DoubleVector.fromArray(S, ws.cpz, m).mul(im));
+                wx = wx.add(DoubleVector.fromArray(S, ws.clx, m).mul(n));
+                wy = wy.add(DoubleVector.fromArray(S, ws.cly, m).mul(n));
+                wz = wz.add(DoubleVector.fromArray(S, ws.clz, m).mul(n));
+            }
+            vx.intoArray(ws.vx, m); vy.intoArray(ws.vy, m); vz.intoArray(ws.vz, m);
+            wx.intoArray(ws.wx, m); wy.intoArray(ws.wy, m); wz.intoArray(ws.wz, m);
+            DoubleVector.fromArray(S, ws.px, m).add(vx.mul(dt)).intoArray(ws.px, m);
+            DoubleVector.fromArray(S, ws.py, m).add(vy.mul(dt)).intoArray(ws.py, m);
+            DoubleVector.fromArray(S, ws.pz, m).add(vz.mul(dt)).intoArray(ws.pz, m);
+            DoubleVector qw = DoubleVector.fromArray(S, ws.qw, m), qx = DoubleVector.fromArray(S, ws.qx, m), qy = DoubleVector.fromArray(S, ws.qy, m), qz = DoubleVector.fromArray(S, ws.qz, m);
+            DoubleVector nw = qw.sub(wx.mul(qx).add(wy.mul(qy)).add(wz.mul(qz)).mul(h));
+            DoubleVector nx = qx.add(wx.mul(qw).add(wy.mul(qz)).sub(wz.mul(qy)).mul(h));
+            DoubleVector ny = qy.add(wy.mul(qw).add(wz.mul(qx)).sub(wx.mul(qz)).mul(h));
+            DoubleVector nz = qz.add(wz.mul(qw).add(wx.mul(qy)).sub(wy.mul(qx)).mul(h));
+            DoubleVector inv = DoubleVector.broadcast(S, 1.0)
+                    .div(nw.mul(nw).add(nx.mul(nx)).add(ny.mul(ny)).add(nz.mul(nz)).sqrt());
+            nw.mul(inv).intoArray(ws.qw, m);
+            nx.mul(inv).intoArray(ws.qx, m);
+            ny.mul(inv).intoArray(ws.qy, m);
+            nz.mul(inv).intoArray(ws.qz, m);
         }
-        vx.intoArray(ws.vx, m); vy.intoArray(ws.vy, m); vz.intoArray(ws.vz, m);
-        wx.intoArray(ws.wx, m); wy.intoArray(ws.wy, m); wz.intoArray(ws.wz, m);
-        DoubleVector.fromArray(S, ws.px, m).add(vx.mul(dt)).intoArray(ws.px, m);
-        DoubleVector.fromArray(S, ws.py, m).add(vy.mul(dt)).intoArray(ws.py, m);
-        DoubleVector.fromArray(S, ws.pz, m).add(vz.mul(dt)).intoArray(ws.pz, m);
-        DoubleVector qw = DoubleVector.fromArray(S, ws.qw, m), qx = DoubleVector.fromArray(S, ws.qx, m), qy = DoubleVector.fromArray(S, ws.qy, m), qz = DoubleVector.fromArray(S, ws.qz, m);
-        DoubleVector nw = qw.sub(wx.mul(qx).add(wy.mul(qy)).add(wz.mul(qz)).mul(h));
-        DoubleVector nx = qx.add(wx.mul(qw).add(wy.mul(qz)).sub(wz.mul(qy)).mul(h));
-        DoubleVector ny = qy.add(wy.mul(qw).add(wz.mul(qx)).sub(wx.mul(qz)).mul(h));
-        DoubleVector nz = qz.add(wz.mul(qw).add(wx.mul(qy)).sub(wy.mul(qx)).mul(h));
-        DoubleVector inv = DoubleVector.broadcast(S, 1.0)
-                .div(nw.mul(nw).add(nx.mul(nx)).add(ny.mul(ny)).add(nz.mul(nz)).sqrt());
-        nw.mul(inv).intoArray(ws.qw, m);
-        nx.mul(inv).intoArray(ws.qx, m);
-        ny.mul(inv).intoArray(ws.qy, m);
-        nz.mul(inv).intoArray(ws.qz, m);
     }
 }
