@@ -108,11 +108,7 @@ public final class Ant extends VecEnv {
 
     @Override
     protected void simulate(float[] actions, int from, int to) {
-        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK]);
-        Object ws = workspaces[from / ENVS_PER_TASK];
-        for (int e = from; e < to; e++) {
-            batch.readState(e, q, e * qSize, qd, e * qdSize, ws);
-        }
+        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK], q, qd);
     }
 
     private void refresh(int env) {

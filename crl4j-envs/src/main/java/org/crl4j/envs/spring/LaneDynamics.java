@@ -111,8 +111,11 @@ final class LaneDynamics {
         }
     }
 
-    /** One control step of environments [from, to). */
-    void step(float[] ctrl, int ctrlStride, int from, int to, Lanes ws) {
+    /**
+     * One control step of environments [from, to); with {@code q} non-null (then {@link #vectorInverse} must hold)
+     * also their q and qd, as {@link SpringBatch#readQ} / {@link SpringBatch#readQd} would give them.
+     */
+    void step(float[] ctrl, int ctrlStride, int from, int to, Lanes ws, double[] q, double[] qd) {
         for (int e0 = from; e0 < to; e0 += W) {
             int n = Math.min(W, to - e0);
             load(ws, e0, n, ctrl, ctrlStride);
@@ -120,6 +123,140 @@ final class LaneDynamics {
                 substep(ws);
             }
             store(ws, e0, n);
+            if (q != null) {
+                inverse(ws, e0, n, q, qd);
+            }
+        }
+    }
+
+    /** Whether {@link #inverse} covers the model: free joints and hinges on a parent link with an unrotated frame. */
+    boolean vectorInverse() {
+        for (int l = 0; l < s.numLinks; l++) {
+            if (!s.free[l] && (s.parent[l] < 0 || !s.bodyRotIdentity[l])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Inverse kinematics of the block, lanewise: the operations of {@link SpringBatch#readState} (its rotation
+     * formula, not frame()'s), so the same values. Overwrites the rotation scratch (frame() recomputes it).
+     */
+    private void inverse(Lanes ws, int e0, int n, double[] q, double[] qd) {
+        final int nl = s.numLinks, qs = s.qSize, qds = s.qdSize;
+        for (int l = 0; l < nl; l++) {
+            int m = W * l;
+            DoubleVector w = DoubleVector.fromArray(S, ws.qw, m), x = DoubleVector.fromArray(S, ws.qx, m);
+            DoubleVector y = DoubleVector.fromArray(S, ws.qy, m), z = DoubleVector.fromArray(S, ws.qz, m);
+            DoubleVector one = DoubleVector.broadcast(S, 1.0);
+            one.sub(y.mul(y).add(z.mul(z)).mul(2.0)).intoArray(ws.r0, m);
+            x.mul(y).sub(w.mul(z)).mul(2.0).intoArray(ws.r1, m);
+            x.mul(z).add(w.mul(y)).mul(2.0).intoArray(ws.r2, m);
+            x.mul(y).add(w.mul(z)).mul(2.0).intoArray(ws.r3, m);
+            one.sub(x.mul(x).add(z.mul(z)).mul(2.0)).intoArray(ws.r4, m);
+            y.mul(z).sub(w.mul(x)).mul(2.0).intoArray(ws.r5, m);
+            x.mul(z).sub(w.mul(y)).mul(2.0).intoArray(ws.r6, m);
+            y.mul(z).add(w.mul(x)).mul(2.0).intoArray(ws.r7, m);
+            one.sub(x.mul(x).add(y.mul(y)).mul(2.0)).intoArray(ws.r8, m);
+        }
+        for (int l = 0; l < nl; l++) {
+            if (s.free[l]) {
+                inverseFree(ws, l, e0, n, q, qd);
+            } else {
+                inverseHinge(ws, l, e0, n, q, qd);
+            }
+        }
+        int mq = b.markerQSize();
+        for (int j = 0; j < n; j++) {
+            int e = e0 + j;
+            for (int k = 0; k < mq; k++) {
+                q[e * qs + b.markerQAdr(k)] = b.markerQ[e * mq + k];
+                qd[e * qds + b.markerQdAdr(k)] = 0;
+            }
+        }
+    }
+
+    private void inverseFree(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l;
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.r0, m), m1 = DoubleVector.fromArray(S, ws.r1, m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.r2, m), m3 = DoubleVector.fromArray(S, ws.r3, m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.r4, m), m5 = DoubleVector.fromArray(S, ws.r5, m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.r6, m), m7 = DoubleVector.fromArray(S, ws.r7, m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.r8, m);
+        double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
+        DoubleVector dx = m0.mul(cx).add(m1.mul(cy)).add(m2.mul(cz)).neg();
+        DoubleVector dy = m3.mul(cx).add(m4.mul(cy)).add(m5.mul(cz)).neg();
+        DoubleVector dz = m6.mul(cx).add(m7.mul(cy)).add(m8.mul(cz)).neg();
+        DoubleVector wx = DoubleVector.fromArray(S, ws.wx, m), wy = DoubleVector.fromArray(S, ws.wy, m);
+        DoubleVector wz = DoubleVector.fromArray(S, ws.wz, m);
+        // lane-major results in the joint scratch: positions (3), velocities (3), body-frame angular velocity (3)
+        DoubleVector.fromArray(S, ws.px, m).add(dx).intoArray(ws.sfx, m);
+        DoubleVector.fromArray(S, ws.py, m).add(dy).intoArray(ws.sfy, m);
+        DoubleVector.fromArray(S, ws.pz, m).add(dz).intoArray(ws.sfz, m);
+        DoubleVector.fromArray(S, ws.vx, m).add(wy.mul(dz)).sub(wz.mul(dy)).intoArray(ws.sex, m);
+        DoubleVector.fromArray(S, ws.vy, m).add(wz.mul(dx)).sub(wx.mul(dz)).intoArray(ws.sey, m);
+        DoubleVector.fromArray(S, ws.vz, m).add(wx.mul(dy)).sub(wy.mul(dx)).intoArray(ws.sez, m);
+        m0.mul(wx).add(m3.mul(wy)).add(m6.mul(wz)).intoArray(ws.sdx, m);
+        m1.mul(wx).add(m4.mul(wy)).add(m7.mul(wz)).intoArray(ws.sdy, m);
+        m2.mul(wx).add(m5.mul(wy)).add(m8.mul(wz)).intoArray(ws.sdz, m);
+        int a = s.qAdr[l], d = s.qdAdr[l];
+        for (int j = 0; j < n; j++) {
+            int k = m + j, qo = (e0 + j) * s.qSize + a, qdo = (e0 + j) * s.qdSize + d;
+            q[qo] = ws.sfx[k];
+            q[qo + 1] = ws.sfy[k];
+            q[qo + 2] = ws.sfz[k];
+            q[qo + 3] = ws.qw[k];
+            q[qo + 4] = ws.qx[k];
+            q[qo + 5] = ws.qy[k];
+            q[qo + 6] = ws.qz[k];
+            qd[qdo] = ws.sex[k];
+            qd[qdo + 1] = ws.sey[k];
+            qd[qdo + 2] = ws.sez[k];
+            qd[qdo + 3] = ws.sdx[k];
+            qd[qdo + 4] = ws.sdy[k];
+            qd[qdo + 5] = ws.sdz[k];
+        }
+    }
+
+    private void inverseHinge(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l, mp = W * s.parent[l];
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.r0, m), m1 = DoubleVector.fromArray(S, ws.r1, m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.r2, m), m3 = DoubleVector.fromArray(S, ws.r3, m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.r4, m), m5 = DoubleVector.fromArray(S, ws.r5, m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.r6, m), m7 = DoubleVector.fromArray(S, ws.r7, m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.r8, m);
+        DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp);
+        DoubleVector r2 = DoubleVector.fromArray(S, ws.r2, mp), r3 = DoubleVector.fromArray(S, ws.r3, mp);
+        DoubleVector r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
+        DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp);
+        DoubleVector r8 = DoubleVector.fromArray(S, ws.r8, mp);
+        double a1x = s.axis1[3 * l], a1y = s.axis1[3 * l + 1], a1z = s.axis1[3 * l + 2];
+        double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
+        DoubleVector c2x = m0.mul(a2x).add(m1.mul(a2y)).add(m2.mul(a2z));
+        DoubleVector c2y = m3.mul(a2x).add(m4.mul(a2y)).add(m5.mul(a2z));
+        DoubleVector c2z = m6.mul(a2x).add(m7.mul(a2y)).add(m8.mul(a2z));
+        DoubleVector u1x = r0.mul(a1x).add(r1.mul(a1y)).add(r2.mul(a1z));
+        DoubleVector u1y = r3.mul(a1x).add(r4.mul(a1y)).add(r5.mul(a1z));
+        DoubleVector u1z = r6.mul(a1x).add(r7.mul(a1y)).add(r8.mul(a1z));
+        DoubleVector u2x = r0.mul(a2x).add(r1.mul(a2y)).add(r2.mul(a2z));
+        DoubleVector u2y = r3.mul(a2x).add(r4.mul(a2y)).add(r5.mul(a2z));
+        DoubleVector u2z = r6.mul(a2x).add(r7.mul(a2y)).add(r8.mul(a2z));
+        c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.ssn, m);
+        c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.scs, m);
+        atan2(ws, m);
+        double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
+        DoubleVector c0x = m0.mul(a0x).add(m1.mul(a0y)).add(m2.mul(a0z));
+        DoubleVector c0y = m3.mul(a0x).add(m4.mul(a0y)).add(m5.mul(a0z));
+        DoubleVector c0z = m6.mul(a0x).add(m7.mul(a0y)).add(m8.mul(a0z));
+        DoubleVector dwx = DoubleVector.fromArray(S, ws.wx, m).sub(DoubleVector.fromArray(S, ws.wx, mp));
+        DoubleVector dwy = DoubleVector.fromArray(S, ws.wy, m).sub(DoubleVector.fromArray(S, ws.wy, mp));
+        DoubleVector dwz = DoubleVector.fromArray(S, ws.wz, m).sub(DoubleVector.fromArray(S, ws.wz, mp));
+        c0x.mul(dwx).add(c0y.mul(dwy)).add(c0z.mul(dwz)).intoArray(ws.sal, m);
+        int a = s.qAdr[l], d = s.qdAdr[l];
+        for (int j = 0; j < n; j++) {
+            q[(e0 + j) * s.qSize + a] = ws.spsi[m + j];
+            qd[(e0 + j) * s.qdSize + d] = ws.sal[m + j];
         }
     }
 

@@ -23,7 +23,8 @@ public final class SpringBatch {
     private final int markerQSize;
     private final int[] markerQAdr, markerQdAdr; // per marker coordinate: its q and qd address
     private final SpringDynamics dynamics; // scalar reference, one environment at a time
-    private final LaneDynamics lanes;      // the same substep, four environments at a time (Vector API)
+    private final LaneDynamics lanes;
+    private final boolean vectorInverse;      // the same substep, four environments at a time (Vector API)
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
         this.sys = sys;
@@ -60,6 +61,7 @@ public final class SpringBatch {
         }
         dynamics = new SpringDynamics(sys, this);
         lanes = new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2);
+        vectorInverse = lanes.vectorInverse();
     }
 
     public SpringSystem system() {
@@ -85,7 +87,35 @@ public final class SpringBatch {
      * {@code ctrl[e · ctrlStride + a]} is motor a's control for environment e (clipped to its control range).
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
-        lanes.step(ctrl, ctrlStride, from, to, (LaneDynamics.Lanes) workspace);
+        lanes.step(ctrl, ctrlStride, from, to, (LaneDynamics.Lanes) workspace, null, null);
+    }
+
+    /**
+     * {@link #step}, then environments [from, to)'s q and qd into {@code q[e · qSize ..]} and {@code qd[e · qdSize ..]}
+     * (what {@link #readState} gives), computed four environments at a time where the model allows.
+     */
+    public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace, double[] q, double[] qd) {
+        LaneDynamics.Lanes ws = (LaneDynamics.Lanes) workspace;
+        if (vectorInverse) {
+            lanes.step(ctrl, ctrlStride, from, to, ws, q, qd);
+            return;
+        }
+        lanes.step(ctrl, ctrlStride, from, to, ws, null, null);
+        for (int e = from; e < to; e++) {
+            readState(e, q, e * sys.qSize, qd, e * sys.qdSize, ws);
+        }
+    }
+
+    int markerQSize() {
+        return markerQSize;
+    }
+
+    int markerQAdr(int k) {
+        return markerQAdr[k];
+    }
+
+    int markerQdAdr(int k) {
+        return markerQdAdr[k];
     }
 
     /**

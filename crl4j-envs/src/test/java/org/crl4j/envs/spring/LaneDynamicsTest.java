@@ -79,5 +79,15 @@ class LaneDynamicsTest {
             assertThat(q2).containsExactly(q1);
             assertThat(qd2).containsExactly(qd1);
         }
+        // the step that also returns q and qd (lanewise inverse kinematics) equals readQ / readQd
+        double[] qAll = new double[n * sys.qSize()], qdAll = new double[n * sys.qdSize()];
+        vec.step(ctrl, 8, 0, n, ws, qAll, qdAll);
+        for (int e = 0; e < n; e++) {
+            vec.readQ(e, q1, 0);
+            vec.readQd(e, qd1, 0);
+            assertThat(java.util.Arrays.copyOfRange(qAll, e * sys.qSize(), (e + 1) * sys.qSize())).containsExactly(q1);
+            assertThat(java.util.Arrays.copyOfRange(qdAll, e * sys.qdSize(), (e + 1) * sys.qdSize()))
+                    .containsExactly(qd1);
+        }
     }
 }
