@@ -35,49 +35,95 @@ final class LaneDynamics {
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Lane-major scratch for one block of {@link #W} environments. */
+    /** Links a {@link Lanes} block can hold (slot {@code MAX_LINKS} is the world); larger models step scalar. */
+    static final int MAX_LINKS = 31;
+    /** Doubles per component in {@link Lanes#buf}: a compile-time constant, so that C2 merges the range checks of
+     * the many vector accesses at {@code COMPONENT + W·link} into one per link index. */
+    static final int STRIDE = W * (MAX_LINKS + 1);
+
+    /**
+     * Lane-major scratch for one block of {@link #W} environments, every component in one array {@link #buf} at a
+     * constant offset ({@code PX + W·link + lane}, ...): state (p, q, v, ω), rotations r0..r8, frame origins,
+     * forces and torques, contact sums, motor torques, child-side joint vectors (R·a0, R·a2, anchor), the contact
+     * scratch k*, and each joint's intermediate results s*. Slot {@link #MAX_LINKS} is the world, the parent of a
+     * root joint: identity rotation, zero position and velocity; what a joint pushes onto it is never read.
+     */
     static final class Lanes {
-        final double[] px, py, pz, qw, qx, qy, qz, vx, vy, vz, wx, wy, wz;
-        final double[] r0, r1, r2, r3, r4, r5, r6, r7, r8;
-        final double[] ox, oy, oz, fx, fy, fz, tx, ty, tz;
-        final double[] cpx, cpy, cpz, clx, cly, clz, cnt, tau;
-        // child-side joint quantities in the world, from frame(): R·a0, R·a2 and the anchor o + R·jointPos
-        final double[] c0x, c0y, c0z, c2x, c2y, c2z, acx, acy, acz;
-        final double[] kx = new double[W], ky = new double[W], kz = new double[W], kd = new double[W];
-        // each joint's intermediate results, passed between the joint passes
-        final double[] sfx, sfy, sfz, sex, sey, sez, sdx, sdy, sdz, ssn, scs, sal, spsi;
+        static final int PX = 0 * STRIDE;
+        static final int PY = 1 * STRIDE;
+        static final int PZ = 2 * STRIDE;
+        static final int QW = 3 * STRIDE;
+        static final int QX = 4 * STRIDE;
+        static final int QY = 5 * STRIDE;
+        static final int QZ = 6 * STRIDE;
+        static final int VX = 7 * STRIDE;
+        static final int VY = 8 * STRIDE;
+        static final int VZ = 9 * STRIDE;
+        static final int WX = 10 * STRIDE;
+        static final int WY = 11 * STRIDE;
+        static final int WZ = 12 * STRIDE;
+        static final int R0 = 13 * STRIDE;
+        static final int R1 = 14 * STRIDE;
+        static final int R2 = 15 * STRIDE;
+        static final int R3 = 16 * STRIDE;
+        static final int R4 = 17 * STRIDE;
+        static final int R5 = 18 * STRIDE;
+        static final int R6 = 19 * STRIDE;
+        static final int R7 = 20 * STRIDE;
+        static final int R8 = 21 * STRIDE;
+        static final int OX = 22 * STRIDE;
+        static final int OY = 23 * STRIDE;
+        static final int OZ = 24 * STRIDE;
+        static final int FX = 25 * STRIDE;
+        static final int FY = 26 * STRIDE;
+        static final int FZ = 27 * STRIDE;
+        static final int TX = 28 * STRIDE;
+        static final int TY = 29 * STRIDE;
+        static final int TZ = 30 * STRIDE;
+        static final int CPX = 31 * STRIDE;
+        static final int CPY = 32 * STRIDE;
+        static final int CPZ = 33 * STRIDE;
+        static final int CLX = 34 * STRIDE;
+        static final int CLY = 35 * STRIDE;
+        static final int CLZ = 36 * STRIDE;
+        static final int CNT = 37 * STRIDE;
+        static final int TAU = 38 * STRIDE;
+        static final int C0X = 39 * STRIDE;
+        static final int C0Y = 40 * STRIDE;
+        static final int C0Z = 41 * STRIDE;
+        static final int C2X = 42 * STRIDE;
+        static final int C2Y = 43 * STRIDE;
+        static final int C2Z = 44 * STRIDE;
+        static final int ACX = 45 * STRIDE;
+        static final int ACY = 46 * STRIDE;
+        static final int ACZ = 47 * STRIDE;
+        static final int KX = 48 * STRIDE;
+        static final int KY = 49 * STRIDE;
+        static final int KZ = 50 * STRIDE;
+        static final int KD = 51 * STRIDE;
+        static final int SFX = 52 * STRIDE;
+        static final int SFY = 53 * STRIDE;
+        static final int SFZ = 54 * STRIDE;
+        static final int SEX = 55 * STRIDE;
+        static final int SEY = 56 * STRIDE;
+        static final int SEZ = 57 * STRIDE;
+        static final int SDX = 58 * STRIDE;
+        static final int SDY = 59 * STRIDE;
+        static final int SDZ = 60 * STRIDE;
+        static final int SSN = 61 * STRIDE;
+        static final int SCS = 62 * STRIDE;
+        static final int SAL = 63 * STRIDE;
+        static final int SPSI = 64 * STRIDE;
+        static final int COMPONENTS = 65;
+        final double[] buf = new double[COMPONENTS * STRIDE];
         final double[] ik; // [9 · links] rotations for SpringBatch.readState
 
-        /**
-         * Slot {@code links} (the one past the last link) is the world, the parent of a root joint: identity
-         * rotation, zero position and velocity; what the joint pushes onto it is never read.
-         */
         Lanes(int links) {
-            int n = W * (links + 1);
             ik = new double[9 * links];
-            sfx = new double[n]; sfy = new double[n]; sfz = new double[n];
-            sex = new double[n]; sey = new double[n]; sez = new double[n];
-            sdx = new double[n]; sdy = new double[n]; sdz = new double[n];
-            ssn = new double[n]; scs = new double[n]; sal = new double[n]; spsi = new double[n];
-            px = new double[n]; py = new double[n]; pz = new double[n];
-            qw = new double[n]; qx = new double[n]; qy = new double[n]; qz = new double[n];
-            vx = new double[n]; vy = new double[n]; vz = new double[n];
-            wx = new double[n]; wy = new double[n]; wz = new double[n];
-            r0 = new double[n]; r1 = new double[n]; r2 = new double[n];
-            r3 = new double[n]; r4 = new double[n]; r5 = new double[n];
-            r6 = new double[n]; r7 = new double[n]; r8 = new double[n];
-            ox = new double[n]; oy = new double[n]; oz = new double[n];
-            fx = new double[n]; fy = new double[n]; fz = new double[n];
-            tx = new double[n]; ty = new double[n]; tz = new double[n];
-            cpx = new double[n]; cpy = new double[n]; cpz = new double[n];
-            clx = new double[n]; cly = new double[n]; clz = new double[n];
-            cnt = new double[n]; tau = new double[n];
-            c0x = new double[n]; c0y = new double[n]; c0z = new double[n];
-            c2x = new double[n]; c2y = new double[n]; c2z = new double[n];
-            acx = new double[n]; acy = new double[n]; acz = new double[n];
             for (int j = 0; j < W; j++) {
-                r0[W * links + j] = 1;
-                r4[W * links + j] = 1;
-                r8[W * links + j] = 1;
+                buf[R0 + W * MAX_LINKS + j] = 1;
+                buf[R4 + W * MAX_LINKS + j] = 1;
+                buf[R8 + W * MAX_LINKS + j] = 1;
             }
         }
     }
@@ -147,18 +193,18 @@ final class LaneDynamics {
         final int nl = s.numLinks, qs = s.qSize, qds = s.qdSize;
         for (int l = 0; l < nl; l++) {
             int m = W * l;
-            DoubleVector w = DoubleVector.fromArray(S, ws.qw, m), x = DoubleVector.fromArray(S, ws.qx, m);
-            DoubleVector y = DoubleVector.fromArray(S, ws.qy, m), z = DoubleVector.fromArray(S, ws.qz, m);
+            DoubleVector w = DoubleVector.fromArray(S, ws.buf, Lanes.QW + m), x = DoubleVector.fromArray(S, ws.buf, Lanes.QX + m);
+            DoubleVector y = DoubleVector.fromArray(S, ws.buf, Lanes.QY + m), z = DoubleVector.fromArray(S, ws.buf, Lanes.QZ + m);
             DoubleVector one = DoubleVector.broadcast(S, 1.0);
-            one.sub(y.mul(y).add(z.mul(z)).mul(2.0)).intoArray(ws.r0, m);
-            x.mul(y).sub(w.mul(z)).mul(2.0).intoArray(ws.r1, m);
-            x.mul(z).add(w.mul(y)).mul(2.0).intoArray(ws.r2, m);
-            x.mul(y).add(w.mul(z)).mul(2.0).intoArray(ws.r3, m);
-            one.sub(x.mul(x).add(z.mul(z)).mul(2.0)).intoArray(ws.r4, m);
-            y.mul(z).sub(w.mul(x)).mul(2.0).intoArray(ws.r5, m);
-            x.mul(z).sub(w.mul(y)).mul(2.0).intoArray(ws.r6, m);
-            y.mul(z).add(w.mul(x)).mul(2.0).intoArray(ws.r7, m);
-            one.sub(x.mul(x).add(y.mul(y)).mul(2.0)).intoArray(ws.r8, m);
+            one.sub(y.mul(y).add(z.mul(z)).mul(2.0)).intoArray(ws.buf, Lanes.R0 + m);
+            x.mul(y).sub(w.mul(z)).mul(2.0).intoArray(ws.buf, Lanes.R1 + m);
+            x.mul(z).add(w.mul(y)).mul(2.0).intoArray(ws.buf, Lanes.R2 + m);
+            x.mul(y).add(w.mul(z)).mul(2.0).intoArray(ws.buf, Lanes.R3 + m);
+            one.sub(x.mul(x).add(z.mul(z)).mul(2.0)).intoArray(ws.buf, Lanes.R4 + m);
+            y.mul(z).sub(w.mul(x)).mul(2.0).intoArray(ws.buf, Lanes.R5 + m);
+            x.mul(z).sub(w.mul(y)).mul(2.0).intoArray(ws.buf, Lanes.R6 + m);
+            y.mul(z).add(w.mul(x)).mul(2.0).intoArray(ws.buf, Lanes.R7 + m);
+            one.sub(x.mul(x).add(y.mul(y)).mul(2.0)).intoArray(ws.buf, Lanes.R8 + m);
         }
         for (int l = 0; l < nl; l++) {
             if (s.free[l]) {
@@ -179,58 +225,58 @@ final class LaneDynamics {
 
     private void inverseFree(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
         int m = W * l;
-        DoubleVector m0 = DoubleVector.fromArray(S, ws.r0, m), m1 = DoubleVector.fromArray(S, ws.r1, m);
-        DoubleVector m2 = DoubleVector.fromArray(S, ws.r2, m), m3 = DoubleVector.fromArray(S, ws.r3, m);
-        DoubleVector m4 = DoubleVector.fromArray(S, ws.r4, m), m5 = DoubleVector.fromArray(S, ws.r5, m);
-        DoubleVector m6 = DoubleVector.fromArray(S, ws.r6, m), m7 = DoubleVector.fromArray(S, ws.r7, m);
-        DoubleVector m8 = DoubleVector.fromArray(S, ws.r8, m);
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
         double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
         DoubleVector dx = m0.mul(cx).add(m1.mul(cy)).add(m2.mul(cz)).neg();
         DoubleVector dy = m3.mul(cx).add(m4.mul(cy)).add(m5.mul(cz)).neg();
         DoubleVector dz = m6.mul(cx).add(m7.mul(cy)).add(m8.mul(cz)).neg();
-        DoubleVector wx = DoubleVector.fromArray(S, ws.wx, m), wy = DoubleVector.fromArray(S, ws.wy, m);
-        DoubleVector wz = DoubleVector.fromArray(S, ws.wz, m);
+        DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m);
+        DoubleVector wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
         // lane-major results in the joint scratch: positions (3), velocities (3), body-frame angular velocity (3)
-        DoubleVector.fromArray(S, ws.px, m).add(dx).intoArray(ws.sfx, m);
-        DoubleVector.fromArray(S, ws.py, m).add(dy).intoArray(ws.sfy, m);
-        DoubleVector.fromArray(S, ws.pz, m).add(dz).intoArray(ws.sfz, m);
-        DoubleVector.fromArray(S, ws.vx, m).add(wy.mul(dz)).sub(wz.mul(dy)).intoArray(ws.sex, m);
-        DoubleVector.fromArray(S, ws.vy, m).add(wz.mul(dx)).sub(wx.mul(dz)).intoArray(ws.sey, m);
-        DoubleVector.fromArray(S, ws.vz, m).add(wx.mul(dy)).sub(wy.mul(dx)).intoArray(ws.sez, m);
-        m0.mul(wx).add(m3.mul(wy)).add(m6.mul(wz)).intoArray(ws.sdx, m);
-        m1.mul(wx).add(m4.mul(wy)).add(m7.mul(wz)).intoArray(ws.sdy, m);
-        m2.mul(wx).add(m5.mul(wy)).add(m8.mul(wz)).intoArray(ws.sdz, m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.PX + m).add(dx).intoArray(ws.buf, Lanes.SFX + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.PY + m).add(dy).intoArray(ws.buf, Lanes.SFY + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m).add(dz).intoArray(ws.buf, Lanes.SFZ + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).add(wy.mul(dz)).sub(wz.mul(dy)).intoArray(ws.buf, Lanes.SEX + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).add(wz.mul(dx)).sub(wx.mul(dz)).intoArray(ws.buf, Lanes.SEY + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).add(wx.mul(dy)).sub(wy.mul(dx)).intoArray(ws.buf, Lanes.SEZ + m);
+        m0.mul(wx).add(m3.mul(wy)).add(m6.mul(wz)).intoArray(ws.buf, Lanes.SDX + m);
+        m1.mul(wx).add(m4.mul(wy)).add(m7.mul(wz)).intoArray(ws.buf, Lanes.SDY + m);
+        m2.mul(wx).add(m5.mul(wy)).add(m8.mul(wz)).intoArray(ws.buf, Lanes.SDZ + m);
         int a = s.qAdr[l], d = s.qdAdr[l];
         for (int j = 0; j < n; j++) {
             int k = m + j, qo = (e0 + j) * s.qSize + a, qdo = (e0 + j) * s.qdSize + d;
-            q[qo] = ws.sfx[k];
-            q[qo + 1] = ws.sfy[k];
-            q[qo + 2] = ws.sfz[k];
-            q[qo + 3] = ws.qw[k];
-            q[qo + 4] = ws.qx[k];
-            q[qo + 5] = ws.qy[k];
-            q[qo + 6] = ws.qz[k];
-            qd[qdo] = ws.sex[k];
-            qd[qdo + 1] = ws.sey[k];
-            qd[qdo + 2] = ws.sez[k];
-            qd[qdo + 3] = ws.sdx[k];
-            qd[qdo + 4] = ws.sdy[k];
-            qd[qdo + 5] = ws.sdz[k];
+            q[qo] = ws.buf[Lanes.SFX + k];
+            q[qo + 1] = ws.buf[Lanes.SFY + k];
+            q[qo + 2] = ws.buf[Lanes.SFZ + k];
+            q[qo + 3] = ws.buf[Lanes.QW + k];
+            q[qo + 4] = ws.buf[Lanes.QX + k];
+            q[qo + 5] = ws.buf[Lanes.QY + k];
+            q[qo + 6] = ws.buf[Lanes.QZ + k];
+            qd[qdo] = ws.buf[Lanes.SEX + k];
+            qd[qdo + 1] = ws.buf[Lanes.SEY + k];
+            qd[qdo + 2] = ws.buf[Lanes.SEZ + k];
+            qd[qdo + 3] = ws.buf[Lanes.SDX + k];
+            qd[qdo + 4] = ws.buf[Lanes.SDY + k];
+            qd[qdo + 5] = ws.buf[Lanes.SDZ + k];
         }
     }
 
     private void inverseHinge(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
         int m = W * l, mp = W * s.parent[l];
-        DoubleVector m0 = DoubleVector.fromArray(S, ws.r0, m), m1 = DoubleVector.fromArray(S, ws.r1, m);
-        DoubleVector m2 = DoubleVector.fromArray(S, ws.r2, m), m3 = DoubleVector.fromArray(S, ws.r3, m);
-        DoubleVector m4 = DoubleVector.fromArray(S, ws.r4, m), m5 = DoubleVector.fromArray(S, ws.r5, m);
-        DoubleVector m6 = DoubleVector.fromArray(S, ws.r6, m), m7 = DoubleVector.fromArray(S, ws.r7, m);
-        DoubleVector m8 = DoubleVector.fromArray(S, ws.r8, m);
-        DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp);
-        DoubleVector r2 = DoubleVector.fromArray(S, ws.r2, mp), r3 = DoubleVector.fromArray(S, ws.r3, mp);
-        DoubleVector r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-        DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp);
-        DoubleVector r8 = DoubleVector.fromArray(S, ws.r8, mp);
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp);
+        DoubleVector r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp), r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp);
+        DoubleVector r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
+        DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp);
+        DoubleVector r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
         double a1x = s.axis1[3 * l], a1y = s.axis1[3 * l + 1], a1z = s.axis1[3 * l + 2];
         double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
         DoubleVector c2x = m0.mul(a2x).add(m1.mul(a2y)).add(m2.mul(a2z));
@@ -242,21 +288,21 @@ final class LaneDynamics {
         DoubleVector u2x = r0.mul(a2x).add(r1.mul(a2y)).add(r2.mul(a2z));
         DoubleVector u2y = r3.mul(a2x).add(r4.mul(a2y)).add(r5.mul(a2z));
         DoubleVector u2z = r6.mul(a2x).add(r7.mul(a2y)).add(r8.mul(a2z));
-        c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.ssn, m);
-        c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.scs, m);
+        c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.buf, Lanes.SSN + m);
+        c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.buf, Lanes.SCS + m);
         atan2(ws, m);
         double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
         DoubleVector c0x = m0.mul(a0x).add(m1.mul(a0y)).add(m2.mul(a0z));
         DoubleVector c0y = m3.mul(a0x).add(m4.mul(a0y)).add(m5.mul(a0z));
         DoubleVector c0z = m6.mul(a0x).add(m7.mul(a0y)).add(m8.mul(a0z));
-        DoubleVector dwx = DoubleVector.fromArray(S, ws.wx, m).sub(DoubleVector.fromArray(S, ws.wx, mp));
-        DoubleVector dwy = DoubleVector.fromArray(S, ws.wy, m).sub(DoubleVector.fromArray(S, ws.wy, mp));
-        DoubleVector dwz = DoubleVector.fromArray(S, ws.wz, m).sub(DoubleVector.fromArray(S, ws.wz, mp));
-        c0x.mul(dwx).add(c0y.mul(dwy)).add(c0z.mul(dwz)).intoArray(ws.sal, m);
+        DoubleVector dwx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m).sub(DoubleVector.fromArray(S, ws.buf, Lanes.WX + mp));
+        DoubleVector dwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).sub(DoubleVector.fromArray(S, ws.buf, Lanes.WY + mp));
+        DoubleVector dwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).sub(DoubleVector.fromArray(S, ws.buf, Lanes.WZ + mp));
+        c0x.mul(dwx).add(c0y.mul(dwy)).add(c0z.mul(dwz)).intoArray(ws.buf, Lanes.SAL + m);
         int a = s.qAdr[l], d = s.qdAdr[l];
         for (int j = 0; j < n; j++) {
-            q[(e0 + j) * s.qSize + a] = ws.spsi[m + j];
-            qd[(e0 + j) * s.qdSize + d] = ws.sal[m + j];
+            q[(e0 + j) * s.qSize + a] = ws.buf[Lanes.SPSI + m + j];
+            qd[(e0 + j) * s.qdSize + d] = ws.buf[Lanes.SAL + m + j];
         }
     }
 
@@ -266,16 +312,16 @@ final class LaneDynamics {
             int e = e0 + Math.min(j, n - 1);
             for (int l = 0; l < nl; l++) {
                 int i = e * nl + l, k = W * l + j;
-                ws.px[k] = b.px[i]; ws.py[k] = b.py[i]; ws.pz[k] = b.pz[i];
-                ws.qw[k] = b.qw[i]; ws.qx[k] = b.qx[i]; ws.qy[k] = b.qy[i]; ws.qz[k] = b.qz[i];
-                ws.vx[k] = b.vx[i]; ws.vy[k] = b.vy[i]; ws.vz[k] = b.vz[i];
-                ws.wx[k] = b.wx[i]; ws.wy[k] = b.wy[i]; ws.wz[k] = b.wz[i];
-                ws.tau[k] = 0;
+                ws.buf[Lanes.PX + k] = b.px[i]; ws.buf[Lanes.PY + k] = b.py[i]; ws.buf[Lanes.PZ + k] = b.pz[i];
+                ws.buf[Lanes.QW + k] = b.qw[i]; ws.buf[Lanes.QX + k] = b.qx[i]; ws.buf[Lanes.QY + k] = b.qy[i]; ws.buf[Lanes.QZ + k] = b.qz[i];
+                ws.buf[Lanes.VX + k] = b.vx[i]; ws.buf[Lanes.VY + k] = b.vy[i]; ws.buf[Lanes.VZ + k] = b.vz[i];
+                ws.buf[Lanes.WX + k] = b.wx[i]; ws.buf[Lanes.WY + k] = b.wy[i]; ws.buf[Lanes.WZ + k] = b.wz[i];
+                ws.buf[Lanes.TAU + k] = 0;
             }
             for (int a = 0; a < s.numMotors; a++) {
                 double u = ctrl[e * ctrlStride + a];
                 u = u < s.ctrlLo[a] ? s.ctrlLo[a] : u > s.ctrlHi[a] ? s.ctrlHi[a] : u;
-                ws.tau[W * s.motorLink[a] + j] += s.gear[a] * u;
+                ws.buf[Lanes.TAU + W * s.motorLink[a] + j] += s.gear[a] * u;
             }
         }
     }
@@ -286,10 +332,10 @@ final class LaneDynamics {
             int e = e0 + j;
             for (int l = 0; l < nl; l++) {
                 int i = e * nl + l, k = W * l + j;
-                b.px[i] = ws.px[k]; b.py[i] = ws.py[k]; b.pz[i] = ws.pz[k];
-                b.qw[i] = ws.qw[k]; b.qx[i] = ws.qx[k]; b.qy[i] = ws.qy[k]; b.qz[i] = ws.qz[k];
-                b.vx[i] = ws.vx[k]; b.vy[i] = ws.vy[k]; b.vz[i] = ws.vz[k];
-                b.wx[i] = ws.wx[k]; b.wy[i] = ws.wy[k]; b.wz[i] = ws.wz[k];
+                b.px[i] = ws.buf[Lanes.PX + k]; b.py[i] = ws.buf[Lanes.PY + k]; b.pz[i] = ws.buf[Lanes.PZ + k];
+                b.qw[i] = ws.buf[Lanes.QW + k]; b.qx[i] = ws.buf[Lanes.QX + k]; b.qy[i] = ws.buf[Lanes.QY + k]; b.qz[i] = ws.buf[Lanes.QZ + k];
+                b.vx[i] = ws.buf[Lanes.VX + k]; b.vy[i] = ws.buf[Lanes.VY + k]; b.vz[i] = ws.buf[Lanes.VZ + k];
+                b.wx[i] = ws.buf[Lanes.WX + k]; b.wy[i] = ws.buf[Lanes.WY + k]; b.wz[i] = ws.buf[Lanes.WZ + k];
             }
         }
     }
@@ -301,13 +347,13 @@ final class LaneDynamics {
         velocities(ws);
         boolean contacts = c.numGeoms > 0;
         if (contacts) {
-            java.util.Arrays.fill(ws.cpx, 0);
-            java.util.Arrays.fill(ws.cpy, 0);
-            java.util.Arrays.fill(ws.cpz, 0);
-            java.util.Arrays.fill(ws.clx, 0);
-            java.util.Arrays.fill(ws.cly, 0);
-            java.util.Arrays.fill(ws.clz, 0);
-            java.util.Arrays.fill(ws.cnt, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CPX, Lanes.CPX + STRIDE, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CPY, Lanes.CPY + STRIDE, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CPZ, Lanes.CPZ + STRIDE, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CLX, Lanes.CLX + STRIDE, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CLY, Lanes.CLY + STRIDE, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CLZ, Lanes.CLZ + STRIDE, 0);
+            java.util.Arrays.fill(ws.buf, Lanes.CNT, Lanes.CNT + STRIDE, 0);
             for (int g = 0; g < c.numGeoms; g++) {
                 geom(ws, g);
             }
@@ -320,8 +366,8 @@ final class LaneDynamics {
     private void frames(Lanes ws) {
         for (int l = 0; l < s.numLinks; l++) {
             int m = W * l;
-            DoubleVector w = DoubleVector.fromArray(S, ws.qw, m), x = DoubleVector.fromArray(S, ws.qx, m);
-            DoubleVector y = DoubleVector.fromArray(S, ws.qy, m), z = DoubleVector.fromArray(S, ws.qz, m);
+            DoubleVector w = DoubleVector.fromArray(S, ws.buf, Lanes.QW + m), x = DoubleVector.fromArray(S, ws.buf, Lanes.QX + m);
+            DoubleVector y = DoubleVector.fromArray(S, ws.buf, Lanes.QY + m), z = DoubleVector.fromArray(S, ws.buf, Lanes.QZ + m);
             DoubleVector x2 = x.add(x), y2 = y.add(y), z2 = z.add(z);
             DoubleVector xx = x.mul(x2), yy = y.mul(y2), zz = z.mul(z2);
             DoubleVector xy = x.mul(y2), xz = x.mul(z2), yz = y.mul(z2);
@@ -330,33 +376,33 @@ final class LaneDynamics {
             DoubleVector a0 = one.sub(yy).sub(zz), a1 = xy.sub(wz), a2 = xz.add(wy);
             DoubleVector a3 = xy.add(wz), a4 = one.sub(xx).sub(zz), a5 = yz.sub(wx);
             DoubleVector a6 = xz.sub(wy), a7 = yz.add(wx), a8 = one.sub(xx).sub(yy);
-            a0.intoArray(ws.r0, m); a1.intoArray(ws.r1, m); a2.intoArray(ws.r2, m);
-            a3.intoArray(ws.r3, m); a4.intoArray(ws.r4, m); a5.intoArray(ws.r5, m);
-            a6.intoArray(ws.r6, m); a7.intoArray(ws.r7, m); a8.intoArray(ws.r8, m);
+            a0.intoArray(ws.buf, Lanes.R0 + m); a1.intoArray(ws.buf, Lanes.R1 + m); a2.intoArray(ws.buf, Lanes.R2 + m);
+            a3.intoArray(ws.buf, Lanes.R3 + m); a4.intoArray(ws.buf, Lanes.R4 + m); a5.intoArray(ws.buf, Lanes.R5 + m);
+            a6.intoArray(ws.buf, Lanes.R6 + m); a7.intoArray(ws.buf, Lanes.R7 + m); a8.intoArray(ws.buf, Lanes.R8 + m);
             double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
-            DoubleVector ox = DoubleVector.fromArray(S, ws.px, m).sub(a0.mul(cx).add(a1.mul(cy)).add(a2.mul(cz)));
-            DoubleVector oy = DoubleVector.fromArray(S, ws.py, m).sub(a3.mul(cx).add(a4.mul(cy)).add(a5.mul(cz)));
-            DoubleVector oz = DoubleVector.fromArray(S, ws.pz, m).sub(a6.mul(cx).add(a7.mul(cy)).add(a8.mul(cz)));
-            ox.intoArray(ws.ox, m);
-            oy.intoArray(ws.oy, m);
-            oz.intoArray(ws.oz, m);
+            DoubleVector ox = DoubleVector.fromArray(S, ws.buf, Lanes.PX + m).sub(a0.mul(cx).add(a1.mul(cy)).add(a2.mul(cz)));
+            DoubleVector oy = DoubleVector.fromArray(S, ws.buf, Lanes.PY + m).sub(a3.mul(cx).add(a4.mul(cy)).add(a5.mul(cz)));
+            DoubleVector oz = DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m).sub(a6.mul(cx).add(a7.mul(cy)).add(a8.mul(cz)));
+            ox.intoArray(ws.buf, Lanes.OX + m);
+            oy.intoArray(ws.buf, Lanes.OY + m);
+            oz.intoArray(ws.buf, Lanes.OZ + m);
             if (!s.free[l]) {
                 double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
-                a0.mul(a0x).add(a1.mul(a0y)).add(a2.mul(a0z)).intoArray(ws.c0x, m);
-                a3.mul(a0x).add(a4.mul(a0y)).add(a5.mul(a0z)).intoArray(ws.c0y, m);
-                a6.mul(a0x).add(a7.mul(a0y)).add(a8.mul(a0z)).intoArray(ws.c0z, m);
+                a0.mul(a0x).add(a1.mul(a0y)).add(a2.mul(a0z)).intoArray(ws.buf, Lanes.C0X + m);
+                a3.mul(a0x).add(a4.mul(a0y)).add(a5.mul(a0z)).intoArray(ws.buf, Lanes.C0Y + m);
+                a6.mul(a0x).add(a7.mul(a0y)).add(a8.mul(a0z)).intoArray(ws.buf, Lanes.C0Z + m);
                 double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
-                a0.mul(a2x).add(a1.mul(a2y)).add(a2.mul(a2z)).intoArray(ws.c2x, m);
-                a3.mul(a2x).add(a4.mul(a2y)).add(a5.mul(a2z)).intoArray(ws.c2y, m);
-                a6.mul(a2x).add(a7.mul(a2y)).add(a8.mul(a2z)).intoArray(ws.c2z, m);
+                a0.mul(a2x).add(a1.mul(a2y)).add(a2.mul(a2z)).intoArray(ws.buf, Lanes.C2X + m);
+                a3.mul(a2x).add(a4.mul(a2y)).add(a5.mul(a2z)).intoArray(ws.buf, Lanes.C2Y + m);
+                a6.mul(a2x).add(a7.mul(a2y)).add(a8.mul(a2z)).intoArray(ws.buf, Lanes.C2Z + m);
                 double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
-                ox.add(a0.mul(jx)).add(a1.mul(jy)).add(a2.mul(jz)).intoArray(ws.acx, m);
-                oy.add(a3.mul(jx)).add(a4.mul(jy)).add(a5.mul(jz)).intoArray(ws.acy, m);
-                oz.add(a6.mul(jx)).add(a7.mul(jy)).add(a8.mul(jz)).intoArray(ws.acz, m);
+                ox.add(a0.mul(jx)).add(a1.mul(jy)).add(a2.mul(jz)).intoArray(ws.buf, Lanes.ACX + m);
+                oy.add(a3.mul(jx)).add(a4.mul(jy)).add(a5.mul(jz)).intoArray(ws.buf, Lanes.ACY + m);
+                oz.add(a6.mul(jx)).add(a7.mul(jy)).add(a8.mul(jz)).intoArray(ws.buf, Lanes.ACZ + m);
             }
             DoubleVector zero = DoubleVector.zero(S);
-            zero.intoArray(ws.fx, m); zero.intoArray(ws.fy, m); zero.intoArray(ws.fz, m);
-            zero.intoArray(ws.tx, m); zero.intoArray(ws.ty, m); zero.intoArray(ws.tz, m);
+            zero.intoArray(ws.buf, Lanes.FX + m); zero.intoArray(ws.buf, Lanes.FY + m); zero.intoArray(ws.buf, Lanes.FZ + m);
+            zero.intoArray(ws.buf, Lanes.TX + m); zero.intoArray(ws.buf, Lanes.TY + m); zero.intoArray(ws.buf, Lanes.TZ + m);
         }
     }
 
@@ -378,42 +424,42 @@ final class LaneDynamics {
                 continue;
             }
             final int p = s.parent[l];
-            final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
-            DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
-            DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-            DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
+            final int m = W * l, mp = W * (p < 0 ? MAX_LINKS : p); // a root joint's parent: the world slot
+            DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp), r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp);
+            DoubleVector r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp), r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
+            DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp), r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
             // anchor on the parent: a_p = o_p + R_p · anchorOffset
             double ax = s.anchorOffset[3 * l], ay = s.anchorOffset[3 * l + 1], az = s.anchorOffset[3 * l + 2];
-            DoubleVector apx = DoubleVector.fromArray(S, ws.ox, mp).add(r0.mul(ax)).add(r1.mul(ay)).add(r2.mul(az));
-            DoubleVector apy = DoubleVector.fromArray(S, ws.oy, mp).add(r3.mul(ax)).add(r4.mul(ay)).add(r5.mul(az));
-            DoubleVector apz = DoubleVector.fromArray(S, ws.oz, mp).add(r6.mul(ax)).add(r7.mul(ay)).add(r8.mul(az));
+            DoubleVector apx = DoubleVector.fromArray(S, ws.buf, Lanes.OX + mp).add(r0.mul(ax)).add(r1.mul(ay)).add(r2.mul(az));
+            DoubleVector apy = DoubleVector.fromArray(S, ws.buf, Lanes.OY + mp).add(r3.mul(ax)).add(r4.mul(ay)).add(r5.mul(az));
+            DoubleVector apz = DoubleVector.fromArray(S, ws.buf, Lanes.OZ + mp).add(r6.mul(ax)).add(r7.mul(ay)).add(r8.mul(az));
             // anchor on the child: a_c = o_c + R_c · jointPos
-            DoubleVector cox = DoubleVector.fromArray(S, ws.ox, m), coy = DoubleVector.fromArray(S, ws.oy, m), coz = DoubleVector.fromArray(S, ws.oz, m);
-            DoubleVector acx = DoubleVector.fromArray(S, ws.acx, m), acy = DoubleVector.fromArray(S, ws.acy, m);
-            DoubleVector acz = DoubleVector.fromArray(S, ws.acz, m);
+            DoubleVector cox = DoubleVector.fromArray(S, ws.buf, Lanes.OX + m), coy = DoubleVector.fromArray(S, ws.buf, Lanes.OY + m), coz = DoubleVector.fromArray(S, ws.buf, Lanes.OZ + m);
+            DoubleVector acx = DoubleVector.fromArray(S, ws.buf, Lanes.ACX + m), acy = DoubleVector.fromArray(S, ws.buf, Lanes.ACY + m);
+            DoubleVector acz = DoubleVector.fromArray(S, ws.buf, Lanes.ACZ + m);
             // velocities: the child's frame origin against the parent's point at a_p
-            DoubleVector cwx = DoubleVector.fromArray(S, ws.wx, m), cwy = DoubleVector.fromArray(S, ws.wy, m), cwz = DoubleVector.fromArray(S, ws.wz, m);
-            DoubleVector ccx = DoubleVector.fromArray(S, ws.px, m), ccy = DoubleVector.fromArray(S, ws.py, m), ccz = DoubleVector.fromArray(S, ws.pz, m);
+            DoubleVector cwx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), cwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m), cwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
+            DoubleVector ccx = DoubleVector.fromArray(S, ws.buf, Lanes.PX + m), ccy = DoubleVector.fromArray(S, ws.buf, Lanes.PY + m), ccz = DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m);
             DoubleVector dox = cox.sub(ccx), doy = coy.sub(ccy), doz = coz.sub(ccz);
-            DoubleVector vox = DoubleVector.fromArray(S, ws.vx, m).add(cwy.mul(doz)).sub(cwz.mul(doy));
-            DoubleVector voy = DoubleVector.fromArray(S, ws.vy, m).add(cwz.mul(dox)).sub(cwx.mul(doz));
-            DoubleVector voz = DoubleVector.fromArray(S, ws.vz, m).add(cwx.mul(doy)).sub(cwy.mul(dox));
-            DoubleVector dax = apx.sub(DoubleVector.fromArray(S, ws.px, mp)), day = apy.sub(DoubleVector.fromArray(S, ws.py, mp));
-            DoubleVector daz = apz.sub(DoubleVector.fromArray(S, ws.pz, mp));
-            DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
-            DoubleVector vax = DoubleVector.fromArray(S, ws.vx, mp).add(pwy.mul(daz)).sub(pwz.mul(day));
-            DoubleVector vay = DoubleVector.fromArray(S, ws.vy, mp).add(pwz.mul(dax)).sub(pwx.mul(daz));
-            DoubleVector vaz = DoubleVector.fromArray(S, ws.vz, mp).add(pwx.mul(day)).sub(pwy.mul(dax));
+            DoubleVector vox = DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).add(cwy.mul(doz)).sub(cwz.mul(doy));
+            DoubleVector voy = DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).add(cwz.mul(dox)).sub(cwx.mul(doz));
+            DoubleVector voz = DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).add(cwx.mul(doy)).sub(cwy.mul(dox));
+            DoubleVector dax = apx.sub(DoubleVector.fromArray(S, ws.buf, Lanes.PX + mp)), day = apy.sub(DoubleVector.fromArray(S, ws.buf, Lanes.PY + mp));
+            DoubleVector daz = apz.sub(DoubleVector.fromArray(S, ws.buf, Lanes.PZ + mp));
+            DoubleVector pwx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + mp), pwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + mp), pwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + mp);
+            DoubleVector vax = DoubleVector.fromArray(S, ws.buf, Lanes.VX + mp).add(pwy.mul(daz)).sub(pwz.mul(day));
+            DoubleVector vay = DoubleVector.fromArray(S, ws.buf, Lanes.VY + mp).add(pwz.mul(dax)).sub(pwx.mul(daz));
+            DoubleVector vaz = DoubleVector.fromArray(S, ws.buf, Lanes.VZ + mp).add(pwx.mul(day)).sub(pwy.mul(dax));
             double nk = -s.stiffness[l], kv = s.velDamping[l];
-            acx.sub(apx).mul(nk).sub(vox.sub(vax).mul(kv)).intoArray(ws.sfx, m);
-            acy.sub(apy).mul(nk).sub(voy.sub(vay).mul(kv)).intoArray(ws.sfy, m);
-            acz.sub(apz).mul(nk).sub(voz.sub(vaz).mul(kv)).intoArray(ws.sfz, m);
-            acx.sub(ccx).intoArray(ws.sex, m);
-            acy.sub(ccy).intoArray(ws.sey, m);
-            acz.sub(ccz).intoArray(ws.sez, m);
-            dax.intoArray(ws.sdx, m);
-            day.intoArray(ws.sdy, m);
-            daz.intoArray(ws.sdz, m);
+            acx.sub(apx).mul(nk).sub(vox.sub(vax).mul(kv)).intoArray(ws.buf, Lanes.SFX + m);
+            acy.sub(apy).mul(nk).sub(voy.sub(vay).mul(kv)).intoArray(ws.buf, Lanes.SFY + m);
+            acz.sub(apz).mul(nk).sub(voz.sub(vaz).mul(kv)).intoArray(ws.buf, Lanes.SFZ + m);
+            acx.sub(ccx).intoArray(ws.buf, Lanes.SEX + m);
+            acy.sub(ccy).intoArray(ws.buf, Lanes.SEY + m);
+            acz.sub(ccz).intoArray(ws.buf, Lanes.SEZ + m);
+            dax.intoArray(ws.buf, Lanes.SDX + m);
+            day.intoArray(ws.buf, Lanes.SDY + m);
+            daz.intoArray(ws.buf, Lanes.SDZ + m);
         }
     }
 
@@ -424,26 +470,26 @@ final class LaneDynamics {
                 continue;
             }
             if (!s.limited[l]) {
-                DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, W * l);
+                DoubleVector.fromArray(S, ws.buf, Lanes.TAU + W * l).intoArray(ws.buf, Lanes.SAL + W * l);
                 continue;
             }
             final int p = s.parent[l];
-            final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
-            DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
-            DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-            DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
+            final int m = W * l, mp = W * (p < 0 ? MAX_LINKS : p); // a root joint's parent: the world slot
+            DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp), r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp);
+            DoubleVector r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp), r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
+            DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp), r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
             double q1x = pa1[3 * l], q1y = pa1[3 * l + 1], q1z = pa1[3 * l + 2];
             double q2x = pa2[3 * l], q2y = pa2[3 * l + 1], q2z = pa2[3 * l + 2];
-            DoubleVector c2x = DoubleVector.fromArray(S, ws.c2x, m), c2y = DoubleVector.fromArray(S, ws.c2y, m);
-            DoubleVector c2z = DoubleVector.fromArray(S, ws.c2z, m);
+            DoubleVector c2x = DoubleVector.fromArray(S, ws.buf, Lanes.C2X + m), c2y = DoubleVector.fromArray(S, ws.buf, Lanes.C2Y + m);
+            DoubleVector c2z = DoubleVector.fromArray(S, ws.buf, Lanes.C2Z + m);
             DoubleVector u1x = r0.mul(q1x).add(r1.mul(q1y)).add(r2.mul(q1z));
             DoubleVector u1y = r3.mul(q1x).add(r4.mul(q1y)).add(r5.mul(q1z));
             DoubleVector u1z = r6.mul(q1x).add(r7.mul(q1y)).add(r8.mul(q1z));
             DoubleVector u2x = r0.mul(q2x).add(r1.mul(q2y)).add(r2.mul(q2z));
             DoubleVector u2y = r3.mul(q2x).add(r4.mul(q2y)).add(r5.mul(q2z));
             DoubleVector u2z = r6.mul(q2x).add(r7.mul(q2y)).add(r8.mul(q2z));
-            c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.ssn, m);
-            c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.scs, m);
+            c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.buf, Lanes.SSN + m);
+            c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.buf, Lanes.SCS + m);
             limit(ws, l);
         }
     }
@@ -455,20 +501,20 @@ final class LaneDynamics {
         if (rangeTest[l]) {
             // sin(ψ − lo)·|v| and sin(hi − ψ)·|v| for v = (cs, sn): both clearly positive puts ψ inside (lo, hi)
             // with a margin of 1e-9 rad, far beyond atan2's 1e-10 error, so the limit exerts nothing: skip atan2
-            DoubleVector sn = DoubleVector.fromArray(S, ws.ssn, m), cs = DoubleVector.fromArray(S, ws.scs, m);
+            DoubleVector sn = DoubleVector.fromArray(S, ws.buf, Lanes.SSN + m), cs = DoubleVector.fromArray(S, ws.buf, Lanes.SCS + m);
             DoubleVector margin = sn.abs().add(cs.abs()).mul(1e-9);
             DoubleVector aboveLo = sn.mul(cosLo[l]).sub(cs.mul(sinLo[l]));
             DoubleVector belowHi = cs.mul(sinHi[l]).sub(sn.mul(cosHi[l]));
             if (aboveLo.compare(VectorOperators.GT, margin).and(belowHi.compare(VectorOperators.GT, margin)).allTrue()) {
-                DoubleVector.fromArray(S, ws.tau, W * l).intoArray(ws.sal, m);
+                DoubleVector.fromArray(S, ws.buf, Lanes.TAU + W * l).intoArray(ws.buf, Lanes.SAL + m);
                 return;
             }
         }
         atan2(ws, m);
-        DoubleVector psi = DoubleVector.fromArray(S, ws.spsi, m);
+        DoubleVector psi = DoubleVector.fromArray(S, ws.buf, Lanes.SPSI + m);
         DoubleVector excess = DoubleVector.zero(S).blend(psi.sub(hi), psi.compare(VectorOperators.GT, hi));
         excess = excess.blend(psi.sub(lo), psi.compare(VectorOperators.LT, lo));
-        DoubleVector.fromArray(S, ws.tau, W * l).sub(excess.mul(s.limitStiffness[l])).intoArray(ws.sal, m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.TAU + W * l).sub(excess.mul(s.limitStiffness[l])).intoArray(ws.buf, Lanes.SAL + m);
     }
 
     /** The alignment, motor/limit and damping torques; child and parent take force and torque. */
@@ -478,49 +524,49 @@ final class LaneDynamics {
                 continue;
             }
             final int p = s.parent[l];
-            final int m = W * l, mp = W * (p < 0 ? s.numLinks : p); // a root joint's parent: the world slot
-            DoubleVector r0 = DoubleVector.fromArray(S, ws.r0, mp), r1 = DoubleVector.fromArray(S, ws.r1, mp), r2 = DoubleVector.fromArray(S, ws.r2, mp);
-            DoubleVector r3 = DoubleVector.fromArray(S, ws.r3, mp), r4 = DoubleVector.fromArray(S, ws.r4, mp), r5 = DoubleVector.fromArray(S, ws.r5, mp);
-            DoubleVector r6 = DoubleVector.fromArray(S, ws.r6, mp), r7 = DoubleVector.fromArray(S, ws.r7, mp), r8 = DoubleVector.fromArray(S, ws.r8, mp);
+            final int m = W * l, mp = W * (p < 0 ? MAX_LINKS : p); // a root joint's parent: the world slot
+            DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp), r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp);
+            DoubleVector r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp), r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
+            DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp), r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
             double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
             DoubleVector u0x = r0.mul(q0x).add(r1.mul(q0y)).add(r2.mul(q0z));
             DoubleVector u0y = r3.mul(q0x).add(r4.mul(q0y)).add(r5.mul(q0z));
             DoubleVector u0z = r6.mul(q0x).add(r7.mul(q0y)).add(r8.mul(q0z));
-            DoubleVector c0x = DoubleVector.fromArray(S, ws.c0x, m), c0y = DoubleVector.fromArray(S, ws.c0y, m);
-            DoubleVector c0z = DoubleVector.fromArray(S, ws.c0z, m);
-            DoubleVector along = DoubleVector.fromArray(S, ws.sal, m);
+            DoubleVector c0x = DoubleVector.fromArray(S, ws.buf, Lanes.C0X + m), c0y = DoubleVector.fromArray(S, ws.buf, Lanes.C0Y + m);
+            DoubleVector c0z = DoubleVector.fromArray(S, ws.buf, Lanes.C0Z + m);
+            DoubleVector along = DoubleVector.fromArray(S, ws.buf, Lanes.SAL + m);
             double nk = -s.stiffness[l], ka = s.angDamping[l];
-            DoubleVector pwx = DoubleVector.fromArray(S, ws.wx, mp), pwy = DoubleVector.fromArray(S, ws.wy, mp), pwz = DoubleVector.fromArray(S, ws.wz, mp);
+            DoubleVector pwx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + mp), pwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + mp), pwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + mp);
             DoubleVector tx = u0y.mul(c0z).sub(u0z.mul(c0y)).mul(nk).add(along.mul(u0x))
-                    .sub(DoubleVector.fromArray(S, ws.wx, m).sub(pwx).mul(ka));
+                    .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WX + m).sub(pwx).mul(ka));
             DoubleVector ty = u0z.mul(c0x).sub(u0x.mul(c0z)).mul(nk).add(along.mul(u0y))
-                    .sub(DoubleVector.fromArray(S, ws.wy, m).sub(pwy).mul(ka));
+                    .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).sub(pwy).mul(ka));
             DoubleVector tz = u0x.mul(c0y).sub(u0y.mul(c0x)).mul(nk).add(along.mul(u0z))
-                    .sub(DoubleVector.fromArray(S, ws.wz, m).sub(pwz).mul(ka));
-            DoubleVector fx = DoubleVector.fromArray(S, ws.sfx, m), fy = DoubleVector.fromArray(S, ws.sfy, m), fz = DoubleVector.fromArray(S, ws.sfz, m);
-            DoubleVector ex = DoubleVector.fromArray(S, ws.sex, m), ey = DoubleVector.fromArray(S, ws.sey, m), ez = DoubleVector.fromArray(S, ws.sez, m);
+                    .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).sub(pwz).mul(ka));
+            DoubleVector fx = DoubleVector.fromArray(S, ws.buf, Lanes.SFX + m), fy = DoubleVector.fromArray(S, ws.buf, Lanes.SFY + m), fz = DoubleVector.fromArray(S, ws.buf, Lanes.SFZ + m);
+            DoubleVector ex = DoubleVector.fromArray(S, ws.buf, Lanes.SEX + m), ey = DoubleVector.fromArray(S, ws.buf, Lanes.SEY + m), ez = DoubleVector.fromArray(S, ws.buf, Lanes.SEZ + m);
             // on the child's COM: force at a_c; on the parent's COM: the opposite, at a_p
-            DoubleVector.fromArray(S, ws.fx, m).add(fx).intoArray(ws.fx, m);
-            DoubleVector.fromArray(S, ws.fy, m).add(fy).intoArray(ws.fy, m);
-            DoubleVector.fromArray(S, ws.fz, m).add(fz).intoArray(ws.fz, m);
-            DoubleVector.fromArray(S, ws.tx, m).add(tx.add(ey.mul(fz)).sub(ez.mul(fy))).intoArray(ws.tx, m);
-            DoubleVector.fromArray(S, ws.ty, m).add(ty.add(ez.mul(fx)).sub(ex.mul(fz))).intoArray(ws.ty, m);
-            DoubleVector.fromArray(S, ws.tz, m).add(tz.add(ex.mul(fy)).sub(ey.mul(fx))).intoArray(ws.tz, m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.FX + m).add(fx).intoArray(ws.buf, Lanes.FX + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.FY + m).add(fy).intoArray(ws.buf, Lanes.FY + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.FZ + m).add(fz).intoArray(ws.buf, Lanes.FZ + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.TX + m).add(tx.add(ey.mul(fz)).sub(ez.mul(fy))).intoArray(ws.buf, Lanes.TX + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.TY + m).add(ty.add(ez.mul(fx)).sub(ex.mul(fz))).intoArray(ws.buf, Lanes.TY + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.TZ + m).add(tz.add(ex.mul(fy)).sub(ey.mul(fx))).intoArray(ws.buf, Lanes.TZ + m);
             if (p >= 0) {
-                DoubleVector dax = DoubleVector.fromArray(S, ws.sdx, m), day = DoubleVector.fromArray(S, ws.sdy, m), daz = DoubleVector.fromArray(S, ws.sdz, m);
-                DoubleVector.fromArray(S, ws.fx, mp).sub(fx).intoArray(ws.fx, mp);
-                DoubleVector.fromArray(S, ws.fy, mp).sub(fy).intoArray(ws.fy, mp);
-                DoubleVector.fromArray(S, ws.fz, mp).sub(fz).intoArray(ws.fz, mp);
-                DoubleVector.fromArray(S, ws.tx, mp).sub(tx.add(day.mul(fz)).sub(daz.mul(fy))).intoArray(ws.tx, mp);
-                DoubleVector.fromArray(S, ws.ty, mp).sub(ty.add(daz.mul(fx)).sub(dax.mul(fz))).intoArray(ws.ty, mp);
-                DoubleVector.fromArray(S, ws.tz, mp).sub(tz.add(dax.mul(fy)).sub(day.mul(fx))).intoArray(ws.tz, mp);
+                DoubleVector dax = DoubleVector.fromArray(S, ws.buf, Lanes.SDX + m), day = DoubleVector.fromArray(S, ws.buf, Lanes.SDY + m), daz = DoubleVector.fromArray(S, ws.buf, Lanes.SDZ + m);
+                DoubleVector.fromArray(S, ws.buf, Lanes.FX + mp).sub(fx).intoArray(ws.buf, Lanes.FX + mp);
+                DoubleVector.fromArray(S, ws.buf, Lanes.FY + mp).sub(fy).intoArray(ws.buf, Lanes.FY + mp);
+                DoubleVector.fromArray(S, ws.buf, Lanes.FZ + mp).sub(fz).intoArray(ws.buf, Lanes.FZ + mp);
+                DoubleVector.fromArray(S, ws.buf, Lanes.TX + mp).sub(tx.add(day.mul(fz)).sub(daz.mul(fy))).intoArray(ws.buf, Lanes.TX + mp);
+                DoubleVector.fromArray(S, ws.buf, Lanes.TY + mp).sub(ty.add(daz.mul(fx)).sub(dax.mul(fz))).intoArray(ws.buf, Lanes.TY + mp);
+                DoubleVector.fromArray(S, ws.buf, Lanes.TZ + mp).sub(tz.add(dax.mul(fy)).sub(day.mul(fx))).intoArray(ws.buf, Lanes.TZ + mp);
             }
         }
     }
 
     /** {@link Angles#atan2} lanewise, the same operations; zeros, infinities and NaN go to the scalar method. */
     private static void atan2(Lanes ws, int m) {
-        DoubleVector y = DoubleVector.fromArray(S, ws.ssn, m), x = DoubleVector.fromArray(S, ws.scs, m);
+        DoubleVector y = DoubleVector.fromArray(S, ws.buf, Lanes.SSN + m), x = DoubleVector.fromArray(S, ws.buf, Lanes.SCS + m);
         DoubleVector ax = x.abs(), ay = y.abs();
         DoubleVector mx = ax.max(ay), mn = ax.min(ay);
         VectorMask<Double> special = mx.compare(VectorOperators.GT, 0.0).not()
@@ -545,7 +591,7 @@ final class LaneDynamics {
         a = a.blend(a.neg().add(Math.PI), x.compare(VectorOperators.LT, 0.0));
         a = a.blend(a.neg(), y.compare(VectorOperators.LT, 0.0));
         if (special.anyTrue()) {
-            double[] ys = ws.kx, xs = ws.ky, as = ws.kz;
+            double[] ys = new double[W], xs = new double[W], as = new double[W]; // rare: zeros, infinities, NaN
             y.intoArray(ys, 0);
             x.intoArray(xs, 0);
             a.intoArray(as, 0);
@@ -556,7 +602,7 @@ final class LaneDynamics {
             }
             a = DoubleVector.fromArray(S, as, 0);
         }
-        a.intoArray(ws.spsi, m);
+        a.intoArray(ws.buf, Lanes.SPSI + m);
     }
 
     // ---- 3. semi-implicit Euler, velocities --------------------------------------------------------------------------
@@ -566,12 +612,12 @@ final class LaneDynamics {
             int m = W * l;
             double dt = s.timestep, im = dt / s.mass[l];
             double gx = s.gravity[0] * dt, gy = s.gravity[1] * dt, gz = s.gravity[2] * dt;
-            DoubleVector.fromArray(S, ws.vx, m).add(DoubleVector.fromArray(S, ws.fx, m).mul(im).add(gx)).intoArray(ws.vx, m);
-            DoubleVector.fromArray(S, ws.vy, m).add(DoubleVector.fromArray(S, ws.fy, m).mul(im).add(gy)).intoArray(ws.vy, m);
-            DoubleVector.fromArray(S, ws.vz, m).add(DoubleVector.fromArray(S, ws.fz, m).mul(im).add(gz)).intoArray(ws.vz, m);
-            DoubleVector.fromArray(S, ws.wx, m).add(DoubleVector.fromArray(S, ws.tx, m).mul(dt)).intoArray(ws.wx, m);
-            DoubleVector.fromArray(S, ws.wy, m).add(DoubleVector.fromArray(S, ws.ty, m).mul(dt)).intoArray(ws.wy, m);
-            DoubleVector.fromArray(S, ws.wz, m).add(DoubleVector.fromArray(S, ws.tz, m).mul(dt)).intoArray(ws.wz, m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).add(DoubleVector.fromArray(S, ws.buf, Lanes.FX + m).mul(im).add(gx)).intoArray(ws.buf, Lanes.VX + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).add(DoubleVector.fromArray(S, ws.buf, Lanes.FY + m).mul(im).add(gy)).intoArray(ws.buf, Lanes.VY + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).add(DoubleVector.fromArray(S, ws.buf, Lanes.FZ + m).mul(im).add(gz)).intoArray(ws.buf, Lanes.VZ + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.WX + m).add(DoubleVector.fromArray(S, ws.buf, Lanes.TX + m).mul(dt)).intoArray(ws.buf, Lanes.WX + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).add(DoubleVector.fromArray(S, ws.buf, Lanes.TY + m).mul(dt)).intoArray(ws.buf, Lanes.WY + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).add(DoubleVector.fromArray(S, ws.buf, Lanes.TZ + m).mul(dt)).intoArray(ws.buf, Lanes.WZ + m);
         }
     }
 
@@ -580,13 +626,13 @@ final class LaneDynamics {
     private void geom(Lanes ws, int g) {
         int l = c.geomLink[g];
         int m = W * l;
-        DoubleVector a0 = DoubleVector.fromArray(S, ws.r0, m), a1 = DoubleVector.fromArray(S, ws.r1, m), a2 = DoubleVector.fromArray(S, ws.r2, m);
-        DoubleVector a3 = DoubleVector.fromArray(S, ws.r3, m), a4 = DoubleVector.fromArray(S, ws.r4, m), a5 = DoubleVector.fromArray(S, ws.r5, m);
-        DoubleVector a6 = DoubleVector.fromArray(S, ws.r6, m), a7 = DoubleVector.fromArray(S, ws.r7, m), a8 = DoubleVector.fromArray(S, ws.r8, m);
+        DoubleVector a0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), a1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m), a2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m);
+        DoubleVector a3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m), a4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), a5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector a6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), a7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m), a8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
         double lx = c.localPos[3 * g], ly = c.localPos[3 * g + 1], lz = c.localPos[3 * g + 2];
-        DoubleVector cx = DoubleVector.fromArray(S, ws.ox, m).add(a0.mul(lx)).add(a1.mul(ly)).add(a2.mul(lz));
-        DoubleVector cy = DoubleVector.fromArray(S, ws.oy, m).add(a3.mul(lx)).add(a4.mul(ly)).add(a5.mul(lz));
-        DoubleVector cz = DoubleVector.fromArray(S, ws.oz, m).add(a6.mul(lx)).add(a7.mul(ly)).add(a8.mul(lz));
+        DoubleVector cx = DoubleVector.fromArray(S, ws.buf, Lanes.OX + m).add(a0.mul(lx)).add(a1.mul(ly)).add(a2.mul(lz));
+        DoubleVector cy = DoubleVector.fromArray(S, ws.buf, Lanes.OY + m).add(a3.mul(lx)).add(a4.mul(ly)).add(a5.mul(lz));
+        DoubleVector cz = DoubleVector.fromArray(S, ws.buf, Lanes.OZ + m).add(a6.mul(lx)).add(a7.mul(ly)).add(a8.mul(lz));
         double r = c.radius[g];
         boolean capsule = c.capsule[g];
         DoubleVector hx = DoubleVector.zero(S), hy = hx, hz = hx;
@@ -610,10 +656,10 @@ final class LaneDynamics {
                     continue;
                 }
                 DoubleVector k = dist.mul(0.5).add(r);
-                cx.add(hx.mul(sg)).sub(k.mul(nx)).intoArray(ws.kx, 0);
-                cy.add(hy.mul(sg)).sub(k.mul(ny)).intoArray(ws.ky, 0);
-                cz.add(hz.mul(sg)).sub(k.mul(nz)).intoArray(ws.kz, 0);
-                dist.intoArray(ws.kd, 0);
+                cx.add(hx.mul(sg)).sub(k.mul(nx)).intoArray(ws.buf, Lanes.KX + 0);
+                cy.add(hy.mul(sg)).sub(k.mul(ny)).intoArray(ws.buf, Lanes.KY + 0);
+                cz.add(hz.mul(sg)).sub(k.mul(nz)).intoArray(ws.buf, Lanes.KZ + 0);
+                dist.intoArray(ws.buf, Lanes.KD + 0);
                 impulse(ws, l, nx, ny, nz, mu);
             }
         }
@@ -630,14 +676,14 @@ final class LaneDynamics {
      */
     private void impulse(Lanes ws, int l, double nx, double ny, double nz, double mu) {
         int m = W * l;
-        DoubleVector dist = DoubleVector.fromArray(S, ws.kd, 0);
-        DoubleVector rx = DoubleVector.fromArray(S, ws.kx, 0).sub(DoubleVector.fromArray(S, ws.px, m));
-        DoubleVector ry = DoubleVector.fromArray(S, ws.ky, 0).sub(DoubleVector.fromArray(S, ws.py, m));
-        DoubleVector rz = DoubleVector.fromArray(S, ws.kz, 0).sub(DoubleVector.fromArray(S, ws.pz, m));
-        DoubleVector wx = DoubleVector.fromArray(S, ws.wx, m), wy = DoubleVector.fromArray(S, ws.wy, m), wz = DoubleVector.fromArray(S, ws.wz, m);
-        DoubleVector ux = DoubleVector.fromArray(S, ws.vx, m).add(wy.mul(rz)).sub(wz.mul(ry));
-        DoubleVector uy = DoubleVector.fromArray(S, ws.vy, m).add(wz.mul(rx)).sub(wx.mul(rz));
-        DoubleVector uz = DoubleVector.fromArray(S, ws.vz, m).add(wx.mul(ry)).sub(wy.mul(rx));
+        DoubleVector dist = DoubleVector.fromArray(S, ws.buf, Lanes.KD + 0);
+        DoubleVector rx = DoubleVector.fromArray(S, ws.buf, Lanes.KX + 0).sub(DoubleVector.fromArray(S, ws.buf, Lanes.PX + m));
+        DoubleVector ry = DoubleVector.fromArray(S, ws.buf, Lanes.KY + 0).sub(DoubleVector.fromArray(S, ws.buf, Lanes.PY + m));
+        DoubleVector rz = DoubleVector.fromArray(S, ws.buf, Lanes.KZ + 0).sub(DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m));
+        DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m), wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
+        DoubleVector ux = DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).add(wy.mul(rz)).sub(wz.mul(ry));
+        DoubleVector uy = DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).add(wz.mul(rx)).sub(wx.mul(rz));
+        DoubleVector uz = DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).add(wx.mul(ry)).sub(wy.mul(rx));
         DoubleVector vn = ux.mul(nx).add(uy.mul(ny)).add(uz.mul(nz));
         double invMass = 1.0 / s.mass[l];
         DoubleVector ax = ry.mul(nz).sub(rz.mul(ny)), ay = rz.mul(nx).sub(rx.mul(nz)), az = rx.mul(ny).sub(ry.mul(nx));
@@ -667,13 +713,13 @@ final class LaneDynamics {
         jx = zero.blend(jx, on);
         jy = zero.blend(jy, on);
         jz = zero.blend(jz, on);
-        DoubleVector.fromArray(S, ws.cpx, m).add(jx).intoArray(ws.cpx, m);
-        DoubleVector.fromArray(S, ws.cpy, m).add(jy).intoArray(ws.cpy, m);
-        DoubleVector.fromArray(S, ws.cpz, m).add(jz).intoArray(ws.cpz, m);
-        DoubleVector.fromArray(S, ws.clx, m).add(ry.mul(jz).sub(rz.mul(jy))).intoArray(ws.clx, m);
-        DoubleVector.fromArray(S, ws.cly, m).add(rz.mul(jx).sub(rx.mul(jz))).intoArray(ws.cly, m);
-        DoubleVector.fromArray(S, ws.clz, m).add(rx.mul(jy).sub(ry.mul(jx))).intoArray(ws.clz, m);
-        DoubleVector.fromArray(S, ws.cnt, m).add(zero.blend(1.0, on)).intoArray(ws.cnt, m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CPX + m).add(jx).intoArray(ws.buf, Lanes.CPX + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CPY + m).add(jy).intoArray(ws.buf, Lanes.CPY + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CPZ + m).add(jz).intoArray(ws.buf, Lanes.CPZ + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CLX + m).add(ry.mul(jz).sub(rz.mul(jy))).intoArray(ws.buf, Lanes.CLX + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CLY + m).add(rz.mul(jx).sub(rx.mul(jz))).intoArray(ws.buf, Lanes.CLY + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CLZ + m).add(rx.mul(jy).sub(ry.mul(jx))).intoArray(ws.buf, Lanes.CLZ + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CNT + m).add(zero.blend(1.0, on)).intoArray(ws.buf, Lanes.CNT + m);
     }
 
     // sphere/capsule against the static boxes, one lane at a time (the reference's ContactSolver, on lane scratch)
@@ -681,17 +727,17 @@ final class LaneDynamics {
     private void boxes(Lanes ws, int g, int l, int j) {
         int k = W * l + j;
         double lx = c.localPos[3 * g], ly = c.localPos[3 * g + 1], lz = c.localPos[3 * g + 2];
-        double cx = ws.ox[k] + ws.r0[k] * lx + ws.r1[k] * ly + ws.r2[k] * lz;
-        double cy = ws.oy[k] + ws.r3[k] * lx + ws.r4[k] * ly + ws.r5[k] * lz;
-        double cz = ws.oz[k] + ws.r6[k] * lx + ws.r7[k] * ly + ws.r8[k] * lz;
+        double cx = ws.buf[Lanes.OX + k] + ws.buf[Lanes.R0 + k] * lx + ws.buf[Lanes.R1 + k] * ly + ws.buf[Lanes.R2 + k] * lz;
+        double cy = ws.buf[Lanes.OY + k] + ws.buf[Lanes.R3 + k] * lx + ws.buf[Lanes.R4 + k] * ly + ws.buf[Lanes.R5 + k] * lz;
+        double cz = ws.buf[Lanes.OZ + k] + ws.buf[Lanes.R6 + k] * lx + ws.buf[Lanes.R7 + k] * ly + ws.buf[Lanes.R8 + k] * lz;
         double r = c.radius[g];
         double hx = 0, hy = 0, hz = 0;
         if (c.capsule[g]) {
             double ax = c.localAxis[3 * g], ay = c.localAxis[3 * g + 1], az = c.localAxis[3 * g + 2];
             double h = c.halfLength[g];
-            hx = h * (ws.r0[k] * ax + ws.r1[k] * ay + ws.r2[k] * az);
-            hy = h * (ws.r3[k] * ax + ws.r4[k] * ay + ws.r5[k] * az);
-            hz = h * (ws.r6[k] * ax + ws.r7[k] * ay + ws.r8[k] * az);
+            hx = h * (ws.buf[Lanes.R0 + k] * ax + ws.buf[Lanes.R1 + k] * ay + ws.buf[Lanes.R2 + k] * az);
+            hy = h * (ws.buf[Lanes.R3 + k] * ax + ws.buf[Lanes.R4 + k] * ay + ws.buf[Lanes.R5 + k] * az);
+            hz = h * (ws.buf[Lanes.R6 + k] * ax + ws.buf[Lanes.R7 + k] * ay + ws.buf[Lanes.R8 + k] * az);
         }
         double ext = r + Math.max(Math.abs(hx), Math.abs(hy)) + c.maxHalfXY;
         int x0 = Math.max(0, (int) Math.floor((cx - ext - c.gridX0) / c.cell));
@@ -772,11 +818,11 @@ final class LaneDynamics {
     private boolean impulseLane(Lanes ws, int l, int j, double x, double y, double z, double nx, double ny,
                                 double nz, double dist, double mu) {
         int i = W * l + j;
-        double rx = x - ws.px[i], ry = y - ws.py[i], rz = z - ws.pz[i];
-        double wx = ws.wx[i], wy = ws.wy[i], wz = ws.wz[i];
-        double ux = ws.vx[i] + wy * rz - wz * ry;
-        double uy = ws.vy[i] + wz * rx - wx * rz;
-        double uz = ws.vz[i] + wx * ry - wy * rx;
+        double rx = x - ws.buf[Lanes.PX + i], ry = y - ws.buf[Lanes.PY + i], rz = z - ws.buf[Lanes.PZ + i];
+        double wx = ws.buf[Lanes.WX + i], wy = ws.buf[Lanes.WY + i], wz = ws.buf[Lanes.WZ + i];
+        double ux = ws.buf[Lanes.VX + i] + wy * rz - wz * ry;
+        double uy = ws.buf[Lanes.VY + i] + wz * rx - wx * rz;
+        double uz = ws.buf[Lanes.VZ + i] + wx * ry - wy * rx;
         double vn = ux * nx + uy * ny + uz * nz;
         if (!(vn < 0)) {
             return false;
@@ -799,13 +845,13 @@ final class LaneDynamics {
             jy += fr * dy;
             jz += fr * dz;
         }
-        ws.cpx[i] += jx;
-        ws.cpy[i] += jy;
-        ws.cpz[i] += jz;
-        ws.clx[i] += ry * jz - rz * jy;
-        ws.cly[i] += rz * jx - rx * jz;
-        ws.clz[i] += rx * jy - ry * jx;
-        ws.cnt[i] += 1;
+        ws.buf[Lanes.CPX + i] += jx;
+        ws.buf[Lanes.CPY + i] += jy;
+        ws.buf[Lanes.CPZ + i] += jz;
+        ws.buf[Lanes.CLX + i] += ry * jz - rz * jy;
+        ws.buf[Lanes.CLY + i] += rz * jx - rx * jz;
+        ws.buf[Lanes.CLZ + i] += rx * jy - ry * jx;
+        ws.buf[Lanes.CNT + i] += 1;
         return true;
     }
 
@@ -815,34 +861,34 @@ final class LaneDynamics {
         for (int l = 0; l < s.numLinks; l++) {
             int m = W * l;
             double dt = s.timestep, fv = s.velDampFactor, fa = s.angDampFactor, h = 0.5 * dt;
-            DoubleVector vx = DoubleVector.fromArray(S, ws.vx, m).mul(fv), vy = DoubleVector.fromArray(S, ws.vy, m).mul(fv), vz = DoubleVector.fromArray(S, ws.vz, m).mul(fv);
-            DoubleVector wx = DoubleVector.fromArray(S, ws.wx, m).mul(fa), wy = DoubleVector.fromArray(S, ws.wy, m).mul(fa), wz = DoubleVector.fromArray(S, ws.wz, m).mul(fa);
+            DoubleVector vx = DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).mul(fv), vy = DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).mul(fv), vz = DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).mul(fv);
+            DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m).mul(fa), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).mul(fa), wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).mul(fa);
             if (contacts && touching[l]) { // a link without contact geoms adds zero
-                DoubleVector n = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, ws.cnt, m).add(1e-8));
+                DoubleVector n = DoubleVector.broadcast(S, 1.0).div(DoubleVector.fromArray(S, ws.buf, Lanes.CNT + m).add(1e-8));
                 DoubleVector im = n.div(s.mass[l]);
-                vx = vx.add(DoubleVector.fromArray(S, ws.cpx, m).mul(im));
-                vy = vy.add(DoubleVector.fromArray(S, ws.cpy, m).mul(im));
-                vz = vz.add(DoubleVector.fromArray(S, ws.cpz, m).mul(im));
-                wx = wx.add(DoubleVector.fromArray(S, ws.clx, m).mul(n));
-                wy = wy.add(DoubleVector.fromArray(S, ws.cly, m).mul(n));
-                wz = wz.add(DoubleVector.fromArray(S, ws.clz, m).mul(n));
+                vx = vx.add(DoubleVector.fromArray(S, ws.buf, Lanes.CPX + m).mul(im));
+                vy = vy.add(DoubleVector.fromArray(S, ws.buf, Lanes.CPY + m).mul(im));
+                vz = vz.add(DoubleVector.fromArray(S, ws.buf, Lanes.CPZ + m).mul(im));
+                wx = wx.add(DoubleVector.fromArray(S, ws.buf, Lanes.CLX + m).mul(n));
+                wy = wy.add(DoubleVector.fromArray(S, ws.buf, Lanes.CLY + m).mul(n));
+                wz = wz.add(DoubleVector.fromArray(S, ws.buf, Lanes.CLZ + m).mul(n));
             }
-            vx.intoArray(ws.vx, m); vy.intoArray(ws.vy, m); vz.intoArray(ws.vz, m);
-            wx.intoArray(ws.wx, m); wy.intoArray(ws.wy, m); wz.intoArray(ws.wz, m);
-            DoubleVector.fromArray(S, ws.px, m).add(vx.mul(dt)).intoArray(ws.px, m);
-            DoubleVector.fromArray(S, ws.py, m).add(vy.mul(dt)).intoArray(ws.py, m);
-            DoubleVector.fromArray(S, ws.pz, m).add(vz.mul(dt)).intoArray(ws.pz, m);
-            DoubleVector qw = DoubleVector.fromArray(S, ws.qw, m), qx = DoubleVector.fromArray(S, ws.qx, m), qy = DoubleVector.fromArray(S, ws.qy, m), qz = DoubleVector.fromArray(S, ws.qz, m);
+            vx.intoArray(ws.buf, Lanes.VX + m); vy.intoArray(ws.buf, Lanes.VY + m); vz.intoArray(ws.buf, Lanes.VZ + m);
+            wx.intoArray(ws.buf, Lanes.WX + m); wy.intoArray(ws.buf, Lanes.WY + m); wz.intoArray(ws.buf, Lanes.WZ + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.PX + m).add(vx.mul(dt)).intoArray(ws.buf, Lanes.PX + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.PY + m).add(vy.mul(dt)).intoArray(ws.buf, Lanes.PY + m);
+            DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m).add(vz.mul(dt)).intoArray(ws.buf, Lanes.PZ + m);
+            DoubleVector qw = DoubleVector.fromArray(S, ws.buf, Lanes.QW + m), qx = DoubleVector.fromArray(S, ws.buf, Lanes.QX + m), qy = DoubleVector.fromArray(S, ws.buf, Lanes.QY + m), qz = DoubleVector.fromArray(S, ws.buf, Lanes.QZ + m);
             DoubleVector nw = qw.sub(wx.mul(qx).add(wy.mul(qy)).add(wz.mul(qz)).mul(h));
             DoubleVector nx = qx.add(wx.mul(qw).add(wy.mul(qz)).sub(wz.mul(qy)).mul(h));
             DoubleVector ny = qy.add(wy.mul(qw).add(wz.mul(qx)).sub(wx.mul(qz)).mul(h));
             DoubleVector nz = qz.add(wz.mul(qw).add(wx.mul(qy)).sub(wy.mul(qx)).mul(h));
             DoubleVector inv = DoubleVector.broadcast(S, 1.0)
                     .div(nw.mul(nw).add(nx.mul(nx)).add(ny.mul(ny)).add(nz.mul(nz)).sqrt());
-            nw.mul(inv).intoArray(ws.qw, m);
-            nx.mul(inv).intoArray(ws.qx, m);
-            ny.mul(inv).intoArray(ws.qy, m);
-            nz.mul(inv).intoArray(ws.qz, m);
+            nw.mul(inv).intoArray(ws.buf, Lanes.QW + m);
+            nx.mul(inv).intoArray(ws.buf, Lanes.QX + m);
+            ny.mul(inv).intoArray(ws.buf, Lanes.QY + m);
+            nz.mul(inv).intoArray(ws.buf, Lanes.QZ + m);
         }
     }
 }

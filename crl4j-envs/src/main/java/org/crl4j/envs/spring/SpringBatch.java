@@ -87,6 +87,10 @@ public final class SpringBatch {
      * {@code ctrl[e · ctrlStride + a]} is motor a's control for environment e (clipped to its control range).
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
+        if (numLinks > LaneDynamics.MAX_LINKS) {
+            stepReference(ctrl, ctrlStride, from, to);
+            return;
+        }
         lanes.step(ctrl, ctrlStride, from, to, (LaneDynamics.Lanes) workspace, null, null);
     }
 
@@ -96,11 +100,11 @@ public final class SpringBatch {
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace, double[] q, double[] qd) {
         LaneDynamics.Lanes ws = (LaneDynamics.Lanes) workspace;
-        if (vectorInverse) {
+        if (vectorInverse && numLinks <= LaneDynamics.MAX_LINKS) {
             lanes.step(ctrl, ctrlStride, from, to, ws, q, qd);
             return;
         }
-        lanes.step(ctrl, ctrlStride, from, to, ws, null, null);
+        step(ctrl, ctrlStride, from, to, workspace);
         for (int e = from; e < to; e++) {
             readState(e, q, e * sys.qSize, qd, e * sys.qdSize, ws);
         }
