@@ -32,6 +32,11 @@ final class LaneDynamics {
     private final boolean[] rangeTest;
     private final double[] cosLo, sinLo, cosHi, sinHi;
     private final boolean[] touching; // links with contact geoms
+    // box broad phase: for each NEAR_CELL square of the area around the boxes, the x-y distance to the nearest box
+    static final double NEAR_CELL = 0.25;
+    private final double nearX0, nearY0;
+    private final int nearNx, nearNy;
+    private final double[] nearDist;
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Lane-major scratch for one block of {@link #W} environments. */
@@ -143,6 +148,45 @@ final class LaneDynamics {
         sinLo = new double[nl];
         cosHi = new double[nl];
         sinHi = new double[nl];
+        double margin = 0; // the largest reach of a geom that touches boxes, plus a metre
+        for (int g = 0; g < c.numGeoms; g++) {
+            margin = Math.max(margin, c.radius[g] + (c.capsule[g] ? c.halfLength[g] : 0));
+        }
+        margin += 1;
+        double x0 = Double.POSITIVE_INFINITY, y0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+        for (int bx = 0; bx < c.numBoxes; bx++) {
+            x0 = Math.min(x0, c.boxCentre[3 * bx] - c.boxHalf[3 * bx]);
+            x1 = Math.max(x1, c.boxCentre[3 * bx] + c.boxHalf[3 * bx]);
+            y0 = Math.min(y0, c.boxCentre[3 * bx + 1] - c.boxHalf[3 * bx + 1]);
+            y1 = Math.max(y1, c.boxCentre[3 * bx + 1] + c.boxHalf[3 * bx + 1]);
+        }
+        if (c.numBoxes == 0) {
+            x0 = y0 = x1 = y1 = 0;
+        }
+        nearX0 = x0 - margin;
+        nearY0 = y0 - margin;
+        nearNx = (int) Math.ceil((x1 + margin - nearX0) / NEAR_CELL);
+        nearNy = (int) Math.ceil((y1 + margin - nearY0) / NEAR_CELL);
+        nearDist = new double[nearNx * nearNy];
+        for (int i = 0; i < nearNx; i++) {
+            double sx0 = nearX0 + i * NEAR_CELL, sx1 = sx0 + NEAR_CELL;
+            for (int k = 0; k < nearNy; k++) {
+                double sy0 = nearY0 + k * NEAR_CELL, sy1 = sy0 + NEAR_CELL;
+                double best = Double.POSITIVE_INFINITY;
+                for (int bx = 0; bx < c.numBoxes; bx++) {
+                    // gap between the square and the box along each axis (0 where they overlap), shrunk by a
+                    // micrometre against rounding: a lower bound of the distance from any point of the square
+                    double bx0 = c.boxCentre[3 * bx] - c.boxHalf[3 * bx], bx1 = c.boxCentre[3 * bx] + c.boxHalf[3 * bx];
+                    double by0 = c.boxCentre[3 * bx + 1] - c.boxHalf[3 * bx + 1];
+                    double by1 = c.boxCentre[3 * bx + 1] + c.boxHalf[3 * bx + 1];
+                    double gx = Math.max(0, Math.max(bx0 - sx1, sx0 - bx1));
+                    double gy = Math.max(0, Math.max(by0 - sy1, sy0 - by1));
+                    best = Math.min(best, Math.max(0, Math.sqrt(gx * gx + gy * gy) - 1e-6));
+                }
+                nearDist[i * nearNy + k] = best;
+            }
+        }
         touching = new boolean[nl];
         for (int g = 0; g < c.numGeoms; g++) {
             touching[c.geomLink[g]] = true;
@@ -664,10 +708,26 @@ final class LaneDynamics {
             }
         }
         if (c.touchesBoxes[g]) {
+            double reach = r + (capsule ? c.halfLength[g] : 0);
             for (int j = 0; j < W; j++) {
-                boxes(ws, g, l, j);
+                if (nearBox(cx.lane(j), cy.lane(j), reach)) {
+                    boxes(ws, g, l, j);
+                }
             }
         }
+    }
+
+    /**
+     * Broad phase for the boxes: false when every box is farther (in x, y) than {@code reach} from (x, y), so that no
+     * part of a geom centred there can touch one and the exact test would apply nothing. Looks up a precomputed
+     * lower bound of the distance from each {@link #NEAR_CELL} square to the nearest box.
+     */
+    private boolean nearBox(double x, double y, double reach) {
+        double fx = (x - nearX0) / NEAR_CELL, fy = (y - nearY0) / NEAR_CELL;
+        if (!(fx >= 0 && fy >= 0 && fx < nearNx && fy < nearNy)) {
+            return fx != fx || fy != fy; // outside the margin around every box: far (NaN: let the exact test decide)
+        }
+        return !(nearDist[(int) fx * nearNy + (int) fy] > reach + 1e-9);
     }
 
     /**
