@@ -108,10 +108,7 @@ public final class Ant extends VecEnv {
 
     @Override
     protected void simulate(float[] actions, int from, int to) {
-        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK]);
-        for (int e = from; e < to; e++) {
-            refresh(e);
-        }
+        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK], q, qd);
     }
 
     private void refresh(int env) {

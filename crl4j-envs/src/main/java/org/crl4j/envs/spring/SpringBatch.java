@@ -21,7 +21,10 @@ public final class SpringBatch {
     final double[] wx, wy, wz;     // angular velocity
     final double[] markerQ;        // [N × markers' q] the slide coordinates of the markers
     private final int markerQSize;
-    private final SpringDynamics dynamics;
+    private final int[] markerQAdr, markerQdAdr; // per marker coordinate: its q and qd address
+    private final SpringDynamics dynamics; // scalar reference, one environment at a time
+    private final LaneDynamics lanes;
+    private final boolean vectorInverse;      // the same substep, four environments at a time (Vector API)
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
         this.sys = sys;
@@ -47,7 +50,18 @@ public final class SpringBatch {
         }
         markerQSize = mq;
         markerQ = new double[numEnvs * mq];
+        markerQAdr = new int[mq];
+        markerQdAdr = new int[mq];
+        int k = 0;
+        for (SpringSystem.Marker m : sys.markers) {
+            for (int j = 0; j < m.qCount(); j++, k++) {
+                markerQAdr[k] = m.qAdr() + j;
+                markerQdAdr[k] = m.qdAdr() + j;
+            }
+        }
         dynamics = new SpringDynamics(sys, this);
+        lanes = new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2);
+        vectorInverse = lanes.vectorInverse();
     }
 
     public SpringSystem system() {
@@ -60,7 +74,7 @@ public final class SpringBatch {
 
     /** Scratch for stepping; use one per thread (or per fixed chunk of environments). */
     public Object newWorkspace() {
-        return new Workspace(numLinks);
+        return new LaneDynamics.Lanes(numLinks);
     }
 
     /** Every state array, by reference (for checkpoints). */
@@ -73,7 +87,47 @@ public final class SpringBatch {
      * {@code ctrl[e · ctrlStride + a]} is motor a's control for environment e (clipped to its control range).
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
-        Workspace ws = (Workspace) workspace;
+        if (numLinks > LaneDynamics.MAX_LINKS) {
+            stepReference(ctrl, ctrlStride, from, to);
+            return;
+        }
+        lanes.step(ctrl, ctrlStride, from, to, (LaneDynamics.Lanes) workspace, null, null);
+    }
+
+    /**
+     * {@link #step}, then environments [from, to)'s q and qd into {@code q[e · qSize ..]} and {@code qd[e · qdSize ..]}
+     * (what {@link #readState} gives), computed four environments at a time where the model allows.
+     */
+    public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace, double[] q, double[] qd) {
+        LaneDynamics.Lanes ws = (LaneDynamics.Lanes) workspace;
+        if (vectorInverse && numLinks <= LaneDynamics.MAX_LINKS) {
+            lanes.step(ctrl, ctrlStride, from, to, ws, q, qd);
+            return;
+        }
+        step(ctrl, ctrlStride, from, to, workspace);
+        for (int e = from; e < to; e++) {
+            readState(e, q, e * sys.qSize, qd, e * sys.qdSize, ws);
+        }
+    }
+
+    int markerQSize() {
+        return markerQSize;
+    }
+
+    int markerQAdr(int k) {
+        return markerQAdr[k];
+    }
+
+    int markerQdAdr(int k) {
+        return markerQdAdr[k];
+    }
+
+    /**
+     * {@link #step} by the scalar reference implementation ({@link SpringDynamics}, one environment at a time); the
+     * vectorised step must reproduce it. For tests.
+     */
+    void stepReference(float[] ctrl, int ctrlStride, int from, int to) {
+        Workspace ws = new Workspace(numLinks);
         for (int e = from; e < to; e++) {
             java.util.Arrays.fill(ws.tau, 0);
             for (int a = 0; a < sys.numMotors; a++) {
@@ -170,6 +224,91 @@ public final class SpringBatch {
     }
 
     // ---- inverse kinematics ---------------------------------------------------------------------------------------
+
+    /**
+     * Writes environment {@code env}'s q to {@code q[qOff ..]} and qd to {@code qd[qdOff ..]}, as {@link #readQ} and
+     * {@link #readQd} do (the same operations, so the same values), computing each link's rotation once;
+     * {@code workspace} is one from {@link #newWorkspace} (its scratch is used), as for {@link #step}.
+     */
+    public void readState(int env, double[] q, int qOff, double[] qd, int qdOff, Object workspace) {
+        int nl = numLinks;
+        double[] rm = ((LaneDynamics.Lanes) workspace).ik;
+        for (int l = 0; l < nl; l++) {
+            int i = env * nl + l;
+            double w = qw[i], x = qx[i], y = qy[i], z = qz[i];
+            int r = 9 * l;
+            rm[r] = 1 - 2 * (y * y + z * z);
+            rm[r + 1] = 2 * (x * y - w * z);
+            rm[r + 2] = 2 * (x * z + w * y);
+            rm[r + 3] = 2 * (x * y + w * z);
+            rm[r + 4] = 1 - 2 * (x * x + z * z);
+            rm[r + 5] = 2 * (y * z - w * x);
+            rm[r + 6] = 2 * (x * z - w * y);
+            rm[r + 7] = 2 * (y * z + w * x);
+            rm[r + 8] = 1 - 2 * (x * x + y * y);
+        }
+        for (int l = 0; l < nl; l++) {
+            int i = env * nl + l;
+            int r = 9 * l;
+            double m0 = rm[r], m1 = rm[r + 1], m2 = rm[r + 2], m3 = rm[r + 3], m4 = rm[r + 4], m5 = rm[r + 5];
+            double m6 = rm[r + 6], m7 = rm[r + 7], m8 = rm[r + 8];
+            if (sys.free[l]) {
+                double cx = sys.com[3 * l], cy = sys.com[3 * l + 1], cz = sys.com[3 * l + 2];
+                double dx = -(m0 * cx + m1 * cy + m2 * cz);
+                double dy = -(m3 * cx + m4 * cy + m5 * cz);
+                double dz = -(m6 * cx + m7 * cy + m8 * cz);
+                int a = qOff + sys.qAdr[l];
+                q[a] = px[i] + dx;
+                q[a + 1] = py[i] + dy;
+                q[a + 2] = pz[i] + dz;
+                q[a + 3] = qw[i];
+                q[a + 4] = qx[i];
+                q[a + 5] = qy[i];
+                q[a + 6] = qz[i];
+                int d = qdOff + sys.qdAdr[l];
+                qd[d] = vx[i] + wy[i] * dz - wz[i] * dy;
+                qd[d + 1] = vy[i] + wz[i] * dx - wx[i] * dz;
+                qd[d + 2] = vz[i] + wx[i] * dy - wy[i] * dx;
+                qd[d + 3] = m0 * wx[i] + m3 * wy[i] + m6 * wz[i];
+                qd[d + 4] = m1 * wx[i] + m4 * wy[i] + m7 * wz[i];
+                qd[d + 5] = m2 * wx[i] + m5 * wy[i] + m8 * wz[i];
+                continue;
+            }
+            int p = sys.parent[l];
+            if (p < 0 || !sys.bodyRotIdentity[l]) {
+                readRootOrRotatedHinge(env, l, q, qOff, true);
+                readRootOrRotatedHinge(env, l, qd, qdOff, false);
+                continue;
+            }
+            int ip = env * nl + p;
+            int rp = 9 * p;
+            double r0 = rm[rp], r1 = rm[rp + 1], r2 = rm[rp + 2], r3 = rm[rp + 3], r4 = rm[rp + 4];
+            double r5 = rm[rp + 5], r6 = rm[rp + 6], r7 = rm[rp + 7], r8 = rm[rp + 8];
+            double a1x = sys.axis1[3 * l], a1y = sys.axis1[3 * l + 1], a1z = sys.axis1[3 * l + 2];
+            double a2x = sys.axis2[3 * l], a2y = sys.axis2[3 * l + 1], a2z = sys.axis2[3 * l + 2];
+            double c2x = m0 * a2x + m1 * a2y + m2 * a2z;
+            double c2y = m3 * a2x + m4 * a2y + m5 * a2z;
+            double c2z = m6 * a2x + m7 * a2y + m8 * a2z;
+            double u1x = r0 * a1x + r1 * a1y + r2 * a1z;
+            double u1y = r3 * a1x + r4 * a1y + r5 * a1z;
+            double u1z = r6 * a1x + r7 * a1y + r8 * a1z;
+            double u2x = r0 * a2x + r1 * a2y + r2 * a2z;
+            double u2y = r3 * a2x + r4 * a2y + r5 * a2z;
+            double u2z = r6 * a2x + r7 * a2y + r8 * a2z;
+            q[qOff + sys.qAdr[l]] = Angles.atan2(-(c2x * u1x + c2y * u1y + c2z * u1z),
+                    c2x * u2x + c2y * u2y + c2z * u2z);
+            double a0x = sys.axis0[3 * l], a0y = sys.axis0[3 * l + 1], a0z = sys.axis0[3 * l + 2];
+            double c0x = m0 * a0x + m1 * a0y + m2 * a0z;
+            double c0y = m3 * a0x + m4 * a0y + m5 * a0z;
+            double c0z = m6 * a0x + m7 * a0y + m8 * a0z;
+            qd[qdOff + sys.qdAdr[l]] = c0x * (wx[i] - wx[ip]) + c0y * (wy[i] - wy[ip]) + c0z * (wz[i] - wz[ip]);
+        }
+        int k = env * markerQSize;
+        for (int j = 0; j < markerQSize; j++, k++) {
+            q[qOff + markerQAdr[j]] = markerQ[k];
+            qd[qdOff + markerQdAdr[j]] = 0;
+        }
+    }
 
     /** Writes environment {@code env}'s q (Brax {@code kinematics.inverse}) to {@code out[off ..]}. */
     public void readQ(int env, double[] out, int off) {

@@ -21,7 +21,7 @@ final class SpringDynamics {
     private final SpringBatch b;
     private final ContactSolver contacts;
     // parent-side joint axes in the parent's link frame: bodyRot · (a0, a1, a2)
-    private final double[] pa0, pa1, pa2;
+    final double[] pa0, pa1, pa2;
 
     SpringDynamics(SpringSystem s, SpringBatch b) {
         this.s = s;

@@ -44,9 +44,19 @@
  *   {@code constraint_vel_damping}; the global {@code ang_damping} is 0 and {@code vel_damping} unset (0), so the
  *   integrator does not damp.</li>
  *   <li>"Standing at rest the torso sits near z 0.53": from the noise-free initial pose with zero action the torso
- *   is at 0.533 after 100 control steps (5 s) but keeps sinking slowly as the feet creep outwards (friction acts
- *   only on substeps where the foot is approaching the floor and slipping faster than 1e-3 m/s), reaching the
- *   ankles' 30° limit (z ≈ 0.35) after about 40 s. This has not been compared with a Brax run.</li>
+ *   is at 0.533 after 100 control steps (5 s) but keeps sinking slowly as the feet creep outwards, reaching the
+ *   ankles' 30° limit (z ≈ 0.35) after about 40 s. This follows from Brax's own contact equations, which this port
+ *   was checked against line by line (Brax v0.12.1 = HEAD up to the licence year, {@code brax/spring/collisions.py}
+ *   {@code resolve}): the normal impulse {@code (−(1 + e)·v_n − erp/dt·dist) / (1/m + |r × n|²)} (lines 49–58), the
+ *   friction impulse {@code min(|v_t| / (1/m + |r × d|²), μ·impulse)} against the slip direction
+ *   {@code v_t / (1e-6 + |v_t|)} of the contact point's velocity after the semi-implicit velocity update (lines
+ *   62–69; {@code pipeline.py} lines 112–113), the gates {@code dist < 0 ∧ v_n < 0 ∧ impulse > 0} for both and
+ *   {@code |v_t| > 1e-3} for friction (lines 73–75), the per-link average over applied contacts with
+ *   {@code + 1e-8} (lines 95–96), elasticity the mean of the geoms' (0 here) and {@code baumgarte_erp} 0.1. Friction is
+ *   thus a velocity-level impulse that exists only on substeps where the foot is penetrating and still
+ *   approaching; after the Baumgarte term lifts a resting foot it is separating for a substep or more, and whatever
+ *   lateral velocity the leg springs give it then is not resisted, so a standing ant creeps. There is no static
+ *   friction in Brax's spring pipeline, so this port keeps the behaviour (not compared with a Brax run).</li>
  * </ul>
  */
 package org.crl4j.envs.spring;

@@ -1,0 +1,93 @@
+package org.crl4j.envs.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.crl4j.envs.ant.MazeArena;
+import org.crl4j.envs.maze.MazeLayout;
+import org.crl4j.nn.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vectorised step ({@link LaneDynamics}, four environments per block) against the scalar reference
+ * ({@link SpringBatch#stepReference}): identical states, including ants thrown against maze walls (the scalar
+ * box-contact path inside a vector block), and independent of how the environments are split into calls.
+ */
+class LaneDynamicsTest {
+
+    static SpringBatch thrownAnts(SpringSystem sys, int n) {
+        SpringBatch b = new SpringBatch(sys, n);
+        Rng rng = new Rng(5);
+        for (int e = 0; e < n; e++) {
+            double[] q = sys.initQ();
+            double[] qd = new double[sys.qdSize()];
+            for (int k = 0; k < q.length; k++) {
+                q[k] += 0.1 * (2 * rng.nextDouble() - 1);
+            }
+            q[0] = 4; // the R cell of the U maze; walls 2 m away at x = 2, y = 2 and x = 6
+            q[1] = 4;
+            double a = 2 * Math.PI * e / n;
+            qd[0] = 4 * Math.cos(a); // thrown in every direction at 4 m/s
+            qd[1] = 4 * Math.sin(a);
+            for (int k = 2; k < qd.length - 2; k++) {
+                qd[k] = 0.5 * rng.nextGaussian();
+            }
+            b.reset(e, q, qd);
+        }
+        return b;
+    }
+
+    @Test
+    void vectorStepEqualsTheScalarReferenceExactly() {
+        SpringSystem sys = SpringSystem.compile(new MazeArena(MazeLayout.U).model(), 0.005, 10);
+        int n = 11; // two full blocks and a partial one
+        SpringBatch vec = thrownAnts(sys, n);
+        SpringBatch ref = thrownAnts(sys, n);
+        SpringBatch split = thrownAnts(sys, n);
+        Object ws = vec.newWorkspace();
+        Object ws2 = split.newWorkspace();
+        Rng rng = new Rng(9);
+        float[] ctrl = new float[n * 8];
+        for (int t = 0; t < 60; t++) {
+            for (int i = 0; i < ctrl.length; i++) {
+                ctrl[i] = (float) (2 * rng.nextDouble() - 1);
+            }
+            vec.step(ctrl, 8, 0, n, ws);
+            ref.stepReference(ctrl, 8, 0, n);
+            split.step(ctrl, 8, 0, 3, ws2);
+            split.step(ctrl, 8, 3, 9, ws2);
+            split.step(ctrl, 8, 9, n, ws2);
+        }
+        double[][] a = vec.arrays(), r = ref.arrays(), s = split.arrays();
+        for (int k = 0; k < a.length; k++) {
+            for (int i = 0; i < a[k].length; i++) {
+                assertThat(a[k][i] == r[k][i]).as("array %d entry %d: %s vs %s", k, i, a[k][i], r[k][i]).isTrue();
+                assertThat(s[k][i] == r[k][i]).as("split: array %d entry %d", k, i).isTrue();
+            }
+        }
+        // the walls did act: no torso got through the wall cells around the R cell (x, y within [2, 6])
+        for (int e = 0; e < n; e++) {
+            assertThat(vec.comX(e, 0)).isBetween(2.0, 6.0); // rows 0 and 2 of column 1 are walls
+            assertThat(vec.comY(e, 0)).isBetween(2.0, 14.0); // column 0 is wall, columns 2, 3 open
+        }
+        // the IK in one pass equals readQ / readQd
+        double[] q1 = new double[sys.qSize()], qd1 = new double[sys.qdSize()];
+        double[] q2 = new double[sys.qSize()], qd2 = new double[sys.qdSize()];
+        for (int e = 0; e < n; e++) {
+            vec.readQ(e, q1, 0);
+            vec.readQd(e, qd1, 0);
+            vec.readState(e, q2, 0, qd2, 0, ws);
+            assertThat(q2).containsExactly(q1);
+            assertThat(qd2).containsExactly(qd1);
+        }
+        // the step that also returns q and qd (lanewise inverse kinematics) equals readQ / readQd
+        double[] qAll = new double[n * sys.qSize()], qdAll = new double[n * sys.qdSize()];
+        vec.step(ctrl, 8, 0, n, ws, qAll, qdAll);
+        for (int e = 0; e < n; e++) {
+            vec.readQ(e, q1, 0);
+            vec.readQd(e, qd1, 0);
+            assertThat(java.util.Arrays.copyOfRange(qAll, e * sys.qSize(), (e + 1) * sys.qSize())).containsExactly(q1);
+            assertThat(java.util.Arrays.copyOfRange(qdAll, e * sys.qdSize(), (e + 1) * sys.qdSize()))
+                    .containsExactly(qd1);
+        }
+    }
+}
