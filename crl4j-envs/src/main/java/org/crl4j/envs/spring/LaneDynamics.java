@@ -37,6 +37,7 @@ final class LaneDynamics {
     private final double nearX0, nearY0;
     private final int nearNx, nearNy;
     private final double[] nearDist;
+    private final double[] localReach; // per geom: |centre in the link frame|
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Lane-major scratch for one block of {@link #W} environments. */
@@ -186,6 +187,11 @@ final class LaneDynamics {
                 }
                 nearDist[i * nearNy + k] = best;
             }
+        }
+        localReach = new double[c.numGeoms];
+        for (int g = 0; g < c.numGeoms; g++) {
+            double x = c.localPos[3 * g], y = c.localPos[3 * g + 1], z = c.localPos[3 * g + 2];
+            localReach[g] = Math.sqrt(x * x + y * y + z * z) * (1 + 1e-12) + 1e-9;
         }
         touching = new boolean[nl];
         for (int g = 0; g < c.numGeoms; g++) {
@@ -670,6 +676,18 @@ final class LaneDynamics {
     private void geom(Lanes ws, int g) {
         int l = c.geomLink[g];
         int m = W * l;
+        if (c.planesOf[g].length == 0) {
+            // boxes only: bound the geom from its link's frame origin, the exact tests recompute its place
+            if (c.touchesBoxes[g]) {
+                double reach = c.radius[g] + (c.capsule[g] ? c.halfLength[g] : 0) + localReach[g];
+                for (int j = 0; j < W; j++) {
+                    if (nearBox(ws.buf[Lanes.OX + m + j], ws.buf[Lanes.OY + m + j], reach)) {
+                        boxes(ws, g, l, j);
+                    }
+                }
+            }
+            return;
+        }
         DoubleVector a0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), a1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m), a2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m);
         DoubleVector a3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m), a4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), a5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
         DoubleVector a6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), a7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m), a8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
@@ -709,8 +727,10 @@ final class LaneDynamics {
         }
         if (c.touchesBoxes[g]) {
             double reach = r + (capsule ? c.halfLength[g] : 0);
+            cx.intoArray(ws.buf, Lanes.KX);
+            cy.intoArray(ws.buf, Lanes.KY);
             for (int j = 0; j < W; j++) {
-                if (nearBox(cx.lane(j), cy.lane(j), reach)) {
+                if (nearBox(ws.buf[Lanes.KX + j], ws.buf[Lanes.KY + j], reach)) {
                     boxes(ws, g, l, j);
                 }
             }
@@ -723,7 +743,7 @@ final class LaneDynamics {
      * lower bound of the distance from each {@link #NEAR_CELL} square to the nearest box.
      */
     private boolean nearBox(double x, double y, double reach) {
-        double fx = (x - nearX0) / NEAR_CELL, fy = (y - nearY0) / NEAR_CELL;
+        double fx = (x - nearX0) * (1 / NEAR_CELL), fy = (y - nearY0) * (1 / NEAR_CELL);
         if (!(fx >= 0 && fy >= 0 && fx < nearNx && fy < nearNy)) {
             return fx != fx || fy != fy; // outside the margin around every box: far (NaN: let the exact test decide)
         }

@@ -9,7 +9,13 @@
  *   motors, {@link org.crl4j.envs.spring.ContactModel contact geometry}).</li>
  *   <li>{@link org.crl4j.envs.spring.SpringBatch}: N environments' state, forward kinematics (reset from q, qd),
  *   one control step, inverse kinematics (q, qd for observations).</li>
- *   <li>SpringDynamics, ContactSolver: the substep (package-private).</li>
+ *   <li>SpringDynamics, ContactSolver: the substep, one environment at a time (package-private): the scalar
+ *   reference.</li>
+ *   <li>LaneDynamics: the same substep four environments at a time with the Vector API (what
+ *   {@link org.crl4j.envs.spring.SpringBatch#step} runs), plus lanewise inverse kinematics once per control step.
+ *   It performs each lane's floating-point operations exactly as the reference does, so results are bit-identical
+ *   and independent of how environments are grouped (tested); skips are taken only where the reference would
+ *   apply nothing (a joint clearly inside its range, geoms out of reach of every wall box).</li>
  * </ul>
  *
  * <p><b>What follows Brax exactly</b> (up to floating-point order; Brax runs in float32, this in double): body
