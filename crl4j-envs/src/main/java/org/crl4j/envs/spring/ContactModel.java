@@ -215,12 +215,18 @@ public final class ContactModel {
      * nothing: negative inside. For tests and diagnostics, not the hot loop.
      */
     public double clearance(int g, double x, double y, double z) {
-        double best = Double.POSITIVE_INFINITY;
+        double best = wallClearance(g, x, y, z);
         for (int p : planesOf[g]) {
             double d = (x - planePoint[3 * p]) * planeNormal[3 * p] + (y - planePoint[3 * p + 1])
                     * planeNormal[3 * p + 1] + (z - planePoint[3 * p + 2]) * planeNormal[3 * p + 2];
             best = Math.min(best, d);
         }
+        return best;
+    }
+
+    /** As {@link #clearance} but for the static boxes (maze walls) only: +infinity where there are none. */
+    public double wallClearance(int g, double x, double y, double z) {
+        double best = Double.POSITIVE_INFINITY;
         if (touchesBoxes[g]) {
             for (int b = 0; b < numBoxes; b++) {
                 if (!collides(geomContype[g], geomConaffinity[g], boxContype[b], boxConaffinity[b])) {

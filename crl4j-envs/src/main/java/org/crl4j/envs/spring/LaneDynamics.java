@@ -149,9 +149,16 @@ final class LaneDynamics {
         sinLo = new double[nl];
         cosHi = new double[nl];
         sinHi = new double[nl];
-        double margin = 0; // the largest reach of a geom that touches boxes, plus a metre
+        localReach = new double[c.numGeoms];
         for (int g = 0; g < c.numGeoms; g++) {
-            margin = Math.max(margin, c.radius[g] + (c.capsule[g] ? c.halfLength[g] : 0));
+            double x = c.localPos[3 * g], y = c.localPos[3 * g + 1], z = c.localPos[3 * g + 2];
+            localReach[g] = Math.sqrt(x * x + y * y + z * z) * (1 + 1e-12) + 1e-9;
+        }
+        // the largest reach of a geom from the point the broad phase looks up (its own centre, or its link's origin
+        // plus localReach for box-only geoms), plus a metre: outside the grid every geom is out of reach of a box
+        double margin = 0;
+        for (int g = 0; g < c.numGeoms; g++) {
+            margin = Math.max(margin, c.radius[g] + (c.capsule[g] ? c.halfLength[g] : 0) + localReach[g]);
         }
         margin += 1;
         double x0 = Double.POSITIVE_INFINITY, y0 = Double.POSITIVE_INFINITY;
@@ -187,11 +194,6 @@ final class LaneDynamics {
                 }
                 nearDist[i * nearNy + k] = best;
             }
-        }
-        localReach = new double[c.numGeoms];
-        for (int g = 0; g < c.numGeoms; g++) {
-            double x = c.localPos[3 * g], y = c.localPos[3 * g + 1], z = c.localPos[3 * g + 2];
-            localReach[g] = Math.sqrt(x * x + y * y + z * z) * (1 + 1e-12) + 1e-9;
         }
         touching = new boolean[nl];
         for (int g = 0; g < c.numGeoms; g++) {
@@ -796,9 +798,10 @@ final class LaneDynamics {
         DoubleVector.fromArray(S, ws.buf, Lanes.CPX + m).add(jx).intoArray(ws.buf, Lanes.CPX + m);
         DoubleVector.fromArray(S, ws.buf, Lanes.CPY + m).add(jy).intoArray(ws.buf, Lanes.CPY + m);
         DoubleVector.fromArray(S, ws.buf, Lanes.CPZ + m).add(jz).intoArray(ws.buf, Lanes.CPZ + m);
-        DoubleVector.fromArray(S, ws.buf, Lanes.CLX + m).add(ry.mul(jz).sub(rz.mul(jy))).intoArray(ws.buf, Lanes.CLX + m);
-        DoubleVector.fromArray(S, ws.buf, Lanes.CLY + m).add(rz.mul(jx).sub(rx.mul(jz))).intoArray(ws.buf, Lanes.CLY + m);
-        DoubleVector.fromArray(S, ws.buf, Lanes.CLZ + m).add(rx.mul(jy).sub(ry.mul(jx))).intoArray(ws.buf, Lanes.CLZ + m);
+        // lanes without a contact add exactly 0, even where r is not finite (NaN * 0 would poison the sums)
+        DoubleVector.fromArray(S, ws.buf, Lanes.CLX + m).add(zero.blend(ry.mul(jz).sub(rz.mul(jy)), on)).intoArray(ws.buf, Lanes.CLX + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CLY + m).add(zero.blend(rz.mul(jx).sub(rx.mul(jz)), on)).intoArray(ws.buf, Lanes.CLY + m);
+        DoubleVector.fromArray(S, ws.buf, Lanes.CLZ + m).add(zero.blend(rx.mul(jy).sub(ry.mul(jx)), on)).intoArray(ws.buf, Lanes.CLZ + m);
         DoubleVector.fromArray(S, ws.buf, Lanes.CNT + m).add(zero.blend(1.0, on)).intoArray(ws.buf, Lanes.CNT + m);
     }
 

@@ -456,6 +456,27 @@ public final class SpringBatch {
         return linkPoint(env, cm.geomLink[g], vec(cm.localPos, g));
     }
 
+    /**
+     * Points along geom g's core in world coordinates: its centre, and for a capsule also points spaced along its
+     * axis out to both ends (a sphere of the geom's radius around each lies inside the geom). For tests.
+     */
+    public double[][] geomCorePoints(int env, int g, int perHalf) {
+        ContactModel cm = sys.contacts;
+        if (!cm.capsule[g]) {
+            return new double[][] {geomCentre(env, g)};
+        }
+        double[][] out = new double[2 * perHalf + 1][];
+        for (int k = -perHalf; k <= perHalf; k++) {
+            double s = cm.halfLength[g] * k / perHalf;
+            double[] local = new double[3];
+            for (int i = 0; i < 3; i++) {
+                local[i] = cm.localPos[3 * g + i] + s * cm.localAxis[3 * g + i];
+            }
+            out[k + perHalf] = linkPoint(env, cm.geomLink[g], local);
+        }
+        return out;
+    }
+
     /** Centre of mass of link l: x, y, z. */
     public double comX(int env, int l) {
         return px[env * numLinks + l];

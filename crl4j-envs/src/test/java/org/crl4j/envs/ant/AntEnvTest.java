@@ -128,4 +128,40 @@ class AntEnvTest {
         env.step(new float[8]);
         assertThat(env.terminated()[0]).isTrue();
     }
+
+    @Test
+    void aFallOnTheLastStepIsATerminationNotATruncation() {
+        Ant env = new Ant(Envs.spec("ant").withEpisodeLength(3), new OpenArena(), 1, new Parallel(1),
+                VecEnv.ResetMode.SAME_START);
+        env.reset(1);
+        env.step(new float[8]);
+        env.step(new float[8]);
+        double[] q = env.system().initQ();
+        q[2] = 3; // leaves [0.2, 1.0] on the step that also reaches the episode length
+        env.setState(0, q, new double[16]);
+        env.step(new float[8]);
+        // a bootstrapping learner must see the fall, not a time limit
+        assertThat(env.terminated()[0]).isTrue();
+        assertThat(env.truncated()[0]).isFalse();
+        assertThat(env.trajectoryIds()[0]).isEqualTo(1);
+    }
+
+    @Test
+    void aStateThatIsNoLongerANumberTerminatesInsteadOfPoisoningTheBatch() {
+        Ant env = (Ant) Envs.make("ant", 5, 3, new Parallel(1), VecEnv.ResetMode.SAME_START);
+        double[] q = env.system().initQ();
+        q[2] = Double.NaN;
+        env.setState(2, q, new double[16]);
+        env.step(new float[5 * 8]);
+        assertThat(env.terminated()[2]).isTrue();
+        // the env restarted from a finite state, and its lane neighbours never saw the NaN
+        for (int e = 0; e < 5; e++) {
+            assertThat(env.terminated()[e]).as("env %d", e).isEqualTo(e == 2);
+            for (int k = 0; k < 31; k++) {
+                assertThat(Float.isFinite(env.observations()[e * 31 + k])).as("env %d obs %d", e, k).isTrue();
+            }
+        }
+        env.step(new float[5 * 8]);
+        assertThat(env.terminated()).containsOnly(false);
+    }
 }
