@@ -20,9 +20,10 @@ import org.crl4j.nn.io.Json;
  * @param envSteps    env steps at each evaluation
  * @param timeAtGoal  eval/episode_success at each evaluation (steps at the goal, of the episode's 1000)
  * @param wallSeconds training wall-clock at the last evaluation (NaN before the first)
+ * @param finished    train wrote finished.json: the run completed its schedule (else it is running or interrupted)
  */
 record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSteps, double[] timeAtGoal,
-                 double wallSeconds, Double randomPolicy) {
+                 double wallSeconds, Double randomPolicy, boolean finished) {
 
     /** The paper's score: mean time at goal over the last 5 evaluations. */
     static final int SCORE_EVALUATIONS = 5;
@@ -85,7 +86,8 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         double[] success = rows.stream().mapToDouble(r -> r[1]).toArray();
         long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
         return new RunRecord(dir, params(train, network), seed, steps, success, wall,
-                random == null || random.isNaN() ? null : random);
+                random == null || random.isNaN() ? null : random,
+                Files.isRegularFile(dir.resolve(TrainCommand.FINISHED_FILE)));
     }
 
     /**

@@ -26,8 +26,13 @@ final class ScalingReport {
 
     /** Runs with the same options (all seeds of one grid point). */
     record Group(String label, Map<String, Object> params, List<RunRecord> runs) {
+        /** The runs that completed their schedule: only they count towards scores (a running one would drag). */
+        List<RunRecord> finishedRuns() {
+            return runs.stream().filter(RunRecord::finished).toList();
+        }
+
         double[] scores() {
-            return runs.stream().mapToDouble(RunRecord::score).toArray();
+            return finishedRuns().stream().mapToDouble(RunRecord::score).toArray();
         }
 
         MeanSe score() {
@@ -126,17 +131,27 @@ final class ScalingReport {
                 .append(" evaluations of each run; mean ± standard error over seeds.\n\n");
         sb.append("| group | seeds | score (mean ± SE) | per-seed scores | env steps | wall-clock | random policy |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
+        boolean anyUnfinished = false;
         for (Group g : groups) {
             MeanSe s = g.score();
-            String perSeed = g.runs().stream().map(r -> "s" + r.seed() + ": " + fmt(r.score())).collect(Collectors.joining(", "));
-            double steps = MeanSe.of(g.runs().stream().mapToDouble(RunRecord::finalEnvSteps).toArray()).mean();
-            double wall = MeanSe.of(g.runs().stream().mapToDouble(RunRecord::wallSeconds).toArray()).mean();
+            List<RunRecord> done = g.finishedRuns();
+            anyUnfinished |= done.size() < g.runs().size();
+            String perSeed = g.runs().stream().map(r -> "s" + r.seed() + ": " + (r.finished() ? fmt(r.score())
+                    : String.format(Locale.ROOT, "unfinished (%,.0f steps)", r.finalEnvSteps())))
+                    .collect(Collectors.joining(", "));
+            double steps = MeanSe.of(done.stream().mapToDouble(RunRecord::finalEnvSteps).toArray()).mean();
+            double wall = MeanSe.of(done.stream().mapToDouble(RunRecord::wallSeconds).toArray()).mean();
             Double random = g.randomPolicy();
-            sb.append("| ").append(g.label()).append(" | ").append(g.runs().size()).append(" | ")
-                    .append(fmt(s.mean())).append(" ± ").append(fmt(s.se())).append(" | ").append(perSeed).append(" | ")
+            String score = s.n() == 0 ? "–" : s.n() == 1 ? fmt(s.mean()) + " (1 seed)" : fmt(s.mean()) + " ± " + fmt(s.se());
+            sb.append("| ").append(g.label()).append(" | ").append(done.size()).append(" | ")
+                    .append(score).append(" | ").append(perSeed).append(" | ")
                     .append(Double.isNaN(steps) ? "–" : String.format(Locale.ROOT, "%,.0f", steps)).append(" | ")
                     .append(Double.isNaN(wall) ? "–" : TrainCommand.duration(wall)).append(" | ")
                     .append(random == null ? "–" : fmt(random)).append(" |\n");
+        }
+        if (anyUnfinished) {
+            sb.append("\nUnfinished runs (no finished.json: still running or interrupted) are drawn in the learning "
+                    + "curves but left out of scores, seed counts, env steps and wall-clock.\n");
         }
         return sb.toString();
     }

@@ -41,6 +41,7 @@ class PlotStatisticsTest {
         }
         Files.writeString(dir.resolve("metrics.jsonl"), metrics);
         Files.writeString(dir.resolve("random_policy.json"), Json.write(Map.of("eval/episode_success", random)));
+        Files.writeString(dir.resolve(TrainCommand.FINISHED_FILE), "{\"epochs\": " + timeAtGoal.length + "}\n");
         return dir;
     }
 
@@ -92,7 +93,8 @@ class PlotStatisticsTest {
         CommandLineErrorsTest.Outcome o = CommandLineErrorsTest.run("plot", sweep.toString());
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("| depth=4 | 3 | 20.0 ± 5.8 | s1: 10.0, s2: 20.0, s3: 30.0 | 6,000 | 6m00s | 44.0 |")
-                .contains("| depth=8 | 1 | 50.0 ± 0.0 | s1: 50.0 | 6,000 | 6m00s | 44.0 |");
+                .contains("| depth=8 | 1 | 50.0 (1 seed) | s1: 50.0 | 6,000 | 6m00s | 44.0 |")
+                .doesNotContain("Unfinished runs");
         for (String f : List.of("summary.md", "learning_curves.png", "learning_curves.svg", "score_vs_depth.png",
                 "score_vs_depth.svg")) {
             assertThat(sweep.resolve(f)).isNotEmptyFile();
@@ -101,6 +103,21 @@ class PlotStatisticsTest {
         assertThat(Files.readString(sweep.resolve("summary.md"))).contains("| depth=4 | 3 | 20.0 ± 5.8 |");
         assertThat(Files.readString(sweep.resolve("score_vs_depth.svg"))).contains(">4</text>").contains(">8</text>")
                 .contains("random policy");
+    }
+
+    @Test
+    void aRunStillInProgressIsDrawnButLeftOutOfTheScores(@TempDir Path dir) throws Exception {
+        Path sweep = fakeSweep(dir.resolve("sw"));
+        Path running = fakeRun(sweep.resolve("d8-w256-b256/seed2"), 8, 2, new double[] {0, 0}, 44);
+        Files.delete(running.resolve(TrainCommand.FINISHED_FILE));
+        ScalingReport report = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList());
+        ScalingReport.Group d8 = report.groups.get(1);
+        assertThat(d8.runs()).hasSize(2);
+        assertThat(d8.score().mean()).isEqualTo(50.0); // not (50 + 0) / 2
+        assertThat(d8.curve().y()[1]).isEqualTo(25.0); // the curve averages whatever reached each evaluation
+        assertThat(report.summaryMarkdown())
+                .contains("| depth=8 | 1 | 50.0 (1 seed) | s1: 50.0, s2: unfinished (2,000 steps) | 6,000 | 6m00s |")
+                .contains("Unfinished runs");
     }
 
     @Test
