@@ -11,6 +11,7 @@ import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.TrajectoryGif;
 import org.crl4j.nn.Parallel;
+import org.crl4j.nn.io.AtomicFiles;
 import org.crl4j.nn.io.Json;
 import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.Evaluator;
@@ -38,6 +39,9 @@ public final class EvalCommand implements Runnable {
     Integer threads;
     @Option(names = "--json", description = "Print one JSON object with the eval metrics as the last line.")
     boolean json;
+    @Option(names = "--record", description = "Also save the metrics in RUN_DIR/eval_TASK.json, where 'plot' "
+            + "reports them beside the training scores (e.g. a maze's far goals on its _eval layout).")
+    boolean record;
 
     @Override
     public void run() {
@@ -47,6 +51,9 @@ public final class EvalCommand implements Runnable {
         }
         if (random == (source != null)) {
             throw new IllegalArgumentException("give either a RUN_DIR or CHECKPOINT, or --random-policy with --env");
+        }
+        if (record && (source == null || !Files.isDirectory(source))) {
+            throw new IllegalArgumentException("--record saves into a run directory: give RUN_DIR, not a checkpoint file");
         }
         try (Parallel pool = new Parallel(t)) {
             Evaluator.Policy policy;
@@ -86,16 +93,24 @@ public final class EvalCommand implements Runnable {
                 TrajectoryGif.write(ev.env().renderer(), r.firstEnvObservations(), 384, 5, 25, gif);
                 System.out.println("  wrote " + gif);
             }
-            if (json) {
+            if (json || record) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("env", task);
                 m.put("episodes", episodes);
+                m.put("seed", seed);
                 m.put("eval/episode_success", r.episodeSuccess());
                 m.put("eval/episode_success_any", r.episodeSuccessAny());
                 m.put("eval/episode_dist", r.episodeDist());
                 m.put("eval/episode_min_dist", r.minDist());
                 m.put("eval/avg_episode_length", r.avgEpisodeLength());
-                System.out.println(Json.write(m));
+                if (record) {
+                    Path out = source.resolve(RunRecord.finalEvalFile(task));
+                    AtomicFiles.writeString(out, Json.writePretty(m) + "\n");
+                    System.out.println("  saved " + out);
+                }
+                if (json) {
+                    System.out.println(Json.write(m));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -21,9 +21,15 @@ import org.crl4j.nn.io.Json;
  * @param timeAtGoal  eval/episode_success at each evaluation (steps at the goal, of the episode's 1000)
  * @param wallSeconds training wall-clock at the last evaluation (NaN before the first)
  * @param finished    train wrote finished.json: the run completed its schedule (else it is running or interrupted)
+ * @param finalEvals  time at goal of the last checkpoint per task, from {@code eval --record} (eval_TASK.json)
  */
 record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSteps, double[] timeAtGoal,
-                 double wallSeconds, Double randomPolicy, boolean finished) {
+                 double wallSeconds, Double randomPolicy, boolean finished, Map<String, Double> finalEvals) {
+
+    /** Where {@code eval RUN_DIR --record --env TASK} saves its metrics (task ids made safe for a file name). */
+    static String finalEvalFile(String task) {
+        return "eval_" + task.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json";
+    }
 
     /** The paper's score: mean time at goal over the last 5 evaluations. */
     static final int SCORE_EVALUATIONS = 5;
@@ -85,9 +91,22 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         double[] steps = rows.stream().mapToDouble(r -> r[0]).toArray();
         double[] success = rows.stream().mapToDouble(r -> r[1]).toArray();
         long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
+        Map<String, Double> evals = new java.util.TreeMap<>();
+        try (var files = Files.newDirectoryStream(dir, "eval_*.json")) {
+            for (Path f : files) {
+                try {
+                    Map<String, Object> m = Json.parseObject(Files.readString(f, StandardCharsets.UTF_8));
+                    evals.put(String.valueOf(m.get("env")), number(m.get(SUCCESS_KEY)));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IllegalArgumentException(f + " is unreadable or malformed (" + e.getMessage() + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot list " + dir + " (" + e.getMessage() + ")");
+        }
         return new RunRecord(dir, params(train, network), seed, steps, success, wall,
                 random == null || random.isNaN() ? null : random,
-                Files.isRegularFile(dir.resolve(TrainCommand.FINISHED_FILE)));
+                Files.isRegularFile(dir.resolve(TrainCommand.FINISHED_FILE)), Map.copyOf(evals));
     }
 
     /**

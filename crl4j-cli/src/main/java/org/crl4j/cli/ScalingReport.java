@@ -129,8 +129,11 @@ final class ScalingReport {
         StringBuilder sb = new StringBuilder("# Scaling summary\n\n");
         sb.append("Score: mean time at goal (steps of 1000) over the last ").append(RunRecord.SCORE_EVALUATIONS)
                 .append(" evaluations of each run; mean ± standard error over seeds.\n\n");
-        sb.append("| group | seeds | score (mean ± SE) | per-seed scores | env steps | wall-clock | random policy |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        List<String> evalTasks = groups.stream().flatMap(g -> g.finishedRuns().stream())
+                .flatMap(r -> r.finalEvals().keySet().stream()).distinct().sorted().toList();
+        sb.append("| group | seeds | score (mean ± SE) | per-seed scores | env steps | wall-clock | random policy |");
+        evalTasks.forEach(t -> sb.append(" last checkpoint on ").append(t).append(" |"));
+        sb.append("\n|---|---|---|---|---|---|---|").append("---|".repeat(evalTasks.size())).append("\n");
         boolean anyUnfinished = false;
         for (Group g : groups) {
             MeanSe s = g.score();
@@ -147,7 +150,21 @@ final class ScalingReport {
                     .append(score).append(" | ").append(perSeed).append(" | ")
                     .append(Double.isNaN(steps) ? "–" : String.format(Locale.ROOT, "%,.0f", steps)).append(" | ")
                     .append(Double.isNaN(wall) ? "–" : TrainCommand.duration(wall)).append(" | ")
-                    .append(random == null ? "–" : fmt(random)).append(" |\n");
+                    .append(random == null ? "–" : fmt(random)).append(" |");
+            for (String t : evalTasks) {
+                double[] v = done.stream().map(r -> r.finalEvals().get(t)).filter(Objects::nonNull)
+                        .mapToDouble(Double::doubleValue).toArray();
+                MeanSe e = MeanSe.of(v);
+                String perRun = v.length == 0 ? "" : " (" + java.util.Arrays.stream(v).mapToObj(ScalingReport::fmt)
+                        .collect(Collectors.joining(" / ")) + ")";
+                sb.append(" ").append(e.n() == 0 ? "–" : e.n() == 1 ? fmt(e.mean()) : fmt(e.mean()) + " ± " + fmt(e.se()))
+                        .append(perRun).append(" |");
+            }
+            sb.append("\n");
+        }
+        if (!evalTasks.isEmpty()) {
+            sb.append("\n\"Last checkpoint on TASK\": `./crl4j eval RUN --env TASK --record` (time at goal; mean ± SE, then "
+                    + "per seed).\n");
         }
         if (anyUnfinished) {
             sb.append("\nUnfinished runs (no finished.json: still running or interrupted) are drawn in the learning "

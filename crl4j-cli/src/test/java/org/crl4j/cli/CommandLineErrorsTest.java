@@ -79,6 +79,7 @@ class CommandLineErrorsTest {
         Files.write(bad, new byte[] {1, 2, 3});
         assertOneLineError(run("eval", bad.toString()), "last.safetensors");
         assertOneLineError(run("eval", dir.resolve("missing").toString()), "no checkpoint at");
+        assertOneLineError(run("eval", bad.toString(), "--record"), "give RUN_DIR, not a checkpoint file");
     }
 
     @Test

@@ -121,6 +121,23 @@ class PlotStatisticsTest {
     }
 
     @Test
+    void recordedEvaluationsOfTheLastCheckpointGetTheirOwnColumn(@TempDir Path dir) throws Exception {
+        Path sweep = fakeSweep(dir.resolve("sw"));
+        double[] far = {100, 200, 600};
+        for (int s = 1; s <= 3; s++) {
+            Files.writeString(sweep.resolve("d4-w256-b256/seed" + s).resolve(RunRecord.finalEvalFile("maze:#R.G#")),
+                    Json.write(Map.of("env", "maze:#R.G#", "eval/episode_success", far[s - 1])));
+        }
+        assertThat(RunRecord.finalEvalFile("maze:#R.G#")).isEqualTo("eval_maze__R.G_.json");
+        String md = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList()).summaryMarkdown();
+        // mean 300, sample sd √((200² + 100² + 300²) / 2) = √70000, over √3
+        assertThat(md).contains("| random policy | last checkpoint on maze:#R.G# |")
+                .contains(String.format(java.util.Locale.ROOT, "| 44.0 | 300.0 ± %.1f (100.0 / 200.0 / 600.0) |",
+                        Math.sqrt(70000) / Math.sqrt(3)))
+                .contains("| 44.0 | – |"); // depth 8 has none
+    }
+
+    @Test
     void plotTakesAListOfRunDirectories(@TempDir Path dir) throws Exception {
         Path sweep = fakeSweep(dir.resolve("sw"));
         Path out = dir.resolve("out");
