@@ -7,6 +7,7 @@
 set -euo pipefail
 src="${1:?usage: scripts/archive-runs.sh SRC DEST}"; dest="${2:?usage: scripts/archive-runs.sh SRC DEST}"
 [ -d "$src" ] || { echo "archive-runs: no directory $src" >&2; exit 2; }
+src="${src%/}"
 count=0
 while IFS= read -r config; do
   run="$(dirname "$config")"
@@ -17,7 +18,7 @@ while IFS= read -r config; do
     f="$(basename "$f")"
     [ -f "$run/$f" ] && cp "$run/$f" "$target/$f"
   done
-  [ -f "$src/sweep.json" ] && cp "$src/sweep.json" "$dest/sweep.json"
   count=$((count + 1))
-done < <(find "$src" -name config.json -not -path '*/checkpoints/*' | sort)
+done < <(find "$src" -name config.json -not -path "$src/*checkpoints/*" | sort)
+if [ -f "$src/sweep.json" ]; then mkdir -p "$dest"; cp "$src/sweep.json" "$dest/sweep.json"; fi
 echo "archived $count runs from $src to $dest"

@@ -52,13 +52,16 @@ public final class EvalCommand implements Runnable {
         if (random == (source != null)) {
             throw new IllegalArgumentException("give either a RUN_DIR or CHECKPOINT, or --random-policy with --env");
         }
-        if (record && (source == null || !Files.isDirectory(source))) {
-            throw new IllegalArgumentException("--record saves into a run directory: give RUN_DIR, not a checkpoint file");
+        if (record && (random || !Files.isDirectory(source))) {
+            throw new IllegalArgumentException(random ? "--record saves a trained run's evaluation into its directory; "
+                    + "it does not apply to --random-policy" : Files.exists(source) ? "--record saves into a run "
+                    + "directory: give RUN_DIR, not a checkpoint file" : "no run directory " + source);
         }
         try (Parallel pool = new Parallel(t)) {
             Evaluator.Policy policy;
             String task;
             String what;
+            long checkpointSteps = -1;
             if (random) {
                 if (env == null) {
                     throw new IllegalArgumentException("--random-policy needs --env ID");
@@ -81,6 +84,7 @@ public final class EvalCommand implements Runnable {
                             + " and does not fit " + task + " (different state, goal or action size)");
                 }
                 policy = Evaluator.deterministic(c.agent());
+                checkpointSteps = c.info().envSteps();
                 what = file + " (" + c.info().env() + ", " + String.format("%,d", c.info().envSteps()) + " env steps)";
             }
             Evaluator ev = new Evaluator(task, episodes, seed, Envs.spec(task).episodeLength(), pool);
@@ -98,6 +102,9 @@ public final class EvalCommand implements Runnable {
                 m.put("env", task);
                 m.put("episodes", episodes);
                 m.put("seed", seed);
+                if (checkpointSteps >= 0) {
+                    m.put("env_steps", checkpointSteps); // which checkpoint: plot ignores it once the run trains on
+                }
                 m.put("eval/episode_success", r.episodeSuccess());
                 m.put("eval/episode_success_any", r.episodeSuccessAny());
                 m.put("eval/episode_dist", r.episodeDist());

@@ -26,9 +26,20 @@ import org.crl4j.nn.io.Json;
 record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSteps, double[] timeAtGoal,
                  double wallSeconds, Double randomPolicy, boolean finished, Map<String, Double> finalEvals) {
 
-    /** Where {@code eval RUN_DIR --record --env TASK} saves its metrics (task ids made safe for a file name). */
+    /**
+     * Where {@code eval RUN_DIR --record --env TASK} saves its metrics: eval_TASK.json for a registered task; a custom
+     * maze id (any character outside [A-Za-z0-9_.-], or long) becomes a shortened safe name plus a hash of the id
+     * without its whitespace, so that the same layout always maps to the same file and names stay short.
+     */
     static String finalEvalFile(String task) {
-        return "eval_" + task.replaceAll("[^A-Za-z0-9_.-]", "_") + ".json";
+        String safe = task.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (safe.equals(task) && safe.length() <= 60) {
+            return "eval_" + task + ".json";
+        }
+        String id = task.replaceAll("\\s+", "");
+        String head = id.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return "eval_" + head.substring(0, Math.min(40, head.length())) + "-"
+                + String.format("%08x", id.hashCode()) + ".json";
     }
 
     /** The paper's score: mean time at goal over the last 5 evaluations. */
@@ -88,14 +99,20 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
                 throw new IllegalArgumentException(randomFile + " is unreadable or malformed (" + e.getMessage() + ")");
             }
         }
+        long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
         double[] steps = rows.stream().mapToDouble(r -> r[0]).toArray();
         double[] success = rows.stream().mapToDouble(r -> r[1]).toArray();
-        long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
         Map<String, Double> evals = new java.util.TreeMap<>();
         try (var files = Files.newDirectoryStream(dir, "eval_*.json")) {
             for (Path f : files) {
                 try {
                     Map<String, Object> m = Json.parseObject(Files.readString(f, StandardCharsets.UTF_8));
+                    // an evaluation of an earlier checkpoint (recorded while the run was still training) is stale
+                    Object at = m.get("env_steps");
+                    double last = steps.length == 0 ? Double.NaN : steps[steps.length - 1];
+                    if (at instanceof Number n && Double.isFinite(last) && n.doubleValue() != last) {
+                        continue;
+                    }
                     evals.put(String.valueOf(m.get("env")), number(m.get(SUCCESS_KEY)));
                 } catch (IOException | IllegalArgumentException e) {
                     throw new IllegalArgumentException(f + " is unreadable or malformed (" + e.getMessage() + ")");

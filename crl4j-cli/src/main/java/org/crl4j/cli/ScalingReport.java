@@ -132,7 +132,7 @@ final class ScalingReport {
         List<String> evalTasks = groups.stream().flatMap(g -> g.finishedRuns().stream())
                 .flatMap(r -> r.finalEvals().keySet().stream()).distinct().sorted().toList();
         sb.append("| group | seeds | score (mean ± SE) | per-seed scores | env steps | wall-clock | random policy |");
-        evalTasks.forEach(t -> sb.append(" last checkpoint on ").append(t).append(" |"));
+        evalTasks.forEach(t -> sb.append(" last checkpoint on ").append(cell(t)).append(" |"));
         sb.append("\n|---|---|---|---|---|---|---|").append("---|".repeat(evalTasks.size())).append("\n");
         boolean anyUnfinished = false;
         for (Group g : groups) {
@@ -152,11 +152,10 @@ final class ScalingReport {
                     .append(Double.isNaN(wall) ? "–" : TrainCommand.duration(wall)).append(" | ")
                     .append(random == null ? "–" : fmt(random)).append(" |");
             for (String t : evalTasks) {
-                double[] v = done.stream().map(r -> r.finalEvals().get(t)).filter(Objects::nonNull)
-                        .mapToDouble(Double::doubleValue).toArray();
-                MeanSe e = MeanSe.of(v);
-                String perRun = v.length == 0 ? "" : " (" + java.util.Arrays.stream(v).mapToObj(ScalingReport::fmt)
-                        .collect(Collectors.joining(" / ")) + ")";
+                List<RunRecord> with = done.stream().filter(r -> r.finalEvals().containsKey(t)).toList();
+                MeanSe e = MeanSe.of(with.stream().mapToDouble(r -> r.finalEvals().get(t)).toArray());
+                String perRun = with.isEmpty() ? "" : " (" + with.stream().map(r -> "s" + r.seed() + ": "
+                        + fmt(r.finalEvals().get(t))).collect(Collectors.joining(", ")) + ")";
                 sb.append(" ").append(e.n() == 0 ? "–" : e.n() == 1 ? fmt(e.mean()) : fmt(e.mean()) + " ± " + fmt(e.se()))
                         .append(perRun).append(" |");
             }
@@ -171,6 +170,11 @@ final class ScalingReport {
                     + "curves but left out of scores, seed counts, env steps and wall-clock.\n");
         }
         return sb.toString();
+    }
+
+    /** Text safe inside a markdown table cell (custom maze ids may span lines). */
+    static String cell(String text) {
+        return text.replaceAll("\\s+", " ").replace("|", "\\|");
     }
 
     static String fmt(double v) {
@@ -224,7 +228,7 @@ final class ScalingReport {
                 "time at goal, last " + RunRecord.SCORE_EVALUATIONS + " evaluations")
                 .xCategories(values.stream().map(ScalingReport::text).toList());
         for (Map.Entry<String, List<Group>> line : lines.entrySet()) {
-            List<Group> pts = line.getValue();
+            List<Group> pts = line.getValue().stream().filter(g -> g.score().n() > 0).toList(); // none finished: no point
             double[] x = pts.stream().mapToDouble(g -> values.indexOf(g.params().get(param))).toArray();
             double[] y = pts.stream().mapToDouble(g -> g.score().mean()).toArray();
             double[] err = pts.stream().mapToDouble(g -> g.score().se()).toArray();

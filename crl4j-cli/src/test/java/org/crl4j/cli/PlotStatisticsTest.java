@@ -118,6 +118,13 @@ class PlotStatisticsTest {
         assertThat(report.summaryMarkdown())
                 .contains("| depth=8 | 1 | 50.0 (1 seed) | s1: 50.0, s2: unfinished (2,000 steps) | 6,000 | 6m00s |")
                 .contains("Unfinished runs");
+        // a grid point with no finished run yet has no score: the score-vs-depth figure leaves it out
+        Files.delete(fakeRun(sweep.resolve("d16-w256-b256/seed1"), 16, 1, new double[] {7}, 44)
+                .resolve(TrainCommand.FINISHED_FILE));
+        ScalingReport now = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList());
+        assertThat(now.summaryMarkdown()).contains("| depth=16 | 0 | – | s1: unfinished (1,000 steps) | – | – |");
+        now.write(dir.resolve("out"));
+        assertThat(Files.readString(dir.resolve("out/score_vs_depth.svg"))).doesNotContain("NaN").contains(">16</text>");
     }
 
     @Test
@@ -128,11 +135,20 @@ class PlotStatisticsTest {
             Files.writeString(sweep.resolve("d4-w256-b256/seed" + s).resolve(RunRecord.finalEvalFile("maze:#R.G#")),
                     Json.write(Map.of("env", "maze:#R.G#", "eval/episode_success", far[s - 1])));
         }
-        assertThat(RunRecord.finalEvalFile("maze:#R.G#")).isEqualTo("eval_maze__R.G_.json");
+        assertThat(RunRecord.finalEvalFile("simple_u_maze_eval")).isEqualTo("eval_simple_u_maze_eval.json");
+        assertThat(RunRecord.finalEvalFile("maze:#R.G#")).matches("eval_maze__R\\.G_-[0-9a-f]{8}\\.json")
+                .isEqualTo(RunRecord.finalEvalFile("maze: #R.G#\n"));
+        String big = "maze:" + "#".repeat(15) + ("/#" + ".".repeat(13) + "#").repeat(13) + "/" + "#".repeat(15);
+        assertThat(RunRecord.finalEvalFile(big).length()).isLessThan(64);
+        // an evaluation recorded before the run's last checkpoint is stale and not reported
+        Path s1 = sweep.resolve("d4-w256-b256/seed1");
+        Files.writeString(s1.resolve(RunRecord.finalEvalFile("simple_u_maze_eval")), Json.write(Map.of(
+                "env", "simple_u_maze_eval", "env_steps", 3000, "eval/episode_success", 5.0)));
+        assertThat(RunRecord.load(s1).finalEvals()).containsOnlyKeys("maze:#R.G#");
         String md = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList()).summaryMarkdown();
         // mean 300, sample sd √((200² + 100² + 300²) / 2) = √70000, over √3
         assertThat(md).contains("| random policy | last checkpoint on maze:#R.G# |")
-                .contains(String.format(java.util.Locale.ROOT, "| 44.0 | 300.0 ± %.1f (100.0 / 200.0 / 600.0) |",
+                .contains(String.format(java.util.Locale.ROOT, "| 44.0 | 300.0 ± %.1f (s1: 100.0, s2: 200.0, s3: 600.0) |",
                         Math.sqrt(70000) / Math.sqrt(3)))
                 .contains("| 44.0 | – |"); // depth 8 has none
     }

@@ -55,7 +55,28 @@ public final class LinePlot {
         this.yLabel = yLabel;
     }
 
+    /** Adds a series; points whose x or y is not finite (e.g. a group with no finished run yet) are left out. */
     public LinePlot add(Series s) {
+        int n = 0;
+        for (int i = 0; i < s.y().length; i++) {
+            if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                n++;
+            }
+        }
+        if (n < s.y().length) {
+            double[] x = new double[n], y = new double[n], err = s.err() == null ? null : new double[n];
+            for (int i = 0, k = 0; i < s.y().length; i++) {
+                if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                    x[k] = s.x()[i];
+                    y[k] = s.y()[i];
+                    if (err != null) {
+                        err[k] = Double.isFinite(s.err()[i]) ? s.err()[i] : 0;
+                    }
+                    k++;
+                }
+            }
+            s = new Series(s.name(), x, y, err);
+        }
         series.add(s);
         return this;
     }
