@@ -128,6 +128,12 @@ public final class LinePlot {
         right = needed;
         x0 = y0 = Double.POSITIVE_INFINITY;
         x1 = y1 = Double.NEGATIVE_INFINITY;
+        boolean nonNegative = true; // every value ≥ 0 (e.g. time at goal): error bands stop at 0, not below the axis
+        for (Series s : series) {
+            for (double v : s.y()) {
+                nonNegative &= !(v < 0);
+            }
+        }
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
                 if (!Double.isFinite(s.y()[i]) || !Double.isFinite(s.x()[i])) {
@@ -136,7 +142,7 @@ public final class LinePlot {
                 double e = s.err() == null || !Double.isFinite(s.err()[i]) ? 0 : s.err()[i];
                 x0 = Math.min(x0, s.x()[i]);
                 x1 = Math.max(x1, s.x()[i]);
-                y0 = Math.min(y0, s.y()[i] - e);
+                y0 = Math.min(y0, nonNegative ? Math.max(0, s.y()[i] - e) : s.y()[i] - e);
                 y1 = Math.max(y1, s.y()[i] + e);
             }
         }
@@ -283,7 +289,7 @@ public final class LinePlot {
                     }
                 }
                 for (int i = s.x().length - 1; i >= 0; i--) {
-                    band.lineTo(px(s.x()[i]), py(s.y()[i] - s.err()[i]));
+                    band.lineTo(px(s.x()[i]), py(Math.max(y0, s.y()[i] - s.err()[i])));
                 }
                 band.closePath();
                 g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 50));
@@ -364,7 +370,7 @@ public final class LinePlot {
                     pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px(s.x()[i]), py(s.y()[i] + s.err()[i])));
                 }
                 for (int i = s.x().length - 1; i >= 0; i--) {
-                    pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px(s.x()[i]), py(s.y()[i] - s.err()[i])));
+                    pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px(s.x()[i]), py(Math.max(y0, s.y()[i] - s.err()[i]))));
                 }
                 sb.append(String.format(Locale.ROOT, "<polygon points=\"%s\" fill=\"%s\" fill-opacity=\"0.2\"/>%n",
                         pts.toString().trim(), hex));
