@@ -140,6 +140,7 @@ final class ScalingReport {
             List<RunRecord> done = g.finishedRuns();
             anyUnfinished |= done.size() < g.runs().size();
             String perSeed = g.runs().stream().map(r -> "s" + r.seed() + ": " + (r.finished() ? fmt(r.score())
+                    : Double.isNaN(r.finalEnvSteps()) ? "unfinished (no evaluation yet)"
                     : String.format(Locale.ROOT, "unfinished (%,.0f steps)", r.finalEnvSteps())))
                     .collect(Collectors.joining(", "));
             double steps = MeanSe.of(done.stream().mapToDouble(RunRecord::finalEnvSteps).toArray()).mean();

@@ -121,8 +121,11 @@ class PlotStatisticsTest {
         // a grid point with no finished run yet has no score: the score-vs-depth figure leaves it out
         Files.delete(fakeRun(sweep.resolve("d16-w256-b256/seed1"), 16, 1, new double[] {7}, 44)
                 .resolve(TrainCommand.FINISHED_FILE));
+        Files.delete(fakeRun(sweep.resolve("d16-w256-b256/seed2"), 16, 2, new double[] {}, 44)
+                .resolve(TrainCommand.FINISHED_FILE)); // just started: no evaluation yet
         ScalingReport now = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList());
-        assertThat(now.summaryMarkdown()).contains("| depth=16 | 0 | – | s1: unfinished (1,000 steps) | – | – |");
+        assertThat(now.summaryMarkdown()).contains("| depth=16 | 0 | – | s1: unfinished (1,000 steps), "
+                + "s2: unfinished (no evaluation yet) | – | – |");
         now.write(dir.resolve("out"));
         assertThat(Files.readString(dir.resolve("out/score_vs_depth.svg"))).doesNotContain("NaN").contains(">16</text>");
     }
