@@ -146,7 +146,7 @@ final class ScalingReport {
             double steps = MeanSe.of(done.stream().mapToDouble(RunRecord::finalEnvSteps).toArray()).mean();
             double wall = MeanSe.of(done.stream().mapToDouble(RunRecord::wallSeconds).toArray()).mean();
             Double random = g.randomPolicy();
-            String score = s.n() == 0 ? "–" : s.n() == 1 ? fmt(s.mean()) + " (1 seed)" : fmt(s.mean()) + " ± " + fmt(s.se());
+            String score = meanSe(s) + (s.n() == 1 ? " (1 seed)" : "");
             sb.append("| ").append(g.label()).append(" | ").append(done.size()).append(" | ")
                     .append(score).append(" | ").append(perSeed).append(" | ")
                     .append(Double.isNaN(steps) ? "–" : String.format(Locale.ROOT, "%,.0f", steps)).append(" | ")
@@ -157,7 +157,7 @@ final class ScalingReport {
                 MeanSe e = MeanSe.of(with.stream().mapToDouble(r -> r.finalEvals().get(t)).toArray());
                 String perRun = with.isEmpty() ? "" : " (" + with.stream().map(r -> "s" + r.seed() + ": "
                         + fmt(r.finalEvals().get(t))).collect(Collectors.joining(", ")) + ")";
-                sb.append(" ").append(e.n() == 0 ? "–" : e.n() == 1 ? fmt(e.mean()) : fmt(e.mean()) + " ± " + fmt(e.se()))
+                sb.append(" ").append(meanSe(e))
                         .append(perRun).append(" |");
             }
             sb.append("\n");
@@ -176,6 +176,11 @@ final class ScalingReport {
     /** Text safe inside a markdown table cell (custom maze ids may span lines). */
     static String cell(String text) {
         return text.replaceAll("\\s+", " ").replace("|", "\\|");
+    }
+
+    /** "mean ± SE"; just the mean for one value (its SE is not defined), "–" for none. */
+    static String meanSe(MeanSe s) {
+        return s.n() == 0 ? "–" : s.n() == 1 ? fmt(s.mean()) : fmt(s.mean()) + " ± " + fmt(s.se());
     }
 
     static String fmt(double v) {

@@ -6,9 +6,7 @@ import java.util.function.Supplier;
 
 import org.crl4j.envs.EnvFactory;
 import org.crl4j.envs.EnvSpec;
-import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.maze.MazeLayout;
-import org.crl4j.nn.Parallel;
 
 /** Registry entries: {@code ant} and the ant mazes ({@code ant_u_maze}, …, each also {@code _eval}). */
 public final class AntTasks {
@@ -37,21 +35,6 @@ public final class AntTasks {
     private static EnvFactory of(String id, String description, Supplier<AntArena> arena) {
         EnvSpec spec = new EnvSpec(id, description, Ant.STATE_DIM, new int[] {0, 1}, Ant.ACTION_DIM,
                 Ant.SUCCESS_THRESHOLD, Ant.EPISODE_LENGTH);
-        return new EnvFactory() {
-            @Override
-            public EnvSpec spec() {
-                return spec;
-            }
-
-            @Override
-            public VecEnv create(int numEnvs, Parallel pool, VecEnv.ResetMode resetMode) {
-                return new Ant(spec, arena.get(), numEnvs, pool, resetMode);
-            }
-
-            @Override
-            public String toString() {
-                return spec.toString();
-            }
-        };
+        return EnvFactory.of(spec, (n, pool, mode) -> new Ant(spec, arena.get(), n, pool, mode));
     }
 }

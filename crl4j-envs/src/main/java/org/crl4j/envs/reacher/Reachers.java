@@ -4,8 +4,6 @@ import java.util.List;
 
 import org.crl4j.envs.EnvFactory;
 import org.crl4j.envs.EnvSpec;
-import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
 
 /** Registry entries for the reacher task. */
 public final class Reachers {
@@ -19,7 +17,7 @@ public final class Reachers {
 
     /** {@code reacher}: {@link SpringReacher} with {@link SpringModel#brax()}. */
     public static EnvFactory spring() {
-        return factory(Reacher.SPEC, (n, pool, mode) -> new SpringReacher(Reacher.SPEC, n, pool, mode,
+        return EnvFactory.of(Reacher.SPEC, (n, pool, mode) -> new SpringReacher(Reacher.SPEC, n, pool, mode,
                 SpringModel.brax()));
     }
 
@@ -32,29 +30,6 @@ public final class Reachers {
         EnvSpec spec = new EnvSpec(id, "2-link planar arm reaching a target (articulated rigid-body physics)",
                 base.stateDim(), base.goalIndices(), base.actionDim(), base.successThreshold(),
                 base.episodeLength());
-        return factory(spec, (n, pool, mode) -> new ArticulatedReacher(spec, n, pool, mode, model));
-    }
-
-    private interface Maker {
-        VecEnv make(int numEnvs, Parallel pool, VecEnv.ResetMode mode);
-    }
-
-    private static EnvFactory factory(EnvSpec spec, Maker maker) {
-        return new EnvFactory() {
-            @Override
-            public EnvSpec spec() {
-                return spec;
-            }
-
-            @Override
-            public VecEnv create(int numEnvs, Parallel pool, VecEnv.ResetMode resetMode) {
-                return maker.make(numEnvs, pool, resetMode);
-            }
-
-            @Override
-            public String toString() {
-                return spec.toString();
-            }
-        };
+        return EnvFactory.of(spec, (n, pool, mode) -> new ArticulatedReacher(spec, n, pool, mode, model));
     }
 }
