@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.crl4j.envs.Envs;
 import org.crl4j.nn.io.AtomicFiles;
 import org.crl4j.nn.io.Json;
 
@@ -44,8 +45,13 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--ablation", split = ",", paramLabel = "A",
             description = "none, no-layer-norm, relu, no-residual (default none).")
     List<String> ablations;
-    @Option(names = "--seeds", defaultValue = "1", description = "Seeds per point: N runs seeds 1..N (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", defaultValue = "1", description = "Seeds per point: N runs seeds 1..N (default ${DEFAULT-VALUE}). "
+            + "Re-running a sweep with a bigger N adds seeds N+1.. to it.")
     int seeds;
+    @Option(names = "--final-eval", split = ",", paramLabel = "TASK", description = "After each run, evaluate its last "
+            + "checkpoint on TASK (128 episodes, as 'eval --record'; e.g. simple_u_maze_eval, the far goals); 'plot' "
+            + "reports it beside the training score. Re-running a sweep with another task adds it.")
+    List<String> finalEvals;
     @Option(names = "--steps", description = "Env steps per run (train's --total-env-steps).")
     Long steps;
     @Option(names = "--sweep-dir", paramLabel = "DIR", description = "Sweep directory (default: sweeps/ENV-DATE-TIME).")
@@ -137,8 +143,19 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         List<Ablation> abl = ablations == null ? List.of(Ablation.NONE) : ablations.stream().map(Ablation::parse).toList();
+        List<String> evals = finalEvals == null ? List.of() : finalEvals;
+        for (String task : evals) {
+            // an unknown id, or a task the trained networks cannot act in, fails now rather than after hours of training
+            var spec = Envs.spec(task);
+            var trained = Envs.spec(env);
+            if (spec.stateDim() != trained.stateDim() || spec.goalDim() != trained.goalDim()
+                    || spec.actionDim() != trained.actionDim()) {
+                throw new IllegalArgumentException("--final-eval " + task + " does not fit agents trained on " + env
+                        + " (different state, goal or action size); use a task of the same robot, e.g. " + env + "_eval");
+            }
+        }
         SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 128), orDefault(batches, 128), abl, seeds,
-                steps, trainFlags);
+                steps, trainFlags, evals);
         for (SweepGrid.Point p : grid.points()) {
             List<String> args = grid.trainArgs(new SweepGrid.Run(p, 1));
             TrainCommand train = new TrainCommand();
@@ -162,19 +179,25 @@ public final class SweepCommand implements Callable<Integer> {
         return values == null ? List.of(value) : values;
     }
 
-    /** Makes {@code dir} this grid's sweep directory, or checks that it already is. */
+    /**
+     * Makes {@code dir} this grid's sweep directory, or checks that it already is one, or grows it (more seeds, more
+     * final evaluations; see {@link SweepGrid#canGrowInto}).
+     */
     static void claim(Path dir, SweepGrid grid) {
         SweepGrid existing = readSweepFile(dir);
         if (existing != null) {
-            List<String> diff = grid.differences(existing);
-            if (!diff.isEmpty()) {
-                throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", diff)
-                        + "); choose another --sweep-dir, or continue that one with --resume " + dir);
+            if (existing.equals(grid)) {
+                return;
             }
-            return;
+            if (!existing.canGrowInto(grid)) {
+                throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", grid.differences(existing))
+                        + "); choose another --sweep-dir, or continue that one with --resume " + dir
+                        + " (only more --seeds or another --final-eval can be added to it)");
+            }
+            System.out.println("crl4j sweep: growing " + dir + " (" + String.join("; ", grid.differences(existing)) + ")");
         }
         try {
-            if (Files.isDirectory(dir)) {
+            if (existing == null && Files.isDirectory(dir)) {
                 try (var entries = Files.list(dir)) {
                     if (entries.findAny().isPresent()) {
                         throw new IllegalArgumentException(dir + " is not empty and holds no " + SWEEP_FILE
@@ -185,7 +208,7 @@ public final class SweepCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             Map<String, Object> file = new LinkedHashMap<>();
             file.put("grid", grid.toJson());
-            file.put("created", LocalDateTime.now().toString());
+            file.put(existing == null ? "created" : "grown", LocalDateTime.now().toString());
             AtomicFiles.writeString(dir.resolve(SWEEP_FILE), Json.writePretty(file) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create sweep directory " + dir + ": " + e.getMessage(), e);

@@ -10,13 +10,15 @@ import java.util.Objects;
 /**
  * What a sweep trains: every combination of depth × width × batch × ablation, each with seeds 1..seeds, on one task,
  * with the same other {@code train} flags. This is what sweep.json records; two sweeps are the same when their grids
- * are equal.
+ * are equal, and a sweep may grow into one with more seeds or more final evaluations (see {@link #canGrowInto}).
  *
  * @param steps      --total-env-steps of every run, null for train's default
  * @param trainFlags the other train flags, passed to every run as given
+ * @param finalEvals tasks every finished run's last checkpoint is evaluated on ({@code eval --record}), e.g. a maze's
+ *                   far goals
  */
 record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<Integer> batches, List<Ablation> ablations,
-                 int seeds, Long steps, List<String> trainFlags) {
+                 int seeds, Long steps, List<String> trainFlags, List<String> finalEvals) {
 
     SweepGrid {
         requireNonEmptyDistinct("--depth", depths);
@@ -34,6 +36,10 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
         batches = List.copyOf(batches);
         ablations = List.copyOf(ablations);
         trainFlags = List.copyOf(trainFlags);
+        finalEvals = List.copyOf(finalEvals);
+        if (finalEvals.stream().distinct().count() != finalEvals.size()) {
+            throw new IllegalArgumentException("--final-eval lists a task twice: " + finalEvals);
+        }
     }
 
     private static void requireNonEmptyDistinct(String flag, List<?> values) {
@@ -123,6 +129,7 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
         m.put("seeds", seeds);
         m.put("steps", steps);
         m.put("train_flags", trainFlags);
+        m.put("final_eval", finalEvals);
         return m;
     }
 
@@ -133,7 +140,8 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
                     ints(m.get("width")), ints(m.get("batch")),
                     strings(m.get("ablation")).stream().map(Ablation::parse).toList(),
                     ((Number) m.get("seeds")).intValue(), steps == null ? null : ((Number) steps).longValue(),
-                    strings(m.get("train_flags")));
+                    strings(m.get("train_flags")),
+                    m.containsKey("final_eval") ? strings(m.get("final_eval")) : List.of()); // absent before session 4
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException("malformed (" + e.getMessage() + ")");
         }
@@ -145,6 +153,17 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
 
     private static List<String> strings(Object o) {
         return ((List<?>) o).stream().map(v -> (String) v).toList();
+    }
+
+    /**
+     * True when this sweep (already on disk) may become {@code bigger} by adding seeds and final evaluations only:
+     * every run it has trained stays a run of {@code bigger}, so re-running with more --seeds or another --final-eval
+     * extends a finished study instead of starting a new one.
+     */
+    boolean canGrowInto(SweepGrid bigger) {
+        SweepGrid same = new SweepGrid(bigger.env, bigger.depths, bigger.widths, bigger.batches, bigger.ablations, seeds,
+                bigger.steps, bigger.trainFlags, finalEvals);
+        return same.equals(this) && bigger.seeds >= seeds && bigger.finalEvals.containsAll(finalEvals);
     }
 
     /** What differs from {@code other}, e.g. "depth [4, 8] here, [4, 16] there"; empty when they are the same sweep. */

@@ -33,8 +33,8 @@ final class SweepRunner {
     /** True when every run has finished. */
     boolean runAll() {
         List<SweepGrid.Run> runs = grid.runs();
-        System.out.printf("crl4j sweep: %d points × %d seeds = %d runs in %s (%d at a time, %d threads each)%n",
-                grid.points().size(), grid.seeds(), runs.size(), dir, workers, threadsPerRun);
+        System.out.printf("crl4j sweep: %d points × %d seeds = %d runs in %s (%d at a time, %d thread%s each)%n",
+                grid.points().size(), grid.seeds(), runs.size(), dir, workers, threadsPerRun, threadsPerRun == 1 ? "" : "s");
         // Ctrl-C reaches the runs too (same process group); a SIGTERM to the sweep alone is passed on to them.
         // Either way each run saves its resume state, and we wait for that before the JVM exits.
         Thread onStop = new Thread(this::stopRuns, "crl4j-sweep-stop");
@@ -86,7 +86,7 @@ final class SweepRunner {
         RunState state = RunState.of(runDir);
         if (state == RunState.FINISHED) {
             System.out.println(tag + ": finished, skipped" + scoreText(runDir));
-            return null;
+            return finalEvals(runDir, tag);
         }
         List<String> args;
         if (state == RunState.INTERRUPTED) {
@@ -130,7 +130,7 @@ final class SweepRunner {
         RunState after = RunState.of(runDir);
         if (after == RunState.FINISHED) {
             System.out.println(tag + ": done in " + took + scoreText(runDir));
-            return null;
+            return finalEvals(runDir, tag);
         }
         // 130/143: the run got SIGINT/SIGTERM (Ctrl-C) and saved; 0 without the marker: it was asked to stop
         if (after == RunState.INTERRUPTED && (stopping || code == 0 || code == 130 || code == 143)) {
@@ -140,6 +140,59 @@ final class SweepRunner {
         String why = lastLine(log);
         System.out.println(tag + ": failed (exit " + code + ") after " + took + ": " + why);
         return "failed: " + why;
+    }
+
+    /**
+     * Evaluates a finished run's last checkpoint on each --final-eval task it has no current record for, through
+     * {@code eval --record} in a child JVM (output appended to train.log); returns null when all are recorded.
+     */
+    private String finalEvals(Path runDir, String tag) {
+        for (String task : grid.finalEvals()) {
+            try {
+                if (RunRecord.load(runDir).finalEvals().containsKey(task)) {
+                    continue;
+                }
+            } catch (RuntimeException unreadable) {
+                // evaluate it again: the new record replaces the unreadable one
+            }
+            List<String> args = List.of("eval", runDir.toString(), "--env", task, "--episodes", "128", "--threads",
+                    Integer.toString(threadsPerRun), "--record");
+            Path log = runDir.resolve("train.log");
+            Process p;
+            synchronized (running) {
+                if (stopping) {
+                    return "final evaluation on " + task + " not started (sweep stopped)";
+                }
+                try {
+                    p = TrainProcess.start(args, log, threadsPerRun);
+                } catch (IOException e) {
+                    return "cannot start the final evaluation on " + task + ": " + e.getMessage();
+                }
+                running.add(p);
+            }
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            } finally {
+                running.remove(p);
+            }
+            Double score = null;
+            try {
+                score = RunRecord.load(runDir).finalEvals().get(task);
+            } catch (RuntimeException unreadable) {
+                // reported below
+            }
+            if (code != 0 || score == null) {
+                String why = lastLine(log);
+                System.out.println(tag + ": final evaluation on " + task + " failed (exit " + code + "): " + why);
+                return "final evaluation on " + task + " failed: " + why;
+            }
+            System.out.printf("%s: %s time at goal %.1f (last checkpoint, 128 episodes)%n", tag, task, score);
+        }
+        return null;
     }
 
     private void stopRuns() {

@@ -38,10 +38,18 @@ class SweepErrorsTest {
     void reusingADirectoryWithADifferentGridIsRefused(@TempDir Path dir) throws Exception {
         Path sweep = dir.resolve("sw");
         SweepCommand.claim(sweep, new SweepGrid("reacher", java.util.List.of(4, 8), java.util.List.of(32),
-                java.util.List.of(32), java.util.List.of(Ablation.NONE), 1, null, java.util.List.of()));
+                java.util.List.of(32), java.util.List.of(Ablation.NONE), 1, null, java.util.List.of(), java.util.List.of()));
         assertOneLineError(run("sweep", "--env", "reacher", "--depth", "4,16", "--width", "32", "--batch", "32",
                 "--sweep-dir", sweep.toString()), "holds a different sweep", "depth [4, 16] here, [4, 8] there",
                 "--resume " + sweep);
+        assertOneLineError(run("sweep", "--env", "reacher", "--depth", "4,8", "--width", "32", "--batch", "32",
+                "--seeds", "0", "--sweep-dir", sweep.toString()), "--seeds must be at least 1");
+        assertOneLineError(run("sweep", "--env", "reacher", "--depth", "4,8", "--width", "32", "--batch", "32",
+                "--final-eval", "simple_u_maze_eval", "--sweep-dir", sweep.toString()),
+                "--final-eval simple_u_maze_eval does not fit agents trained on reacher");
+        assertOneLineError(run("sweep", "--env", "reacher", "--final-eval", "reacher_far", "--sweep-dir",
+                dir.resolve("new").toString()), "unknown environment 'reacher_far'");
+        assertThat(dir.resolve("new")).doesNotExist();
         assertOneLineError(run("sweep", "--resume", sweep.toString(), "--depth", "8"), "--depth cannot be combined with --resume");
         assertOneLineError(run("sweep", "--resume", dir.resolve("none").toString()), "nothing to resume", "no sweep.json");
         Path notASweep = dir.resolve("other");

@@ -13,7 +13,7 @@ class SweepGridTest {
 
     static SweepGrid grid() {
         return new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512), List.of(Ablation.NONE, Ablation.RELU),
-                2, 50_000L, List.of("--num-envs", "16"));
+                2, 50_000L, List.of("--num-envs", "16"), List.of());
     }
 
     @Test
@@ -45,16 +45,36 @@ class SweepGridTest {
         assertThat(SweepGrid.fromJson(g.toJson())).isEqualTo(g);
         assertThat(g.differences(SweepGrid.fromJson(g.toJson()))).isEmpty();
         SweepGrid other = new SweepGrid("reacher", List.of(4, 16), List.of(256), List.of(256, 512),
-                List.of(Ablation.NONE, Ablation.RELU), 2, 50_000L, List.of("--num-envs", "16"));
+                List.of(Ablation.NONE, Ablation.RELU), 2, 50_000L, List.of("--num-envs", "16"), List.of());
         assertThat(g.differences(other)).containsExactly("depth [4, 8] here, [4, 16] there");
+    }
+
+    @Test
+    void aSweepGrowsOnlyByMoreSeedsOrMoreFinalEvaluations() {
+        SweepGrid g = grid();
+        SweepGrid moreSeeds = new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512),
+                List.of(Ablation.NONE, Ablation.RELU), 5, 50_000L, List.of("--num-envs", "16"), List.of("reacher"));
+        assertThat(g.canGrowInto(moreSeeds)).isTrue();
+        assertThat(moreSeeds.canGrowInto(g)).as("fewer seeds, a final evaluation dropped").isFalse();
+        assertThat(SweepGrid.fromJson(moreSeeds.toJson())).isEqualTo(moreSeeds);
+        SweepGrid otherSteps = new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512),
+                List.of(Ablation.NONE, Ablation.RELU), 5, 60_000L, List.of("--num-envs", "16"), List.of());
+        assertThat(g.canGrowInto(otherSteps)).isFalse();
+        SweepGrid otherDepths = new SweepGrid("reacher", List.of(4, 8, 16), List.of(256), List.of(256, 512),
+                List.of(Ablation.NONE, Ablation.RELU), 2, 50_000L, List.of("--num-envs", "16"), List.of());
+        assertThat(g.canGrowInto(otherDepths)).as("a new depth is a new study, not more of this one").isFalse();
+        // a sweep.json written before final evaluations existed reads as having none
+        var old = new java.util.LinkedHashMap<>(g.toJson());
+        old.remove("final_eval");
+        assertThat(SweepGrid.fromJson(old)).isEqualTo(g);
     }
 
     @Test
     void rejectsEmptyOrRepeatedValues() {
         assertThatThrownBy(() -> new SweepGrid("reacher", List.of(4, 4), List.of(256), List.of(256), List.of(Ablation.NONE),
-                1, null, List.of())).hasMessageContaining("--depth lists a value twice");
+                1, null, List.of(), List.of())).hasMessageContaining("--depth lists a value twice");
         assertThatThrownBy(() -> new SweepGrid("reacher", List.of(4), List.of(256), List.of(256), List.of(Ablation.NONE),
-                0, null, List.of())).hasMessageContaining("--seeds must be at least 1");
+                0, null, List.of(), List.of())).hasMessageContaining("--seeds must be at least 1");
         assertThatThrownBy(() -> Ablation.parse("no-norm")).hasMessageContaining("unknown ablation 'no-norm'")
                 .hasMessageContaining("no-layer-norm");
     }
