@@ -73,23 +73,8 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
             throw new IllegalArgumentException(configFile + " is unreadable or malformed (" + e.getMessage() + ")");
         }
-        List<double[]> rows = new ArrayList<>();
-        double wall = Double.NaN;
-        Path metrics = dir.resolve("metrics.jsonl");
-        if (Files.isRegularFile(metrics)) {
-            try {
-                for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    Map<String, Object> row = Json.parseObject(line);
-                    rows.add(new double[] {number(row.get("training/envsteps")), number(row.get(SUCCESS_KEY))});
-                    wall = number(row.get("training/walltime"));
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalArgumentException(metrics + " is unreadable or malformed (" + e.getMessage() + ")");
-            }
-        }
+        List<double[]> rows = evaluations(dir);
+        double wall = rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1)[2];
         Double random = null;
         Path randomFile = dir.resolve("random_policy.json");
         if (Files.isRegularFile(randomFile)) {
@@ -102,20 +87,13 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
         double[] steps = rows.stream().mapToDouble(r -> r[0]).toArray();
         double[] success = rows.stream().mapToDouble(r -> r[1]).toArray();
+        double last = steps.length == 0 ? Double.NaN : steps[steps.length - 1];
         Map<String, Double> evals = new java.util.TreeMap<>();
         try (var files = Files.newDirectoryStream(dir, "eval_*.json")) {
             for (Path f : files) {
-                try {
-                    Map<String, Object> m = Json.parseObject(Files.readString(f, StandardCharsets.UTF_8));
-                    // an evaluation of an earlier checkpoint (recorded while the run was still training) is stale
-                    Object at = m.get("env_steps");
-                    double last = steps.length == 0 ? Double.NaN : steps[steps.length - 1];
-                    if (at instanceof Number n && Double.isFinite(last) && n.doubleValue() != last) {
-                        continue;
-                    }
+                Map<String, Object> m = finalEval(f, last);
+                if (m != null) {
                     evals.put(String.valueOf(m.get("env")), number(m.get(SUCCESS_KEY)));
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new IllegalArgumentException(f + " is unreadable or malformed (" + e.getMessage() + ")");
                 }
             }
         } catch (IOException e) {
@@ -124,6 +102,68 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         return new RunRecord(dir, params(train, network), seed, steps, success, wall,
                 random == null || random.isNaN() ? null : random,
                 Files.isRegularFile(dir.resolve(TrainCommand.FINISHED_FILE)), Map.copyOf(evals));
+    }
+
+    /** Each evaluation in the run's metrics.jsonl as {env steps, time at goal, wall-clock seconds}; empty before the first. */
+    private static List<double[]> evaluations(Path dir) {
+        List<double[]> rows = new ArrayList<>();
+        Path metrics = dir.resolve("metrics.jsonl");
+        if (Files.isRegularFile(metrics)) {
+            try {
+                for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        Map<String, Object> row = Json.parseObject(line);
+                        rows.add(new double[] {number(row.get("training/envsteps")), number(row.get(SUCCESS_KEY)),
+                            number(row.get("training/walltime"))});
+                    }
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(metrics + " is unreadable or malformed (" + e.getMessage() + ")");
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * An {@code eval --record} file's metrics, or null when it evaluated an earlier checkpoint than the one at
+     * {@code lastEnvSteps} (recorded while the run was still training: stale). Throws on an unreadable file.
+     */
+    private static Map<String, Object> finalEval(Path file, double lastEnvSteps) {
+        try {
+            Map<String, Object> m = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+            Object at = m.get("env_steps");
+            if (at instanceof Number n && Double.isFinite(lastEnvSteps) && n.doubleValue() != lastEnvSteps) {
+                return null;
+            }
+            return m;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is unreadable or malformed (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * The time at goal a sweep's final evaluation recorded for {@code task}, or null when it must be (re)done: no
+     * record, an unreadable one, one of an earlier checkpoint, or one made with other episodes or another eval seed
+     * (a quick manual {@code eval --record --episodes 10} is not the sweep's evaluation). Only this task's file is
+     * read, so another bad file in the run cannot block it.
+     */
+    static Double currentFinalEval(Path dir, String task, int episodes, long seed) {
+        Path file = dir.resolve(finalEvalFile(task));
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        List<double[]> rows = evaluations(dir);
+        Map<String, Object> m;
+        try {
+            m = finalEval(file, rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1)[0]);
+        } catch (IllegalArgumentException unreadable) {
+            return null; // evaluate again: the new record replaces it
+        }
+        if (m == null || !(m.get("episodes") instanceof Number e) || e.intValue() != episodes
+                || !(m.get("seed") instanceof Number s) || s.longValue() != seed) {
+            return null;
+        }
+        return number(m.get(SUCCESS_KEY));
     }
 
     /**

@@ -49,7 +49,8 @@ public final class SweepCommand implements Callable<Integer> {
             + "Re-running a sweep with a bigger N adds seeds N+1.. to it.")
     int seeds;
     @Option(names = "--final-eval", split = ",", paramLabel = "TASK", description = "After each run, evaluate its last "
-            + "checkpoint on TASK (128 episodes, as 'eval --record'; e.g. simple_u_maze_eval, the far goals); 'plot' "
+            + "checkpoint on TASK (" + SweepRunner.FINAL_EVAL_EPISODES + " episodes, as 'eval --record'; e.g. "
+            + "simple_u_maze_eval, the far goals); 'plot' "
             + "reports it beside the training score. Re-running a sweep with another task adds it.")
     List<String> finalEvals;
     @Option(names = "--steps", description = "Env steps per run (train's --total-env-steps).")
@@ -146,12 +147,11 @@ public final class SweepCommand implements Callable<Integer> {
         List<String> evals = finalEvals == null ? List.of() : finalEvals;
         for (String task : evals) {
             // an unknown id, or a task the trained networks cannot act in, fails now rather than after hours of training
-            var spec = Envs.spec(task);
-            var trained = Envs.spec(env);
-            if (spec.stateDim() != trained.stateDim() || spec.goalDim() != trained.goalDim()
-                    || spec.actionDim() != trained.actionDim()) {
+            if (!Envs.spec(task).sameShape(Envs.spec(env))) {
+                boolean hasEval = Envs.list().stream().anyMatch(s -> s.id().equals(env + "_eval"));
                 throw new IllegalArgumentException("--final-eval " + task + " does not fit agents trained on " + env
-                        + " (different state, goal or action size); use a task of the same robot, e.g. " + env + "_eval");
+                        + " (different state, goal or action size); use a task of the same robot"
+                        + (hasEval ? ", e.g. " + env + "_eval" : " (see 'envs list')"));
             }
         }
         SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 128), orDefault(batches, 128), abl, seeds,
@@ -186,8 +186,8 @@ public final class SweepCommand implements Callable<Integer> {
     static void claim(Path dir, SweepGrid grid) {
         SweepGrid existing = readSweepFile(dir);
         if (existing != null) {
-            if (existing.equals(grid)) {
-                return;
+            if (existing.canGrowInto(grid) && grid.canGrowInto(existing)) {
+                return; // the same sweep (final evaluations perhaps listed in another order)
             }
             if (!existing.canGrowInto(grid)) {
                 throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", grid.differences(existing))
@@ -208,11 +208,20 @@ public final class SweepCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             Map<String, Object> file = new LinkedHashMap<>();
             file.put("grid", grid.toJson());
-            file.put(existing == null ? "created" : "grown", LocalDateTime.now().toString());
+            String now = LocalDateTime.now().toString();
+            Object created = existing == null ? now : readSweepJson(dir).getOrDefault("created", now);
+            file.put("created", created);
+            if (existing != null) {
+                file.put("grown", now);
+            }
             AtomicFiles.writeString(dir.resolve(SWEEP_FILE), Json.writePretty(file) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create sweep directory " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, Object> readSweepJson(Path dir) throws IOException {
+        return Json.parseObject(Files.readString(dir.resolve(SWEEP_FILE), StandardCharsets.UTF_8));
     }
 
     /** The grid recorded in {@code dir}, or null when it has no sweep.json. */
@@ -222,7 +231,7 @@ public final class SweepCommand implements Callable<Integer> {
             return null;
         }
         try {
-            Object grid = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8)).get("grid");
+            Object grid = readSweepJson(dir).get("grid");
             if (!(grid instanceof Map<?, ?>)) {
                 throw new IllegalArgumentException("no \"grid\" object");
             }

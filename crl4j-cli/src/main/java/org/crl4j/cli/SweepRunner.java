@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs a sweep's runs, {@code workers} at a time, each in its own JVM. */
 final class SweepRunner {
+    /** A final evaluation's episodes and eval seed (eval's defaults): every run of a sweep is scored on the same goals. */
+    static final int FINAL_EVAL_EPISODES = 128;
+    static final long FINAL_EVAL_SEED = 0;
+
     private final SweepGrid grid;
     private final Path dir;
     private final int workers;
@@ -97,34 +101,21 @@ final class SweepRunner {
         }
         args.addAll(List.of("--threads", Integer.toString(threadsPerRun)));
         Path log = runDir.resolve("train.log");
-        Process p;
         long start = System.nanoTime();
-        synchronized (running) {
-            if (stopping) {
-                return "not started (sweep stopped)";
+        try {
+            Files.createDirectories(runDir);
+            if (state == RunState.NEW) {
+                // a run killed before its first save left no resume state: start it over, not append to it
+                Files.deleteIfExists(runDir.resolve("metrics.jsonl"));
+                Files.deleteIfExists(runDir.resolve("metrics.csv"));
             }
-            try {
-                Files.createDirectories(runDir);
-                if (state == RunState.NEW) {
-                    // a run killed before its first save left no resume state: start it over, not append to it
-                    Files.deleteIfExists(runDir.resolve("metrics.jsonl"));
-                    Files.deleteIfExists(runDir.resolve("metrics.csv"));
-                }
-                p = TrainProcess.start(args, log, threadsPerRun);
-            } catch (IOException e) {
-                return "cannot start: " + e.getMessage();
-            }
-            running.add(p);
+        } catch (IOException e) {
+            return "cannot start: " + e.getMessage();
         }
         System.out.println(tag + ": " + (state == RunState.INTERRUPTED ? "resuming" : "training") + " (log: " + log + ")");
-        int code;
-        try {
-            code = p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        } finally {
-            running.remove(p);
+        Child child = runChild(args, log);
+        if (child.problem != null) {
+            return child.problem;
         }
         String took = TrainCommand.duration((System.nanoTime() - start) / 1e9);
         RunState after = RunState.of(runDir);
@@ -132,13 +123,13 @@ final class SweepRunner {
             System.out.println(tag + ": done in " + took + scoreText(runDir));
             return finalEvals(runDir, tag);
         }
-        // 130/143: the run got SIGINT/SIGTERM (Ctrl-C) and saved; 0 without the marker: it was asked to stop
-        if (after == RunState.INTERRUPTED && (stopping || code == 0 || code == 130 || code == 143)) {
+        // the run was asked to stop (0 without the finished marker) or got SIGINT/SIGTERM, and saved
+        if (after == RunState.INTERRUPTED && (child.stopped() || child.code == 0)) {
             System.out.println(tag + ": stopped after " + took + "; its resume state is saved");
             return "interrupted (resume state saved)";
         }
         String why = lastLine(log);
-        System.out.println(tag + ": failed (exit " + code + ") after " + took + ": " + why);
+        System.out.println(tag + ": failed (exit " + child.code + ") after " + took + ": " + why);
         return "failed: " + why;
     }
 
@@ -148,51 +139,62 @@ final class SweepRunner {
      */
     private String finalEvals(Path runDir, String tag) {
         for (String task : grid.finalEvals()) {
-            try {
-                if (RunRecord.load(runDir).finalEvals().containsKey(task)) {
-                    continue;
-                }
-            } catch (RuntimeException unreadable) {
-                // evaluate it again: the new record replaces the unreadable one
+            if (RunRecord.currentFinalEval(runDir, task, FINAL_EVAL_EPISODES, FINAL_EVAL_SEED) != null) {
+                continue;
             }
-            List<String> args = List.of("eval", runDir.toString(), "--env", task, "--episodes", "128", "--threads",
-                    Integer.toString(threadsPerRun), "--record");
+            List<String> args = List.of("eval", runDir.toString(), "--env", task, "--episodes", "" + FINAL_EVAL_EPISODES,
+                    "--seed", "" + FINAL_EVAL_SEED, "--threads", "" + threadsPerRun, "--record");
             Path log = runDir.resolve("train.log");
-            Process p;
-            synchronized (running) {
-                if (stopping) {
-                    return "final evaluation on " + task + " not started (sweep stopped)";
-                }
-                try {
-                    p = TrainProcess.start(args, log, threadsPerRun);
-                } catch (IOException e) {
-                    return "cannot start the final evaluation on " + task + ": " + e.getMessage();
-                }
-                running.add(p);
+            Child child = runChild(args, log);
+            if (child.problem != null) {
+                return "final evaluation on " + task + ": " + child.problem;
             }
-            int code;
-            try {
-                code = p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            } finally {
-                running.remove(p);
+            if (child.stopped()) {
+                return "final evaluation on " + task + " interrupted";
             }
-            Double score = null;
-            try {
-                score = RunRecord.load(runDir).finalEvals().get(task);
-            } catch (RuntimeException unreadable) {
-                // reported below
-            }
-            if (code != 0 || score == null) {
-                String why = lastLine(log);
-                System.out.println(tag + ": final evaluation on " + task + " failed (exit " + code + "): " + why);
+            Double score = RunRecord.currentFinalEval(runDir, task, FINAL_EVAL_EPISODES, FINAL_EVAL_SEED);
+            if (child.code != 0 || score == null) {
+                String why = child.code != 0 ? lastLine(log) : "no readable " + runDir.resolve(RunRecord.finalEvalFile(task));
+                System.out.println(tag + ": final evaluation on " + task + " failed (exit " + child.code + "): " + why);
                 return "final evaluation on " + task + " failed: " + why;
             }
-            System.out.printf("%s: %s time at goal %.1f (last checkpoint, 128 episodes)%n", tag, task, score);
+            System.out.printf("%s: %s time at goal %.1f (last checkpoint, %d episodes)%n", tag, task, score,
+                    FINAL_EVAL_EPISODES);
         }
         return null;
+    }
+
+    /** A child JVM's exit code, or why it did not run to an exit. */
+    private record Child(int code, String problem, boolean sweepStopping) {
+        /** SIGINT/SIGTERM (Ctrl-C), or the sweep is stopping: the child saved what it could and stopped. */
+        boolean stopped() {
+            return sweepStopping || code == 130 || code == 143;
+        }
+    }
+
+    /** Runs {@code crl4j <args>} in a child JVM that the sweep's stop hook can reach, output appended to {@code log}. */
+    private Child runChild(List<String> args, Path log) {
+        Process p;
+        synchronized (running) {
+            if (stopping) {
+                return new Child(-1, "not started (sweep stopped)", true);
+            }
+            try {
+                p = TrainProcess.start(args, log, threadsPerRun);
+            } catch (IOException e) {
+                return new Child(-1, "cannot start: " + e.getMessage(), false);
+            }
+            running.add(p);
+        }
+        try {
+            int code = p.waitFor();
+            return new Child(code, null, stopping);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Child(-1, "interrupted", true);
+        } finally {
+            running.remove(p);
+        }
     }
 
     private void stopRuns() {

@@ -55,7 +55,12 @@ class SweepGridTest {
         SweepGrid moreSeeds = new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512),
                 List.of(Ablation.NONE, Ablation.RELU), 5, 50_000L, List.of("--num-envs", "16"), List.of("reacher"));
         assertThat(g.canGrowInto(moreSeeds)).isTrue();
-        assertThat(moreSeeds.canGrowInto(g)).as("fewer seeds, a final evaluation dropped").isFalse();
+        SweepGrid fewerSeeds = new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512),
+                List.of(Ablation.NONE, Ablation.RELU), 1, 50_000L, List.of("--num-envs", "16"), List.of("reacher"));
+        assertThat(moreSeeds.canGrowInto(fewerSeeds)).as("fewer seeds").isFalse();
+        SweepGrid evalDropped = new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512),
+                List.of(Ablation.NONE, Ablation.RELU), 5, 50_000L, List.of("--num-envs", "16"), List.of());
+        assertThat(moreSeeds.canGrowInto(evalDropped)).as("a final evaluation dropped").isFalse();
         assertThat(SweepGrid.fromJson(moreSeeds.toJson())).isEqualTo(moreSeeds);
         SweepGrid otherSteps = new SweepGrid("reacher", List.of(4, 8), List.of(256), List.of(256, 512),
                 List.of(Ablation.NONE, Ablation.RELU), 5, 60_000L, List.of("--num-envs", "16"), List.of());

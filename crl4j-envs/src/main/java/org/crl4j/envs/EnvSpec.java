@@ -58,6 +58,14 @@ public record EnvSpec(String id, String description, int stateDim, int[] goalInd
         return new Box(observationDim(), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
+    /**
+     * True when an agent trained on this task can act in {@code other}: the same state, goal and action sizes (a
+     * maze's _eval layout, say).
+     */
+    public boolean sameShape(EnvSpec other) {
+        return stateDim == other.stateDim && goalIndices.length == other.goalIndices.length && actionDim == other.actionDim;
+    }
+
     /** A copy with another episode length (for short test runs). */
     public EnvSpec withEpisodeLength(int steps) {
         return new EnvSpec(id, description, stateDim, goalIndices, actionDim, successThreshold, steps);

@@ -87,7 +87,7 @@ public final class Trainer {
         this.batches = new ContrastiveBatches(replay, cfg.episodeLength(), cfg.gamma(), spec.goalIndices(),
                 cfg.batchSize());
         this.evaluator = new Evaluator(cfg.evalEnv(), cfg.numEvalEnvs(), cfg.seed() + 1_000_003L, cfg.episodeLength(), pool);
-        if (evaluator.env().spec().stateDim() != spec.stateDim() || evaluator.env().spec().actionDim() != spec.actionDim()) {
+        if (!evaluator.env().spec().sameShape(spec)) {
             throw new IllegalArgumentException("evaluation env " + cfg.evalEnv() + " does not match " + cfg.env());
         }
         this.actRng = Rng.forStream(cfg.seed(), 2);
