@@ -2,9 +2,13 @@ package org.crl4j.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import picocli.CommandLine.Option;
                     + "to continue: finished runs are skipped, interrupted ones resumed."})
 public final class SweepCommand implements Callable<Integer> {
     static final String SWEEP_FILE = "sweep.json";
+    static final String LOCK_FILE = ".sweep.lock";
 
     @Option(names = "--env", description = "Task id (see 'envs list').")
     String env;
@@ -102,7 +107,7 @@ public final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
         Path dir;
-        SweepGrid grid;
+        SweepGrid fromOptions = null; // a resumed sweep's grid is read once it is locked
         if (resume != null) {
             for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
                 String n = o.longestName();
@@ -116,19 +121,50 @@ public final class SweepCommand implements Callable<Integer> {
                         + "keeps its train flags; only --workers and --threads may change");
             }
             dir = resume;
-            grid = readSweepFile(dir);
-            if (grid == null) {
+            if (readSweepFile(dir) == null) {
                 throw new IllegalArgumentException("nothing to resume in " + dir + ": no " + SWEEP_FILE
                         + " (is it a directory written by 'sweep'?)");
             }
         } else {
-            grid = gridFromOptions();
+            fromOptions = gridFromOptions(); // validated before anything is written
             dir = sweepDir != null ? sweepDir : Path.of("sweeps", TrainCommand.safeName(env) + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            claim(dir, grid);
         }
         int perRun = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-        return new SweepRunner(grid, dir, workers, perRun).runAll() ? 0 : 1;
+        try (FileChannel held = lock(dir)) {
+            if (fromOptions != null) {
+                claim(dir, fromOptions);
+            }
+            SweepGrid grid = fromOptions != null ? fromOptions : readSweepFile(dir);
+            return new SweepRunner(grid, dir, workers, perRun).runAll() ? 0 : 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release the lock on " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes DIR/.sweep.lock (an OS file lock, released when the process ends however it ends) for as long as a sweep
+     * runs in DIR, so that a second sweep there (a growing re-run, say) cannot train the same runs at the same time.
+     */
+    static FileChannel lock(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held;
+            try {
+                held = ch.tryLock();
+            } catch (OverlappingFileLockException sameProcess) {
+                held = null;
+            }
+            if (held == null) {
+                ch.close();
+                throw new IllegalArgumentException("another sweep is running in " + dir + "; wait for it to finish, or stop "
+                        + "it (Ctrl-C: its runs save their resume state) and run this again");
+            }
+            return ch;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock sweep directory " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** The grid the options describe, every point validated as train would (nothing is written before). */
@@ -199,7 +235,7 @@ public final class SweepCommand implements Callable<Integer> {
         try {
             if (existing == null && Files.isDirectory(dir)) {
                 try (var entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
+                    if (entries.anyMatch(e -> !e.getFileName().toString().equals(LOCK_FILE))) {
                         throw new IllegalArgumentException(dir + " is not empty and holds no " + SWEEP_FILE
                                 + "; choose a new or empty --sweep-dir");
                     }

@@ -51,6 +51,12 @@ class SweepErrorsTest {
                 dir.resolve("new").toString()), "unknown environment 'reacher_far'");
         assertThat(dir.resolve("new")).doesNotExist();
         assertOneLineError(run("sweep", "--resume", sweep.toString(), "--depth", "8"), "--depth cannot be combined with --resume");
+        try (var held = SweepCommand.lock(sweep)) {
+            assertOneLineError(run("sweep", "--resume", sweep.toString()), "another sweep is running in " + sweep);
+            assertOneLineError(run("sweep", "--env", "reacher", "--depth", "4,8", "--width", "32", "--batch", "32",
+                    "--seeds", "2", "--sweep-dir", sweep.toString()), "another sweep is running in " + sweep);
+        }
+        assertThat(SweepCommand.readSweepFile(sweep).seeds()).isEqualTo(1); // the refused grow changed nothing
         assertOneLineError(run("sweep", "--resume", dir.resolve("none").toString()), "nothing to resume", "no sweep.json");
         Path notASweep = dir.resolve("other");
         Files.createDirectories(notASweep.resolve("stuff"));
