@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * Runs {@code crl4j train ...} (or a sweep's final {@code eval}) in a child JVM (same java, class path and JVM options
- * as this one), its output appended to a log file. A sweep runs each training run this way so that one run's memory (deep networks, replay)
- * is returned when it ends, a crash or out-of-memory stays inside its run, parallel runs do not interleave their
- * output, and Ctrl-C reaches each run as it would a lone {@code train}, which saves its resume state.
+ * as this one), its output appended to a log file. A sweep runs each training run this way so that one run's memory
+ * (deep networks, replay) is returned when it ends, a crash or out-of-memory stays inside its run, parallel runs do
+ * not interleave their output, and Ctrl-C reaches each run as it would a lone {@code train}, which saves its resume
+ * state.
  */
 final class TrainProcess {
     private TrainProcess() {
