@@ -132,10 +132,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         int perRun = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         try (FileChannel held = lock(dir)) {
-            if (fromOptions != null) {
-                claim(dir, fromOptions);
-            }
-            SweepGrid grid = fromOptions != null ? fromOptions : readSweepFile(dir);
+            SweepGrid grid = fromOptions != null ? claim(dir, fromOptions) : readSweepFile(dir);
             return new SweepRunner(grid, dir, workers, perRun).runAll() ? 0 : 1;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the lock on " + dir + ": " + e.getMessage(), e);
@@ -217,13 +214,13 @@ public final class SweepCommand implements Callable<Integer> {
 
     /**
      * Makes {@code dir} this grid's sweep directory, or checks that it already is one, or grows it (more seeds, more
-     * final evaluations; see {@link SweepGrid#canGrowInto}).
+     * final evaluations; see {@link SweepGrid#canGrowInto}). Returns the grid to run, as sweep.json now records it.
      */
-    static void claim(Path dir, SweepGrid grid) {
+    static SweepGrid claim(Path dir, SweepGrid grid) {
         SweepGrid existing = readSweepFile(dir);
         if (existing != null) {
             if (existing.canGrowInto(grid) && grid.canGrowInto(existing)) {
-                return; // the same sweep (final evaluations perhaps listed in another order)
+                return existing; // the same sweep, perhaps listed in another order
             }
             if (!existing.canGrowInto(grid)) {
                 throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", grid.differences(existing))
@@ -231,6 +228,7 @@ public final class SweepCommand implements Callable<Integer> {
                         + " (only more --seeds or another --final-eval can be added to it)");
             }
             System.out.println("crl4j sweep: growing " + dir + " (" + String.join("; ", grid.differences(existing)) + ")");
+            grid = existing.grownTo(grid); // the record keeps the order its runs were first listed in
         }
         try {
             if (existing == null && Files.isDirectory(dir)) {
@@ -254,6 +252,7 @@ public final class SweepCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create sweep directory " + dir + ": " + e.getMessage(), e);
         }
+        return grid;
     }
 
     private static Map<String, Object> readSweepJson(Path dir) throws IOException {

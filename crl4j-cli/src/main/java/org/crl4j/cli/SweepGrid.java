@@ -2,6 +2,7 @@ package org.crl4j.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,12 +159,16 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
     /**
      * True when this sweep (already on disk) may become {@code bigger} by adding seeds and final evaluations only:
      * every run it has trained stays a run of {@code bigger}, so re-running with more --seeds or another --final-eval
-     * extends a finished study instead of starting a new one.
+     * extends a finished study instead of starting a new one. The order values and train flags are listed in does not
+     * matter ({@code --depth 16,4} is {@code --depth 4,16}), only what the runs are.
      */
     boolean canGrowInto(SweepGrid bigger) {
-        SweepGrid same = new SweepGrid(bigger.env, bigger.depths, bigger.widths, bigger.batches, bigger.ablations, seeds,
-                bigger.steps, bigger.trainFlags, finalEvals);
-        return same.equals(this) && bigger.seeds >= seeds && bigger.finalEvals.containsAll(finalEvals);
+        return sameRuns(bigger) && bigger.seeds >= seeds && bigger.finalEvals.containsAll(finalEvals);
+    }
+
+    /** This sweep with {@code bigger}'s seeds and final evaluations: what sweep.json records after growing into it. */
+    SweepGrid grownTo(SweepGrid bigger) {
+        return new SweepGrid(env, depths, widths, batches, ablations, bigger.seeds, steps, trainFlags, bigger.finalEvals);
     }
 
     /** What differs from {@code other}, e.g. "depth [4, 8] here, [4, 16] there"; empty when they are the same sweep. */
@@ -171,11 +176,37 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
         List<String> out = new ArrayList<>();
         Map<String, Object> mine = toJson();
         Map<String, Object> theirs = other.toJson();
+        Map<String, Object> mineKey = canonical().toJson();
+        Map<String, Object> theirsKey = other.canonical().toJson();
         for (String key : mine.keySet()) {
-            if (!Objects.equals(mine.get(key), theirs.get(key))) {
+            if (!Objects.equals(mineKey.get(key), theirsKey.get(key))) {
                 out.add(key + " " + mine.get(key) + " here, " + theirs.get(key) + " there");
             }
         }
         return out;
+    }
+
+    /** True when both sweeps train the same runs per seed (seeds and final evaluations aside). */
+    private boolean sameRuns(SweepGrid other) {
+        SweepGrid a = canonical();
+        SweepGrid b = other.canonical();
+        return a.env.equals(b.env) && a.depths.equals(b.depths) && a.widths.equals(b.widths) && a.batches.equals(b.batches)
+                && a.ablations.equals(b.ablations) && Objects.equals(a.steps, b.steps) && a.trainFlags.equals(b.trainFlags);
+    }
+
+    /** Every list sorted, train flags sorted by option (each with its values): the form in which order does not count. */
+    private SweepGrid canonical() {
+        List<List<String>> groups = new ArrayList<>();
+        for (String arg : trainFlags) {
+            if (groups.isEmpty() || arg.startsWith("--")) {
+                groups.add(new ArrayList<>());
+            }
+            groups.get(groups.size() - 1).add(arg); // an option's values stay with it: --num-envs 16
+        }
+        List<String> flags = groups.stream().sorted(Comparator.comparing(g -> String.join(" ", g)))
+                .flatMap(List::stream).toList();
+        return new SweepGrid(env, depths.stream().sorted().toList(), widths.stream().sorted().toList(),
+                batches.stream().sorted().toList(), ablations.stream().sorted().toList(), seeds, steps, flags,
+                finalEvals.stream().sorted().toList());
     }
 }

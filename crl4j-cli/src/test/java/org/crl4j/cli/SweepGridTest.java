@@ -75,6 +75,27 @@ class SweepGridTest {
     }
 
     @Test
+    void theOrderValuesAndFlagsAreListedInDoesNotMakeAnotherSweep() {
+        SweepGrid g = new SweepGrid("reacher", List.of(16, 4), List.of(256), List.of(256, 512), List.of(Ablation.NONE),
+                2, 50_000L, List.of("--num-epochs", "10", "--no-gif", "--num-envs", "16"), List.of("reacher"));
+        SweepGrid reordered = new SweepGrid("reacher", List.of(4, 16), List.of(256), List.of(512, 256),
+                List.of(Ablation.NONE), 3, 50_000L, List.of("--no-gif", "--num-envs", "16", "--num-epochs", "10"),
+                List.of("reacher"));
+        assertThat(g.canGrowInto(reordered)).isTrue();
+        assertThat(reordered.differences(g)).containsExactly("seeds 3 here, 2 there");
+        // the record keeps the first listing's order, so its runs are listed as they were trained
+        SweepGrid grown = g.grownTo(reordered);
+        assertThat(grown.depths()).containsExactly(16, 4);
+        assertThat(grown.trainFlags()).containsExactly("--num-epochs", "10", "--no-gif", "--num-envs", "16");
+        assertThat(grown.seeds()).isEqualTo(3);
+        // a value stays with its option: moving it to another option is another sweep
+        SweepGrid swapped = new SweepGrid("reacher", List.of(4, 16), List.of(256), List.of(256, 512), List.of(Ablation.NONE),
+                2, 50_000L, List.of("--num-epochs", "16", "--no-gif", "--num-envs", "10"), List.of("reacher"));
+        assertThat(g.canGrowInto(swapped)).isFalse();
+        assertThat(swapped.differences(g)).hasSize(1).allMatch(d -> d.startsWith("train_flags "));
+    }
+
+    @Test
     void rejectsEmptyOrRepeatedValues() {
         assertThatThrownBy(() -> new SweepGrid("reacher", List.of(4, 4), List.of(256), List.of(256), List.of(Ablation.NONE),
                 1, null, List.of(), List.of())).hasMessageContaining("--depth lists a value twice");
