@@ -75,7 +75,7 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted run (its checkpoints/resume.safetensors) with its saved options; only --threads may be given with it.")
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted run (its checkpoints/resume.safetensors) with its saved options; only --threads may be given with it, and --total-env-steps N to lengthen a run (finished or not) with more epochs of the same length.")
     Path resume;
     @Option(names = "--config", paramLabel = "FILE", description = "TOML/YAML/JSON file of these options (keys like critic_depth); flags given here override it.")
     Path config;
@@ -119,9 +119,10 @@ public final class TrainCommand implements Runnable {
         if (resume != null) {
             for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
                 String n = o.longestName();
-                if (!n.equals("--resume") && !n.equals("--threads")) {
+                if (!n.equals("--resume") && !n.equals("--threads") && !n.equals("--total-env-steps")) {
                     throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed run keeps its saved "
-                            + "options (see " + resume.resolve("config.toml") + "); only --threads may change");
+                            + "options (see " + resume.resolve("config.toml") + "); only --threads may change, and "
+                            + "--total-env-steps may lengthen it");
                 }
             }
             Path file = resume.resolve("checkpoints").resolve("resume.safetensors");
@@ -136,6 +137,11 @@ public final class TrainCommand implements Runnable {
                 noGif = Boolean.FALSE.equals(saved.get("gif"));
                 System.out.println("crl4j train: resuming " + resume + " at " + String.format("%,d", trainer.envSteps())
                         + " env steps (" + trainer.config().env() + ")");
+                if (spec.commandLine().getParseResult().hasMatchedOption("--total-env-steps")) {
+                    lengthen(trainer, resume);
+                } else if (trainer.finished()) {
+                    System.out.println("  its schedule is complete; lengthen it with --total-env-steps N");
+                }
                 train(trainer, resume, pool);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
@@ -168,6 +174,37 @@ public final class TrainCommand implements Runnable {
         try (Parallel pool = new Parallel(t)) {
             train(new Trainer(tc, cc, pool), dir, pool);
         }
+    }
+
+    /**
+     * Lengthens a resumed run to --total-env-steps with more epochs of its epoch length, so the epochs it has run keep
+     * their evaluations. The finished marker goes first and the resume state follows, so a crash in between leaves a
+     * run that resumes (and finishes at once) rather than one marked finished that is not.
+     */
+    private void lengthen(Trainer trainer, Path dir) throws IOException {
+        long before = trainer.totalPlanned();
+        if (totalEnvSteps <= before) {
+            throw new IllegalArgumentException("--total-env-steps " + totalEnvSteps + " does not lengthen " + dir + ", which "
+                    + "plans " + before + " env steps; give more (a run cannot be shortened)");
+        }
+        int epochsBefore = trainer.config().numEpochs();
+        trainer.extendTo(totalEnvSteps);
+        TrainConfig tc = trainer.config();
+        Files.deleteIfExists(dir.resolve(FINISHED_FILE));
+        trainer.saveResumeState(dir.resolve("checkpoints").resolve("resume.safetensors"));
+        Map<String, Object> saved = new LinkedHashMap<>(savedRunOptions(dir));
+        saved.put("train", Checkpoint.toMap(tc));
+        AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(saved) + "\n");
+        Path toml = dir.resolve("config.toml");
+        if (Files.isRegularFile(toml)) {
+            String text = Files.readString(toml, StandardCharsets.UTF_8)
+                    .replaceAll("(?m)^total_env_steps = .*$", "total_env_steps = " + tc.totalEnvSteps())
+                    .replaceAll("(?m)^num_epochs = .*$", "num_epochs = " + tc.numEpochs());
+            AtomicFiles.writeString(toml, text);
+        }
+        System.out.printf("  lengthened from %,d to %,d env steps: %d more epochs of %,d env steps (%d in all)%n", before,
+                trainer.totalPlanned(), tc.numEpochs() - epochsBefore, tc.trainingStepsPerEpoch() * tc.envStepsPerTrainingStep(),
+                tc.numEpochs());
     }
 
     /** The data side of the options, validated (one-line messages for bad values). */
@@ -207,6 +244,23 @@ public final class TrainCommand implements Runnable {
                 .reference("random policy", baseline);
         plot.writePng(dir.resolve("learning_curve.png"));
         plot.writeSvg(dir.resolve("learning_curve.svg"));
+    }
+
+    /** The highest time at goal in metrics.jsonl (the best checkpoint's), or −∞ when it has none. */
+    static double bestTimeAtGoal(Path metricsJsonl) throws IOException {
+        double best = Double.NEGATIVE_INFINITY;
+        if (Files.isRegularFile(metricsJsonl)) {
+            for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
+                try {
+                    if (!line.isBlank() && Json.parseObject(line).get("eval/episode_success") instanceof Number n) {
+                        best = Math.max(best, n.doubleValue());
+                    }
+                } catch (RuntimeException partialLine) {
+                    // a line cut short by a crash: it names no checkpoint, skip it
+                }
+            }
+        }
+        return best;
     }
 
     /** The run's config.json (its checkpoint_every and gif options are not part of the resume state). */
@@ -262,8 +316,9 @@ public final class TrainCommand implements Runnable {
         boolean completed;
         try (TensorBoardWriter events = tb) {
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
+            double bestSoFar = bestTimeAtGoal(metricsFile); // a resumed run keeps its best checkpoint unless beaten
             completed = trainer.run(new Trainer.Listener() {
-                double best = Double.NEGATIVE_INFINITY;
+                double best = bestSoFar;
 
                 @Override
                 public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {

@@ -61,4 +61,23 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         long prefill = (long) prefillSteps() * envStepsPerTrainingStep();
         return Math.max(1, (totalEnvSteps - prefill) / ((long) numEpochs * envStepsPerTrainingStep()));
     }
+
+    /**
+     * This schedule continued to at least {@code envSteps}: more epochs of the same length (so the epochs already run
+     * keep their evaluations and the training steps stay those of a longer run with epochs of this length). This
+     * config unchanged when it already plans that many.
+     */
+    public TrainConfig extendedTo(long envSteps) {
+        long prefill = (long) prefillSteps() * envStepsPerTrainingStep();
+        long perEpoch = trainingStepsPerEpoch() * envStepsPerTrainingStep();
+        long planned = prefill + numEpochs * perEpoch;
+        if (envSteps <= planned) {
+            return this;
+        }
+        long epochs = (envSteps - prefill + perEpoch - 1) / perEpoch;
+        require(epochs <= Integer.MAX_VALUE, "--total-env-steps " + envSteps + " needs more than 2^31 epochs");
+        // total = prefill + epochs × perEpoch exactly, so trainingStepsPerEpoch() is unchanged
+        return new TrainConfig(env, evalEnv, numEnvs, prefill + epochs * perEpoch, (int) epochs, unrollLength, batchSize,
+                numSgdBatchesPerTrainingStep, maxReplaySize, minReplaySize, episodeLength, gamma, numEvalEnvs, seed);
+    }
 }

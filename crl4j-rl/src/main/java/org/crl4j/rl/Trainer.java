@@ -32,7 +32,7 @@ public final class Trainer {
         }
     }
 
-    private final TrainConfig cfg;
+    private TrainConfig cfg; // not final: extendTo() lengthens the schedule
     private final Parallel pool;
     private final EnvSpec spec;
     private final VecEnv env;
@@ -152,6 +152,15 @@ public final class Trainer {
     /** Asks {@link #run} to return at the next training-step boundary (e.g. on Ctrl-C); thread-safe. */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Continues the schedule to at least {@code envSteps} with more epochs of the same length (see
+     * {@link TrainConfig#extendedTo}); a finished trainer then runs the new epochs. Save the resume state afterwards
+     * so that the longer schedule is what a later resume continues.
+     */
+    public void extendTo(long envSteps) {
+        cfg = cfg.extendedTo(envSteps);
     }
 
     /** True when the whole schedule has been run. */

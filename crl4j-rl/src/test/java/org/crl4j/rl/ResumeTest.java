@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.crl4j.nn.Parallel;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,61 @@ class ResumeTest {
             assertThat(c.agent().actorParams().params()).isEqualTo(actorA);
             assertThat(c.agent().criticParams().params()).isEqualTo(criticA);
         }
+    }
+
+    @Test
+    void aFinishedRunExtendedToMoreEpochsMatchesOnePlannedThatLong(@TempDir Path dir) throws Exception {
+        TrainConfig shortRun = small();
+        TrainConfig longRun = shortRun.extendedTo(shortRun.totalEnvSteps() + 1); // rounds up to whole epochs
+        assertThat(longRun.numEpochs()).isEqualTo(3);
+        assertThat(longRun.trainingStepsPerEpoch()).isEqualTo(shortRun.trainingStepsPerEpoch());
+        assertThat(longRun.totalEnvSteps()).isEqualTo(17L * 62 * 4 + 3 * 3 * 62 * 4);
+        assertThat(shortRun.extendedTo(shortRun.totalEnvSteps())).as("already that long").isSameAs(shortRun);
+        TrainConfig planned = longRun.extendedTo(longRun.totalEnvSteps() + 2 * 3 * 62 * 4); // 5 epochs
+
+        List<Double> fresh = new ArrayList<>();
+        float[] actorA;
+        float[] criticA;
+        try (Parallel pool = new Parallel(2)) {
+            Trainer a = new Trainer(planned, net(), pool);
+            assertThat(a.run(evaluations(fresh))).isTrue();
+            actorA = a.agent().actorParams().params().clone();
+            criticA = a.agent().criticParams().params().clone();
+        }
+        Path file = dir.resolve("resume.safetensors");
+        List<Double> extended = new ArrayList<>();
+        try (Parallel pool = new Parallel(2)) {
+            Trainer b = new Trainer(shortRun, net(), pool);
+            assertThat(b.run(evaluations(extended))).isTrue();
+            b.saveResumeState(file);
+        }
+        try (Parallel pool = new Parallel(2)) {
+            Trainer c = Trainer.resume(file, pool); // finished; lengthened, saved and resumed again
+            assertThat(c.finished()).isTrue();
+            c.extendTo(planned.totalEnvSteps() - 100); // inside the 5th epoch: rounds up to it
+            assertThat(c.config()).isEqualTo(planned);
+            assertThat(c.finished()).isFalse();
+            c.saveResumeState(file);
+        }
+        try (Parallel pool = new Parallel(2)) {
+            Trainer d = Trainer.resume(file, pool);
+            assertThat(d.config()).isEqualTo(planned);
+            assertThat(d.run(evaluations(extended))).isTrue();
+            assertThat(d.envSteps()).isEqualTo(planned.totalEnvSteps());
+            assertThat(d.agent().actorParams().params()).isEqualTo(actorA);
+            assertThat(d.agent().criticParams().params()).isEqualTo(criticA);
+        }
+        assertThat(extended).hasSize(5).isEqualTo(fresh);
+    }
+
+    /** A listener that appends each epoch's time at goal to {@code into}. */
+    private static Trainer.Listener evaluations(List<Double> into) {
+        return new Trainer.Listener() {
+            @Override
+            public void onEpoch(int epoch, java.util.Map<String, Double> metrics, Evaluator.Result eval) {
+                into.add(eval.episodeSuccess());
+            }
+        };
     }
 
     @Test

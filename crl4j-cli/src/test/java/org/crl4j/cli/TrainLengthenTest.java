@@ -1,0 +1,81 @@
+package org.crl4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.crl4j.nn.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --resume RUN --total-env-steps N} lengthens a finished run with more epochs of the same length, and the
+ * result is the run that was planned that long from the start (metrics and checkpoint bytes aside from timings).
+ * Real, tiny runs (reacher, width 32, depth 4).
+ */
+class TrainLengthenTest {
+
+    /** prefill 17 unrolls of 62 × 2 envs = 2,108 env steps, then epochs of 2 training steps (248 env steps). */
+    static List<String> tiny(Path dir, int epochs) {
+        long total = 2108 + epochs * 248L;
+        return new ArrayList<>(List.of("train", "--env", "reacher", "--critic-depth", "4", "--actor-depth", "4",
+                "--critic-width", "32", "--actor-width", "32", "--batch-size", "32", "--num-envs", "2", "--min-replay-size",
+                "1001", "--num-sgd-batches-per-training-step", "2", "--num-eval-envs", "1", "--no-gif", "--threads", "1",
+                "--num-epochs", "" + epochs, "--total-env-steps", "" + total, "--run-dir", dir.toString()));
+    }
+
+    @Test
+    void aFinishedRunLengthenedEqualsOnePlannedThatLong(@TempDir Path tmp) throws Exception {
+        Path planned = tmp.resolve("planned");
+        assertThat(CommandLineErrorsTest.run(tiny(planned, 4).toArray(new String[0])).code()).isZero();
+
+        Path run = tmp.resolve("run");
+        assertThat(CommandLineErrorsTest.run(tiny(run, 2).toArray(new String[0])).code()).isZero();
+        assertThat(RunState.of(run)).isEqualTo(RunState.FINISHED);
+        CommandLineErrorsTest.Outcome shorter = CommandLineErrorsTest.run("train", "--resume", run.toString(),
+                "--total-env-steps", "2356");
+        assertThat(shorter.code()).isNotZero();
+        assertThat(shorter.err().strip()).doesNotContain("\n").contains("does not lengthen").contains("plans 2604 env steps");
+        assertThat(RunState.of(run)).as("a refused lengthening changes nothing").isEqualTo(RunState.FINISHED);
+
+        // 3,000 is inside the 4th epoch: rounds up to it
+        CommandLineErrorsTest.Outcome longer = CommandLineErrorsTest.run("train", "--resume", run.toString(),
+                "--total-env-steps", "3000", "--threads", "1");
+        assertThat(longer.code()).as(longer.err()).isZero();
+        assertThat(longer.out()).contains("lengthened from 2,604 to 3,100 env steps: 2 more epochs of 248 env steps (4 in all)");
+        assertThat(RunState.of(run)).isEqualTo(RunState.FINISHED);
+
+        List<String> a = Files.readAllLines(planned.resolve("metrics.jsonl"));
+        List<String> b = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertThat(b).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(withoutTimings(b.get(i))).as("epoch " + (i + 1)).isEqualTo(withoutTimings(a.get(i)));
+        }
+        Map<String, Object> config = Json.parseObject(Files.readString(run.resolve("config.json")));
+        Map<?, ?> train = (Map<?, ?>) config.get("train");
+        assertThat(((Number) train.get("num_epochs")).longValue()).isEqualTo(4);
+        assertThat(((Number) train.get("total_env_steps")).longValue()).isEqualTo(3100);
+        assertThat(Files.readString(run.resolve("config.toml"))).contains("num_epochs = 4\n").contains("total_env_steps = 3100\n");
+        assertThat(Files.readString(run.resolve(TrainCommand.FINISHED_FILE))).contains("\"env_steps\":3100");
+    }
+
+    @Test
+    void aResumedRunKnowsItsBestEvaluationSoItsBestCheckpointIsNotReplacedByAWorseOne(@TempDir Path tmp) throws Exception {
+        Path metrics = tmp.resolve("metrics.jsonl");
+        assertThat(TrainCommand.bestTimeAtGoal(metrics)).isEqualTo(Double.NEGATIVE_INFINITY);
+        Files.writeString(metrics, "{\"epoch\":1,\"eval/episode_success\":12.5}\n{\"epoch\":2,\"eval/episode_success\":40.0}\n"
+                + "{\"epoch\":3,\"eval/episode_success\":null}\n{\"epoch\":4,\"eval/episode_succ");
+        assertThat(TrainCommand.bestTimeAtGoal(metrics)).as("a line cut short by a crash is skipped").isEqualTo(40.0);
+    }
+
+    /** A metrics row without its wall-clock fields. */
+    static Map<String, Object> withoutTimings(String row) {
+        Map<String, Object> m = new java.util.TreeMap<>(Json.parseObject(row));
+        m.keySet().removeIf(k -> k.startsWith("timing/") || k.endsWith("sps") || k.equals("training/walltime"));
+        return m;
+    }
+}
