@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -225,7 +226,9 @@ public final class SweepCommand implements Callable<Integer> {
             if (!existing.canGrowInto(grid)) {
                 throw new IllegalArgumentException(dir + " holds a different sweep (" + String.join("; ", grid.differences(existing))
                         + "); choose another --sweep-dir, or continue that one with --resume " + dir
-                        + " (only more --seeds or another --final-eval can be added to it)");
+                        + " (only more --seeds or another --final-eval can be added to it"
+                        + (Objects.equals(grid.steps(), existing.steps()) ? "" : "; lengthen its runs one by one with "
+                        + "'train --resume RUN --total-env-steps N'") + ")");
             }
             System.out.println("crl4j sweep: growing " + dir + " (" + String.join("; ", grid.differences(existing)) + ")");
             grid = existing.grownTo(grid); // the record keeps the order its runs were first listed in

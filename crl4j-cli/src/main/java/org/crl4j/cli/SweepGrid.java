@@ -198,10 +198,18 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
     private SweepGrid canonical() {
         List<List<String>> groups = new ArrayList<>();
         for (String arg : trainFlags) {
-            if (groups.isEmpty() || arg.startsWith("--")) {
+            int eq = arg.indexOf('=');
+            boolean option = arg.startsWith("--");
+            if (groups.isEmpty() || option) {
                 groups.add(new ArrayList<>());
             }
-            groups.get(groups.size() - 1).add(arg); // an option's values stay with it: --num-envs 16
+            List<String> group = groups.get(groups.size() - 1); // an option's values stay with it: --num-envs 16
+            if (option && eq > 0) { // --num-envs=16 is --num-envs 16
+                group.add(arg.substring(0, eq));
+                group.add(arg.substring(eq + 1));
+            } else {
+                group.add(arg);
+            }
         }
         List<String> flags = groups.stream().sorted(Comparator.comparing(g -> String.join(" ", g)))
                 .flatMap(List::stream).toList();

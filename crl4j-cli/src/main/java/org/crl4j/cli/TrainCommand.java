@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.crl4j.envs.Envs;
@@ -142,7 +144,8 @@ public final class TrainCommand implements Runnable {
                 } else if (trainer.finished()) {
                     System.out.println("  its schedule is complete; lengthen it with --total-env-steps N");
                 }
-                train(trainer, resume, pool);
+                recordSchedule(trainer.config(), resume);
+                train(trainer, resume, pool, true);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
@@ -172,14 +175,15 @@ public final class TrainCommand implements Runnable {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }
         try (Parallel pool = new Parallel(t)) {
-            train(new Trainer(tc, cc, pool), dir, pool);
+            train(new Trainer(tc, cc, pool), dir, pool, false);
         }
     }
 
     /**
      * Lengthens a resumed run to --total-env-steps with more epochs of its epoch length, so the epochs it has run keep
      * their evaluations. The finished marker goes first and the resume state follows, so a crash in between leaves a
-     * run that resumes (and finishes at once) rather than one marked finished that is not.
+     * run that resumes (and finishes at once) rather than one marked finished that is not; {@link #recordSchedule}
+     * then brings config.json and config.toml up to date.
      */
     private void lengthen(Trainer trainer, Path dir) throws IOException {
         long before = trainer.totalPlanned();
@@ -192,9 +196,28 @@ public final class TrainCommand implements Runnable {
         TrainConfig tc = trainer.config();
         Files.deleteIfExists(dir.resolve(FINISHED_FILE));
         trainer.saveResumeState(dir.resolve("checkpoints").resolve("resume.safetensors"));
-        Map<String, Object> saved = new LinkedHashMap<>(savedRunOptions(dir));
+        System.out.printf("  lengthened from %,d to %,d env steps: %d more epochs of %,d env steps (%d in all)%n", before,
+                trainer.totalPlanned(), tc.numEpochs() - epochsBefore, tc.trainingStepsPerEpoch() * tc.envStepsPerTrainingStep(),
+                tc.numEpochs());
+    }
+
+    /**
+     * Makes config.json and config.toml state the schedule the resume state holds (it is the truth): after a
+     * lengthening, or on the next resume when a crash came between saving the resume state and rewriting these.
+     */
+    private static void recordSchedule(TrainConfig tc, Path dir) throws IOException {
+        Path json = dir.resolve("config.json");
+        if (!Files.isRegularFile(json)) {
+            return; // not written by train; nothing to keep in step
+        }
+        Map<String, Object> saved = new LinkedHashMap<>(Json.parseObject(Files.readString(json, StandardCharsets.UTF_8)));
+        if (saved.get("train") instanceof Map<?, ?> m && m.get("total_env_steps") instanceof Number total
+                && m.get("num_epochs") instanceof Number epochs && total.longValue() == tc.totalEnvSteps()
+                && epochs.longValue() == tc.numEpochs()) {
+            return;
+        }
         saved.put("train", Checkpoint.toMap(tc));
-        AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(saved) + "\n");
+        AtomicFiles.writeString(json, Json.writePretty(saved) + "\n");
         Path toml = dir.resolve("config.toml");
         if (Files.isRegularFile(toml)) {
             String text = Files.readString(toml, StandardCharsets.UTF_8)
@@ -202,9 +225,6 @@ public final class TrainCommand implements Runnable {
                     .replaceAll("(?m)^num_epochs = .*$", "num_epochs = " + tc.numEpochs());
             AtomicFiles.writeString(toml, text);
         }
-        System.out.printf("  lengthened from %,d to %,d env steps: %d more epochs of %,d env steps (%d in all)%n", before,
-                trainer.totalPlanned(), tc.numEpochs() - epochsBefore, tc.trainingStepsPerEpoch() * tc.envStepsPerTrainingStep(),
-                tc.numEpochs());
     }
 
     /** The data side of the options, validated (one-line messages for bad values). */
@@ -246,19 +266,34 @@ public final class TrainCommand implements Runnable {
         plot.writeSvg(dir.resolve("learning_curve.svg"));
     }
 
-    /** The highest time at goal in metrics.jsonl (the best checkpoint's), or −∞ when it has none. */
-    static double bestTimeAtGoal(Path metricsJsonl) throws IOException {
+    /**
+     * Keeps the rows of metrics.jsonl for the first {@code completedEpochs} epochs (the ones the resume state holds:
+     * an epoch whose row was written just before a crash is run again and writes it again) and drops a line cut short,
+     * then returns the highest time at goal among them (the best checkpoint's), or −∞ when there are none.
+     */
+    static double keepCompletedEpochs(Path metricsJsonl, int completedEpochs) throws IOException {
         double best = Double.NEGATIVE_INFINITY;
-        if (Files.isRegularFile(metricsJsonl)) {
-            for (String line : Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8)) {
-                try {
-                    if (!line.isBlank() && Json.parseObject(line).get("eval/episode_success") instanceof Number n) {
-                        best = Math.max(best, n.doubleValue());
-                    }
-                } catch (RuntimeException partialLine) {
-                    // a line cut short by a crash: it names no checkpoint, skip it
+        if (!Files.isRegularFile(metricsJsonl)) {
+            return best;
+        }
+        List<String> all = Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8);
+        List<String> kept = new ArrayList<>();
+        for (String line : all) {
+            Map<String, Object> row;
+            try {
+                row = Json.parseObject(line);
+            } catch (RuntimeException partialLine) {
+                continue;
+            }
+            if (row.get("epoch") instanceof Number e && e.intValue() >= 1 && e.intValue() <= completedEpochs) {
+                kept.add(line);
+                if (row.get("eval/episode_success") instanceof Number n) {
+                    best = Math.max(best, n.doubleValue());
                 }
             }
+        }
+        if (kept.size() != all.size()) {
+            AtomicFiles.writeString(metricsJsonl, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         }
         return best;
     }
@@ -275,7 +310,7 @@ public final class TrainCommand implements Runnable {
     }
 
     /** Runs the trainer, writing metrics, checkpoints and the resume state into {@code dir}; Ctrl-C saves first. */
-    private void train(Trainer trainer, Path dir, Parallel pool) {
+    private void train(Trainer trainer, Path dir, Parallel pool, boolean resumed) {
         Path metricsFile = dir.resolve("metrics.jsonl");
         Path checkpoints = dir.resolve("checkpoints");
         Path resumeFile = checkpoints.resolve("resume.safetensors");
@@ -316,7 +351,8 @@ public final class TrainCommand implements Runnable {
         boolean completed;
         try (TensorBoardWriter events = tb) {
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
-            double bestSoFar = bestTimeAtGoal(metricsFile); // a resumed run keeps its best checkpoint unless beaten
+            // a resumed run keeps its best checkpoint unless a later evaluation beats it
+            double bestSoFar = resumed ? keepCompletedEpochs(metricsFile, trainer.completedEpochs()) : Double.NEGATIVE_INFINITY;
             completed = trainer.run(new Trainer.Listener() {
                 double best = bestSoFar;
 

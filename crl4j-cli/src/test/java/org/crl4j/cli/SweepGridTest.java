@@ -88,11 +88,36 @@ class SweepGridTest {
         assertThat(grown.depths()).containsExactly(16, 4);
         assertThat(grown.trainFlags()).containsExactly("--num-epochs", "10", "--no-gif", "--num-envs", "16");
         assertThat(grown.seeds()).isEqualTo(3);
+        SweepGrid withEquals = new SweepGrid("reacher", List.of(4, 16), List.of(256), List.of(256, 512), List.of(Ablation.NONE),
+                2, 50_000L, List.of("--num-epochs=10", "--no-gif", "--num-envs", "16"), List.of("reacher"));
+        assertThat(g.canGrowInto(withEquals)).as("--num-epochs=10 is --num-epochs 10").isTrue();
         // a value stays with its option: moving it to another option is another sweep
         SweepGrid swapped = new SweepGrid("reacher", List.of(4, 16), List.of(256), List.of(256, 512), List.of(Ablation.NONE),
                 2, 50_000L, List.of("--num-epochs", "16", "--no-gif", "--num-envs", "10"), List.of("reacher"));
         assertThat(g.canGrowInto(swapped)).isFalse();
         assertThat(swapped.differences(g)).hasSize(1).allMatch(d -> d.startsWith("train_flags "));
+    }
+
+    @Test
+    void aReorderedCommandContinuesTheSweepInItsRecordedOrder(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path sw = dir.resolve("sw");
+        SweepGrid first = new SweepGrid("reacher", List.of(16, 4), List.of(32), List.of(32), List.of(Ablation.NONE), 1, 3000L,
+                List.of("--num-epochs", "3", "--no-gif"), List.of());
+        SweepCommand.claim(sw, first);
+        SweepGrid reordered = new SweepGrid("reacher", List.of(4, 16), List.of(32), List.of(32), List.of(Ablation.NONE), 1,
+                3000L, List.of("--no-gif", "--num-epochs", "3"), List.of());
+        assertThat(SweepCommand.claim(sw, reordered)).isEqualTo(first);
+        SweepGrid grown = new SweepGrid("reacher", List.of(4, 16), List.of(32), List.of(32), List.of(Ablation.NONE), 2,
+                3000L, List.of("--no-gif", "--num-epochs", "3"), List.of());
+        SweepGrid recorded = SweepCommand.claim(sw, grown);
+        assertThat(recorded.depths()).containsExactly(16, 4);
+        assertThat(recorded.trainFlags()).containsExactly("--num-epochs", "3", "--no-gif");
+        assertThat(recorded.seeds()).isEqualTo(2);
+        assertThat(SweepCommand.readSweepFile(sw)).isEqualTo(recorded);
+        SweepGrid longer = new SweepGrid("reacher", List.of(4, 16), List.of(32), List.of(32), List.of(Ablation.NONE), 2,
+                6000L, List.of("--no-gif", "--num-epochs", "3"), List.of());
+        assertThatThrownBy(() -> SweepCommand.claim(sw, longer)).hasMessageContaining("steps 6000 here, 3000 there")
+                .hasMessageContaining("train --resume RUN --total-env-steps N");
     }
 
     @Test

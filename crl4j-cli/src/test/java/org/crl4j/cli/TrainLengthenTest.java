@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code train --resume RUN --total-env-steps N} lengthens a finished run with more epochs of the same length, and the
- * result is the run that was planned that long from the start (metrics and checkpoint bytes aside from timings).
+ * result is the run that was planned that long from the start (every metric but the timings).
  * Real, tiny runs (reacher, width 32, depth 4).
  */
 class TrainLengthenTest {
@@ -42,6 +42,14 @@ class TrainLengthenTest {
         assertThat(shorter.err().strip()).doesNotContain("\n").contains("does not lengthen").contains("plans 2604 env steps");
         assertThat(RunState.of(run)).as("a refused lengthening changes nothing").isEqualTo(RunState.FINISHED);
 
+        CommandLineErrorsTest.Outcome other = CommandLineErrorsTest.run("train", "--resume", run.toString(),
+                "--total-env-steps", "3000", "--num-epochs", "8");
+        assertThat(other.code()).isNotZero();
+        assertThat(other.err().strip()).doesNotContain("\n").contains("--num-epochs cannot be combined with --resume");
+        // a crash after an epoch's metrics row was written but before its resume state: the row is written again
+        Files.writeString(run.resolve("metrics.jsonl"), "{\"epoch\":3,\"eval/episode_success\":999.0}\n{\"epo",
+                java.nio.file.StandardOpenOption.APPEND);
+
         // 3,000 is inside the 4th epoch: rounds up to it
         CommandLineErrorsTest.Outcome longer = CommandLineErrorsTest.run("train", "--resume", run.toString(),
                 "--total-env-steps", "3000", "--threads", "1");
@@ -55,6 +63,14 @@ class TrainLengthenTest {
         for (int i = 0; i < 4; i++) {
             assertThat(withoutTimings(b.get(i))).as("epoch " + (i + 1)).isEqualTo(withoutTimings(a.get(i)));
         }
+        // the best checkpoint is the best epoch's, earlier ones included (the 999 row above was not a real epoch)
+        double best = b.stream().mapToDouble(r -> ((Number) Json.parseObject(r).get("eval/episode_success")).doubleValue())
+                .max().orElseThrow();
+        try (org.crl4j.nn.Parallel pool = new org.crl4j.nn.Parallel(1)) {
+            int bestEpoch = org.crl4j.rl.Checkpoint.load(run.resolve("checkpoints").resolve("best.safetensors"), pool).info().epoch();
+            assertThat(((Number) Json.parseObject(b.get(bestEpoch - 1)).get("eval/episode_success")).doubleValue())
+                    .as("best.safetensors is epoch " + bestEpoch).isEqualTo(best);
+        }
         Map<String, Object> config = Json.parseObject(Files.readString(run.resolve("config.json")));
         Map<?, ?> train = (Map<?, ?>) config.get("train");
         assertThat(((Number) train.get("num_epochs")).longValue()).isEqualTo(4);
@@ -64,12 +80,14 @@ class TrainLengthenTest {
     }
 
     @Test
-    void aResumedRunKnowsItsBestEvaluationSoItsBestCheckpointIsNotReplacedByAWorseOne(@TempDir Path tmp) throws Exception {
+    void aResumedRunKeepsTheMetricsOfTheEpochsItsResumeStateHoldsAndKnowsTheirBest(@TempDir Path tmp) throws Exception {
         Path metrics = tmp.resolve("metrics.jsonl");
-        assertThat(TrainCommand.bestTimeAtGoal(metrics)).isEqualTo(Double.NEGATIVE_INFINITY);
-        Files.writeString(metrics, "{\"epoch\":1,\"eval/episode_success\":12.5}\n{\"epoch\":2,\"eval/episode_success\":40.0}\n"
-                + "{\"epoch\":3,\"eval/episode_success\":null}\n{\"epoch\":4,\"eval/episode_succ");
-        assertThat(TrainCommand.bestTimeAtGoal(metrics)).as("a line cut short by a crash is skipped").isEqualTo(40.0);
+        assertThat(TrainCommand.keepCompletedEpochs(metrics, 2)).isEqualTo(Double.NEGATIVE_INFINITY);
+        String kept = "{\"epoch\":1,\"eval/episode_success\":12.5}\n{\"epoch\":2,\"eval/episode_success\":40.0}\n";
+        Files.writeString(metrics, kept + "{\"epoch\":3,\"eval/episode_success\":90.0}\n{\"epoch\":4,\"eval/episode_succ");
+        assertThat(TrainCommand.keepCompletedEpochs(metrics, 2)).isEqualTo(40.0);
+        assertThat(Files.readString(metrics)).isEqualTo(kept);
+        assertThat(TrainCommand.keepCompletedEpochs(metrics, 2)).as("nothing more to drop").isEqualTo(40.0);
     }
 
     /** A metrics row without its wall-clock fields. */

@@ -163,6 +163,11 @@ public final class Trainer {
         cfg = cfg.extendedTo(envSteps);
     }
 
+    /** Epochs run and evaluated so far (0 for a fresh trainer). */
+    public int completedEpochs() {
+        return epoch - 1;
+    }
+
     /** True when the whole schedule has been run. */
     public boolean finished() {
         return epoch > cfg.numEpochs();

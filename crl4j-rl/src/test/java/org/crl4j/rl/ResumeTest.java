@@ -71,7 +71,8 @@ class ResumeTest {
         assertThat(longRun.trainingStepsPerEpoch()).isEqualTo(shortRun.trainingStepsPerEpoch());
         assertThat(longRun.totalEnvSteps()).isEqualTo(17L * 62 * 4 + 3 * 3 * 62 * 4);
         assertThat(shortRun.extendedTo(shortRun.totalEnvSteps())).as("already that long").isSameAs(shortRun);
-        TrainConfig planned = longRun.extendedTo(longRun.totalEnvSteps() + 2 * 3 * 62 * 4); // 5 epochs
+        TrainConfig planned = new TrainConfig("reacher", "reacher", 4, 17L * 62 * 4 + 5 * 3 * 62 * 4, 5, 62, 16, 3, 2000, 1000,
+                1000, 0.99, 2, 11); // small() with 5 epochs of the same length
 
         List<Double> fresh = new ArrayList<>();
         float[] actorA;
