@@ -197,7 +197,7 @@ public final class TrainCommand implements Runnable {
         Files.deleteIfExists(dir.resolve(FINISHED_FILE));
         trainer.saveResumeState(dir.resolve("checkpoints").resolve("resume.safetensors"));
         System.out.printf("  lengthened from %,d to %,d env steps: %d more epochs of %,d env steps (%d in all)%n", before,
-                trainer.totalPlanned(), tc.numEpochs() - epochsBefore, tc.trainingStepsPerEpoch() * tc.envStepsPerTrainingStep(),
+                trainer.totalPlanned(), tc.numEpochs() - epochsBefore, tc.envStepsPerEpoch(),
                 tc.numEpochs());
     }
 

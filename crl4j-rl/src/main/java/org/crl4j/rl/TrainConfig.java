@@ -62,18 +62,27 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         return Math.max(1, (totalEnvSteps - prefill) / ((long) numEpochs * envStepsPerTrainingStep()));
     }
 
+    /** Env steps of one epoch: its training steps × env steps per training step. */
+    public long envStepsPerEpoch() {
+        return trainingStepsPerEpoch() * envStepsPerTrainingStep();
+    }
+
+    /** Env steps the schedule takes: the prefill, then every epoch (at most totalEnvSteps, rounded down to epochs). */
+    public long plannedEnvSteps() {
+        return (long) prefillSteps() * envStepsPerTrainingStep() + numEpochs * envStepsPerEpoch();
+    }
+
     /**
      * This schedule continued to at least {@code envSteps}: more epochs of the same length (so the epochs already run
      * keep their evaluations and the training steps stay those of a longer run with epochs of this length). This
      * config unchanged when it already plans that many.
      */
     public TrainConfig extendedTo(long envSteps) {
-        long prefill = (long) prefillSteps() * envStepsPerTrainingStep();
-        long perEpoch = trainingStepsPerEpoch() * envStepsPerTrainingStep();
-        long planned = prefill + numEpochs * perEpoch;
-        if (envSteps <= planned) {
+        if (envSteps <= plannedEnvSteps()) {
             return this;
         }
+        long prefill = (long) prefillSteps() * envStepsPerTrainingStep();
+        long perEpoch = envStepsPerEpoch();
         long epochs = (envSteps - prefill + perEpoch - 1) / perEpoch;
         require(epochs <= Integer.MAX_VALUE, "--total-env-steps " + envSteps + " needs more than 2^31 epochs");
         // total = prefill + epochs × perEpoch exactly, so trainingStepsPerEpoch() is unchanged

@@ -295,10 +295,9 @@ public final class Trainer {
         return cfg;
     }
 
-    /** Env steps the schedule will take: prefill + epochs × steps per epoch × env steps per training step. */
+    /** Env steps the schedule will take (see {@link TrainConfig#plannedEnvSteps}). */
     public long totalPlanned() {
-        return (long) cfg.prefillSteps() * cfg.envStepsPerTrainingStep()
-                + cfg.numEpochs() * cfg.trainingStepsPerEpoch() * cfg.envStepsPerTrainingStep();
+        return cfg.plannedEnvSteps();
     }
 
     /** What a checkpoint written now records. */
