@@ -74,6 +74,47 @@ public final class DenseLayer {
         }
     }
 
+    /**
+     * {@link #forward} for rows [r0, r1) of the same buffers, on the calling thread: rows are independent, so a
+     * network can run each thread's rows through many layers without meeting the other threads in between.
+     */
+    public void forwardRows(float[] p, float[] x, int r0, int r1, float[] z, float[] stats, float[] y) {
+        Gemm.gemm(Parallel.CALLER, false, false, r1 - r0, out, in, x, r0 * in, in, p, kernel.offset(), out,
+                z, r0 * out, out, false);
+        NormAct.forwardRows(p, normAct, out, r0, r1, z, stats, y);
+    }
+
+    /**
+     * The row-wise part of {@link #backward} for rows [r0, r1) (r0 a multiple of {@link NormAct#ROWS_PER_TASK}),
+     * on the calling thread: dz ← gradient w.r.t. z from {@code dy} (dz may be dy), the bias/LayerNorm partials
+     * of these rows unless {@code partials} is null, and dx (unless null) ← dz·Wᵀ. The weight gradient, which sums
+     * over all rows, is {@link #weightGradient}'s, once every row's dz is there.
+     */
+    public void backwardRows(float[] p, int r0, int r1, float[] z, float[] stats, float[] dy, float[] dz,
+                             float[] dx, float[] partials) {
+        NormAct.backwardRows(p, normAct, out, r0, r1, dy, z, stats, dz, partials);
+        if (dx != null) {
+            Gemm.gemm(Parallel.CALLER, false, true, r1 - r0, in, out, dz, r0 * out, out, p, kernel.offset(), out,
+                    dx, r0 * in, in, false);
+        }
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of the parameter gradients over all {@code rows}: kernel rows (input
+     * features) and bias/LayerNorm columns in that part's share, on the calling thread. Every element is computed
+     * as in {@link #backward}, so the split does not change a bit.
+     */
+    public void weightGradient(float[] g, boolean accumulate, float[] x, int rows, float[] dz, float[] partials,
+                               int part, int parts) {
+        int i0 = (int) ((long) in * part / parts), i1 = (int) ((long) in * (part + 1) / parts);
+        if (i1 > i0) {
+            Gemm.gemm(Parallel.CALLER, true, false, i1 - i0, out, rows, x, i0, in, dz, 0, out,
+                    g, kernel.offset() + i0 * out, out, accumulate);
+        }
+        int j0 = (int) ((long) out * part / parts), j1 = (int) ((long) out * (part + 1) / parts);
+        NormAct.reducePartials(partials, rows, out, j0, j1, normAct, g, accumulate);
+    }
+
     /** Multiply-adds of one forward pass over {@code rows} rows. */
     public long forwardFlops(int rows) {
         return 2L * rows * in * out;

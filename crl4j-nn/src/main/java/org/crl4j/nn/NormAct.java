@@ -32,60 +32,80 @@ public final class NormAct {
      */
     public static void forward(Parallel pool, float[] p, Params lp, int w, int rows, float[] z, float[] stats, float[] out) {
         int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        pool.run(tasks, (t, worker) -> {
-            int r1 = Math.min(rows, (t + 1) * ROWS_PER_TASK);
-            for (int r = t * ROWS_PER_TASK; r < r1; r++) {
-                if (Simd.ENABLED) {
-                    VectorNormAct.forwardRow(p, lp, w, z, r * w, stats, 2 * r, out, r * w);
-                } else {
-                    forwardRow(p, lp, w, z, r * w, stats, 2 * r, out, r * w);
-                }
+        pool.run(tasks, (t, worker) -> forwardRows(p, lp, w, t * ROWS_PER_TASK,
+                Math.min(rows, (t + 1) * ROWS_PER_TASK), z, stats, out));
+    }
+
+    /** {@link #forward} for rows [r0, r1) on the calling thread. */
+    public static void forwardRows(float[] p, Params lp, int w, int r0, int r1, float[] z, float[] stats, float[] out) {
+        for (int r = r0; r < r1; r++) {
+            if (Simd.ENABLED) {
+                VectorNormAct.forwardRow(p, lp, w, z, r * w, stats, 2 * r, out, r * w);
+            } else {
+                forwardRow(p, lp, w, z, r * w, stats, 2 * r, out, r * w);
             }
-        });
+        }
     }
 
     /**
      * Backward over rows [0, rows): from dOut (gradient w.r.t. this layer's output) and the stored z and stats,
      * writes dz (gradient w.r.t. the GEMM output; may be the same array as dOut) and, unless {@code partials} is
-     * null, per-task partial sums of the bias, γ and β gradients: {@code partials[t*3w + {0,w,2w} + j]}.
-     * Reduce them with {@link #reducePartials}.
+     * null, per-group partial sums of the bias, γ and β gradients over each {@link #ROWS_PER_TASK} rows:
+     * {@code partials[group*3w + {0,w,2w} + j]}. Reduce them with {@link #reducePartials}.
      */
     public static void backward(Parallel pool, float[] p, Params lp, int w, int rows, float[] dOut, float[] z,
                                 float[] stats, float[] dz, float[] partials) {
         int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        pool.run(tasks, (t, worker) -> {
-            int r0 = t * ROWS_PER_TASK;
-            int r1 = Math.min(rows, r0 + ROWS_PER_TASK);
-            int partOff = t * 3 * w;
+        pool.run(tasks, (t, worker) -> backwardRows(p, lp, w, t * ROWS_PER_TASK,
+                Math.min(rows, (t + 1) * ROWS_PER_TASK), dOut, z, stats, dz, partials));
+    }
+
+    /**
+     * {@link #backward} for rows [r0, r1) on the calling thread; r0 must be a multiple of {@link #ROWS_PER_TASK}
+     * (the partials are per group of rows, whoever computes them, so their sums do not depend on the split).
+     */
+    public static void backwardRows(float[] p, Params lp, int w, int r0, int r1, float[] dOut, float[] z,
+                                    float[] stats, float[] dz, float[] partials) {
+        if (r0 % ROWS_PER_TASK != 0) {
+            throw new IllegalArgumentException("row range must start on a group of " + ROWS_PER_TASK + ", got " + r0);
+        }
+        for (int g0 = r0; g0 < r1; g0 += ROWS_PER_TASK) {
+            int g1 = Math.min(r1, g0 + ROWS_PER_TASK);
+            int partOff = g0 / ROWS_PER_TASK * 3 * w;
             if (partials != null) {
                 java.util.Arrays.fill(partials, partOff, partOff + 3 * w, 0f);
             }
-            for (int r = r0; r < r1; r++) {
+            for (int r = g0; r < g1; r++) {
                 if (Simd.ENABLED) {
                     VectorNormAct.backwardRow(p, lp, w, dOut, r * w, z, stats, 2 * r, dz, partials, partOff);
                 } else {
                     backwardRow(p, lp, w, dOut, r * w, z, stats, 2 * r, dz, partials, partOff);
                 }
             }
-        });
+        }
     }
 
-    /** Number of per-task partial-sum floats {@link #backward} needs for {@code rows} rows of width {@code w}. */
+    /** Number of per-group partial-sum floats {@link #backward} needs for {@code rows} rows of width {@code w}. */
     public static int partialsSize(int rows, int w) {
         return ((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK) * 3 * w;
     }
 
     /**
-     * Sums the per-task partials in task order into the gradient array {@code g} (bias, γ, β of {@code lp}),
+     * Sums the per-group partials in group order into the gradient array {@code g} (bias, γ, β of {@code lp}),
      * adding to what is there when {@code accumulate}, else overwriting.
      */
     public static void reducePartials(float[] partials, int rows, int w, Params lp, float[] g, boolean accumulate) {
+        reducePartials(partials, rows, w, 0, w, lp, g, accumulate);
+    }
+
+    /** {@link #reducePartials} for columns [j0, j1) only (each column's sum is the same whatever the split). */
+    public static void reducePartials(float[] partials, int rows, int w, int j0, int j1, Params lp, float[] g,
+                                      boolean accumulate) {
         int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         int parts = lp.layerNorm() ? 3 : 1;
-        int[] dest = {lp.bias(), lp.lnScale(), lp.lnBias()};
         for (int part = 0; part < parts; part++) {
-            int d = dest[part];
-            for (int j = 0; j < w; j++) {
+            int d = part == 0 ? lp.bias() : part == 1 ? lp.lnScale() : lp.lnBias();
+            for (int j = j0; j < j1; j++) {
                 float s = 0f;
                 for (int t = 0; t < tasks; t++) {
                     s += partials[t * 3 * w + part * w + j];

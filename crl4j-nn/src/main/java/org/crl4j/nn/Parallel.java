@@ -32,6 +32,9 @@ public final class Parallel implements AutoCloseable {
 
     private static volatile Parallel shared;
 
+    /** A pool of one: runs everything on the calling thread (for kernels called from inside a parallel task). */
+    public static final Parallel CALLER = new Parallel(1);
+
     /** How long an idle worker busy-waits for the next job before it parks. */
     private static final long SPIN_NANOS = 100_000L;
 

@@ -47,7 +47,8 @@ public final class Trunk {
     private float[] gradH;
     private float[] gradA;
     private float[] gradB;
-    private float[] partials;
+    private float[][] gradZ;     // [4]: one block's dz per layer, kept for the weight gradients
+    private float[][] partials;  // [4]: one block's bias/LayerNorm partials per layer
 
     private int inferCapacity;
     private float[][] inferH;
@@ -105,8 +106,8 @@ public final class Trunk {
         int blocks = opt.blocks();
         long perTape = 7 * rw + 8L * rows;
         long tapes = recompute ? perTape : blocks * perTape;
-        long fixed = (long) rows * inDim + rw + 2L * rows + (blocks + 1) * rw + 3 * rw
-                + NormAct.partialsSize(rows, opt.width());
+        long fixed = (long) rows * inDim + rw + 2L * rows + (blocks + 1) * rw + 7 * rw
+                + 4L * NormAct.partialsSize(rows, opt.width());
         return 4 * (tapes + fixed);
     }
 
@@ -144,7 +145,8 @@ public final class Trunk {
         gradH = new float[rows * w];
         gradA = new float[rows * w];
         gradB = new float[rows * w];
-        partials = new float[NormAct.partialsSize(rows, w)];
+        gradZ = new float[4][rows * w];
+        partials = new float[4][NormAct.partialsSize(rows, w)];
         capacity = rows;
     }
 
@@ -157,12 +159,36 @@ public final class Trunk {
         ensureTrainBuffers(rows);
         float[] p = ps.params();
         System.arraycopy(x, 0, input, 0, rows * inDim);
-        first.forward(pool, p, input, rows, firstZ, firstStats, blockInputs[0]);
-        for (int b = 0; b < opt.blocks(); b++) {
-            blockForward(p, b, blockInputs[b], rows, tape(b), blockInputs[b + 1]);
-        }
+        forEachRowRange(rows, (r0, r1) -> {
+            first.forwardRows(p, input, r0, r1, firstZ, firstStats, blockInputs[0]);
+            for (int b = 0; b < opt.blocks(); b++) {
+                blockForward(p, b, blockInputs[b], r0, r1, tape(b), blockInputs[b + 1]);
+            }
+        });
         lastRows = rows;
         return blockInputs[opt.blocks()];
+    }
+
+    /** The rows [r0, r1) that one task of a trunk pass takes on. */
+    private interface RowTask {
+        void run(int r0, int r1);
+    }
+
+    /**
+     * Cuts [0, rows) into one range per thread, on {@link NormAct#ROWS_PER_TASK} boundaries, and runs them in one
+     * parallel region. Rows are independent through every layer, so a whole pass needs one hand-off instead of
+     * two per layer; which thread takes which rows changes no bit.
+     */
+    private void forEachRowRange(int rows, RowTask task) {
+        int groups = (rows + NormAct.ROWS_PER_TASK - 1) / NormAct.ROWS_PER_TASK;
+        int tasks = Math.min(pool.threads(), groups);
+        pool.run(tasks, (t, worker) -> {
+            int r0 = NormAct.ROWS_PER_TASK * (int) ((long) groups * t / tasks);
+            int r1 = Math.min(rows, NormAct.ROWS_PER_TASK * (int) ((long) groups * (t + 1) / tasks));
+            if (r0 < r1) {
+                task.run(r0, r1);
+            }
+        });
     }
 
     /** The output of the last training forward (for a head's weight gradient). */
@@ -181,22 +207,28 @@ public final class Trunk {
             inferCapacity = rows;
         }
         float[] p = ps.params();
-        first.forward(pool, p, x, rows, inferZ, inferStats, inferH[0]);
-        for (int b = 0; b < opt.blocks(); b++) {
-            blockForward(p, b, inferH[b & 1], rows, inferTape, inferH[(b + 1) & 1]);
-        }
+        forEachRowRange(rows, (r0, r1) -> {
+            first.forwardRows(p, x, r0, r1, inferZ, inferStats, inferH[0]);
+            for (int b = 0; b < opt.blocks(); b++) {
+                blockForward(p, b, inferH[b & 1], r0, r1, inferTape, inferH[(b + 1) & 1]);
+            }
+        });
         return inferH[opt.blocks() & 1];
     }
 
-    private void blockForward(float[] p, int b, float[] hIn, int rows, Tape t, float[] hOut) {
+    /** Block b over rows [r0, r1), on the calling thread: four layers, then the residual add. */
+    private void blockForward(float[] p, int b, float[] hIn, int r0, int r1, Tape t, float[] hOut) {
         DenseLayer[] ls = layers;
         int base = 4 * b;
-        ls[base].forward(pool, p, hIn, rows, t.z[0], t.stats[0], t.a[0]);
-        ls[base + 1].forward(pool, p, t.a[0], rows, t.z[1], t.stats[1], t.a[1]);
-        ls[base + 2].forward(pool, p, t.a[1], rows, t.z[2], t.stats[2], t.a[2]);
-        ls[base + 3].forward(pool, p, t.a[2], rows, t.z[3], t.stats[3], hOut);
+        ls[base].forwardRows(p, hIn, r0, r1, t.z[0], t.stats[0], t.a[0]);
+        ls[base + 1].forwardRows(p, t.a[0], r0, r1, t.z[1], t.stats[1], t.a[1]);
+        ls[base + 2].forwardRows(p, t.a[1], r0, r1, t.z[2], t.stats[2], t.a[2]);
+        ls[base + 3].forwardRows(p, t.a[2], r0, r1, t.z[3], t.stats[3], hOut);
         if (opt.residual()) {
-            addInPlace(pool, hOut, hIn, rows * opt.width());
+            int w = opt.width();
+            for (int i = r0 * w, end = r1 * w; i < end; i++) {
+                hOut[i] += hIn[i];
+            }
         }
     }
 
@@ -209,43 +241,49 @@ public final class Trunk {
         if (rows < 0) {
             throw new IllegalStateException("backward without a training forward");
         }
-        int n = rows * opt.width();
+        int w = opt.width();
         float[] p = ps.params();
         float[] g = mode == GradMode.NONE ? null : ps.grads();
+        boolean acc = mode == GradMode.ACCUMULATE;
         float[] dH = gradH;
-        System.arraycopy(dOut, 0, dH, 0, n);
+        float[] dA = gradA;
+        float[][] dz = gradZ;
+        float[][] part = g == null ? new float[4][] : partials;
+        System.arraycopy(dOut, 0, dH, 0, rows * w);
+        // Per block, two parallel regions: each thread takes its rows back through the four layers (dz of each
+        // layer kept), then the weight gradients, which sum over all rows, are split over their output rows.
         for (int b = opt.blocks() - 1; b >= 0; b--) {
+            int blk = b;
             Tape t = tape(b);
-            if (recomputing) {
-                // Re-run block b from its kept input; its output goes to scratch (the kept copy is already right).
-                blockForward(p, b, blockInputs[b], rows, t, gradB);
-            }
             int base = 4 * b;
-            float[] dA = gradA;
-            float[] dB = gradB;
-            System.arraycopy(dH, 0, dA, 0, n);
-            layers[base + 3].backward(pool, p, g, mode, t.a[2], rows, t.z[3], t.stats[3], dA, dB, partials);
-            layers[base + 2].backward(pool, p, g, mode, t.a[1], rows, t.z[2], t.stats[2], dB, dA, partials);
-            layers[base + 1].backward(pool, p, g, mode, t.a[0], rows, t.z[1], t.stats[1], dA, dB, partials);
-            layers[base].backward(pool, p, g, mode, blockInputs[b], rows, t.z[0], t.stats[0], dB, dA, partials);
-            if (opt.residual()) {
-                addInPlace(pool, dH, dA, n);
-            } else {
-                System.arraycopy(dA, 0, dH, 0, n);
+            float[] hIn = blockInputs[b];
+            forEachRowRange(rows, (r0, r1) -> {
+                if (recomputing) {
+                    // Re-run block b from its kept input; its output goes to scratch (the kept copy is right).
+                    blockForward(p, blk, hIn, r0, r1, t, gradB);
+                }
+                layers[base + 3].backwardRows(p, r0, r1, t.z[3], t.stats[3], dH, dz[3], dA, part[3]);
+                layers[base + 2].backwardRows(p, r0, r1, t.z[2], t.stats[2], dA, dz[2], dA, part[2]);
+                layers[base + 1].backwardRows(p, r0, r1, t.z[1], t.stats[1], dA, dz[1], dA, part[1]);
+                layers[base].backwardRows(p, r0, r1, t.z[0], t.stats[0], dA, dz[0], dA, part[0]);
+                for (int i = r0 * w, end = r1 * w; i < end; i++) {
+                    dH[i] = opt.residual() ? dH[i] + dA[i] : dA[i];
+                }
+            });
+            if (g != null) {
+                float[][] xs = {hIn, t.a[0], t.a[1], t.a[2]};
+                int parts = pool.threads();
+                pool.run(4 * parts, (task, worker) -> {
+                    int l = task / parts;
+                    layers[base + l].weightGradient(g, acc, xs[l], rows, dz[l], part[l], task % parts, parts);
+                });
             }
         }
-        first.backward(pool, p, g, mode, input, rows, firstZ, firstStats, dH, dx, partials);
-    }
-
-    /** a ← a + b over [0, n), split in fixed chunks. */
-    static void addInPlace(Parallel pool, float[] a, float[] b, int n) {
-        final int chunk = 1 << 14;
-        pool.run((n + chunk - 1) / chunk, (t, w) -> {
-            int end = Math.min(n, (t + 1) * chunk);
-            for (int i = t * chunk; i < end; i++) {
-                a[i] += b[i];
-            }
-        });
+        forEachRowRange(rows, (r0, r1) -> first.backwardRows(p, r0, r1, firstZ, firstStats, dH, dz[0], dx, part[0]));
+        if (g != null) {
+            int parts = pool.threads();
+            pool.run(parts, (task, worker) -> first.weightGradient(g, acc, input, rows, dz[0], part[0], task, parts));
+        }
     }
 
     /** Multiply-adds ×2 of one forward pass over {@code rows} rows. */
