@@ -26,12 +26,22 @@ public final class NnBenchmark {
     /** This machine's FP32 peak per core (Zen 5, 2 × 512-bit FMA per cycle at ≈4 GHz; see docs/benchmarks.md). */
     public static final double DEFAULT_PEAK_GFLOPS_PER_CORE = 255.0;
 
+    /**
+     * What to time. Warm-up runs until both {@code warmupSteps} steps and {@code warmupSeconds} have passed: C2 needs
+     * about twenty steps at D64 before the step reaches its steady state (measured on AVX-512: the first steps take
+     * 3-6× longer), and more steps at small depths, where a step calls each kernel fewer times.
+     */
     public record Config(int width, int depth, int batch, int inDim, int threads, MlpOptions.Recompute recompute,
-                         int warmupSteps, int steps, long seed) {
+                         int warmupSteps, double warmupSeconds, int steps, long seed) {
     }
 
+    /**
+     * {@code allocatedBytesPerStep}: bytes the JVM's threads allocated per timed step (the step should allocate
+     * nothing once compiled; -1 where the JVM cannot tell).
+     */
     public record Result(Config config, double msPerStep, double gflops, long flopsPerStep, long peakHeapBytes,
-                         long modelBytes, boolean recomputing, long parameters) {
+                         long modelBytes, boolean recomputing, long parameters, int warmupStepsRun,
+                         long allocatedBytesPerStep) {
     }
 
     /** FLOPs of one step as counted here: 3 × the forward multiply-adds × 2 (forward, input grad, weight grad). */
@@ -39,32 +49,91 @@ public final class NnBenchmark {
         return 3 * net.forwardFlops(batch);
     }
 
+    /** Builds, warms up and times the step once. */
     public static Result run(Config c) {
-        System.gc();
-        resetPeaks();
-        try (Parallel pool = new Parallel(c.threads())) {
-            ParamStore ps = new ParamStore();
-            ResidualMlp net = new ResidualMlp(pool, ps, "net", c.inDim(), HEAD,
+        try (Session s = new Session(c)) {
+            s.warmUp();
+            return s.time(c.steps());
+        }
+    }
+
+    /**
+     * One network and its pool, kept between timings, so that a comparison can alternate timed rounds of this
+     * step with rounds of another implementation without warming up again.
+     */
+    public static final class Session implements AutoCloseable {
+        private final Config c;
+        private final Parallel pool;
+        private final ParamStore ps = new ParamStore();
+        private final ResidualMlp net;
+        private final Adam adam;
+        private final float[] x;
+        private final float[] dOut;
+        private int warmupStepsRun;
+
+        public Session(Config c) {
+            this.c = c;
+            System.gc();
+            resetPeaks();
+            pool = new Parallel(c.threads());
+            net = new ResidualMlp(pool, ps, "net", c.inDim(), HEAD,
                     MlpOptions.paper(c.width(), c.depth()).withRecompute(c.recompute()));
             ps.allocate();
             Rng rng = new Rng(c.seed());
             net.init(rng);
-            Adam adam = new Adam(ps, 3e-4f);
-            float[] x = new float[c.batch() * c.inDim()];
+            adam = new Adam(ps, 3e-4f);
+            x = new float[c.batch() * c.inDim()];
             rng.fillGaussian(x, 0, x.length);
-            float[] dOut = new float[c.batch() * HEAD];
-            for (int i = 0; i < c.warmupSteps(); i++) {
-                step(net, adam, pool, x, c.batch(), dOut);
-            }
+            dOut = new float[c.batch() * HEAD];
+        }
+
+        /** Steps until the configured warm-up (steps and seconds) is done. */
+        public void warmUp() {
             long t0 = System.nanoTime();
-            for (int i = 0; i < c.steps(); i++) {
+            long minNanos = (long) (c.warmupSeconds() * 1e9);
+            while (warmupStepsRun < c.warmupSteps() || System.nanoTime() - t0 < minNanos) {
+                step(net, adam, pool, x, c.batch(), dOut);
+                warmupStepsRun++;
+            }
+        }
+
+        /** Times {@code steps} steps. */
+        public Result time(int steps) {
+            long allocated0 = allocatedBytes();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
                 step(net, adam, pool, x, c.batch(), dOut);
             }
-            double ms = (System.nanoTime() - t0) / 1e6 / c.steps();
+            double ms = (System.nanoTime() - t0) / 1e6 / steps;
+            long allocated1 = allocatedBytes();
+            long perStep = allocated0 < 0 || allocated1 < 0 ? -1 : Math.max(0, (allocated1 - allocated0) / steps);
             long flops = flopsPerStep(net, c.batch());
             long model = 4L * ps.size() * 4 + net.trunk().activationBytes(c.batch(), net.trunk().recomputing());
-            return new Result(c, ms, flops / ms / 1e6, flops, peakHeap(), model, net.trunk().recomputing(), ps.size());
+            return new Result(c, ms, flops / ms / 1e6, flops, peakHeap(), model, net.trunk().recomputing(),
+                    ps.size(), warmupStepsRun, perStep);
         }
+
+        @Override
+        public void close() {
+            pool.close();
+        }
+    }
+
+    /** Bytes allocated so far by all live threads, or -1 where the JVM does not say. */
+    private static long allocatedBytes() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (mx instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()
+                && sun.isThreadAllocatedMemoryEnabled()) {
+            long sum = 0;
+            for (long id : mx.getAllThreadIds()) {
+                long b = sun.getThreadAllocatedBytes(id);
+                if (b > 0) {
+                    sum += b;
+                }
+            }
+            return sum;
+        }
+        return -1;
     }
 
     /** One step; returns the loss. */

@@ -35,14 +35,21 @@ public final class BenchCommand implements Runnable {
         Integer threads;
         @Option(names = "--steps", description = "Timed steps (default: enough for about 3 s, at least 3).")
         Integer steps;
-        @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "20", description = "Untimed warm-up steps, at least (default ${DEFAULT-VALUE}).")
         int warmup;
+        @Option(names = "--warmup-seconds", defaultValue = "5",
+                description = "Untimed warm-up time, at least: the JIT needs it (default ${DEFAULT-VALUE}).")
+        double warmupSeconds;
+        @Option(names = "--rounds", defaultValue = "3",
+                description = "With --compare-torch: alternating crl4j/libtorch rounds (default ${DEFAULT-VALUE}).")
+        int rounds;
         @Option(names = "--recompute", defaultValue = "auto", description = "Activation recomputation: auto, on, off (default ${DEFAULT-VALUE}).")
         String recompute;
         @Option(names = "--peak-gflops-per-core",
                 description = "FP32 peak per core for the %% of peak (default: measured now with an FMA loop on the same threads).")
         Double peakPerCore;
-        @Option(names = "--compare-torch", description = "Also run the identical step in libtorch, in this process.")
+        @Option(names = "--compare-torch",
+                description = "Also time the identical step in libtorch (child processes, its fastest OpenBLAS kernels).")
         boolean compareTorch;
         @Option(names = "--json", description = "Print one JSON object as the last line.")
         boolean json;
@@ -58,38 +65,52 @@ public final class BenchCommand implements Runnable {
             }
             MlpOptions.paper(width, depth); // validates width and depth with a clear message
             MlpOptions.Recompute rc = MlpOptions.Recompute.parse(recompute);
-            int timed = steps != null ? steps : 3;
-            if (steps == null) {
-                // Calibrate: one probe step decides how many fit in about 3 seconds.
-                NnBenchmark.Result probe = NnBenchmark.run(new NnBenchmark.Config(width, depth, batch, inDim, t, rc, 1, 1, 1));
-                timed = (int) Math.max(3, Math.min(1000, 3000 / Math.max(probe.msPerStep(), 1e-3)));
+            if (warmup < 0 || warmupSeconds < 0 || rounds < 1 || (steps != null && steps < 1)) {
+                throw new IllegalArgumentException("--warmup and --warmup-seconds must be ≥ 0, --steps and --rounds ≥ 1");
             }
-            NnBenchmark.Result r = NnBenchmark.run(new NnBenchmark.Config(width, depth, batch, inDim, t, rc, warmup, timed, 1));
-            double peak = peakPerCore != null ? peakPerCore * t
-                    : Simd.ENABLED ? org.crl4j.bench.PeakFlops.measure(t, 600) : Double.NaN;
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("width", width);
-            out.put("depth", depth);
-            out.put("batch", batch);
-            out.put("in_dim", inDim);
-            out.put("threads", t);
-            out.put("kernels", Simd.describe());
-            out.put("parameters", r.parameters());
-            out.put("recompute", r.recomputing());
-            out.put("steps", timed);
-            out.put("ms_per_step", r.msPerStep());
-            out.put("gflops", r.gflops());
-            out.put("peak_gflops", Double.isNaN(peak) ? null : peak);
-            out.put("peak_fraction", Double.isNaN(peak) ? null : r.gflops() / peak);
-            out.put("peak_memory_bytes", r.peakHeapBytes());
-            out.put("model_memory_bytes", r.modelBytes());
-            System.out.printf("crl4j  W=%d D=%d B=%d in=%d threads=%d  %s%n", width, depth, batch, inDim, t, Simd.describe());
-            System.out.printf("  %.3f ms/step   %.1f GFLOP/s   %.1f%% of %.0f GFLOP/s %s peak   params %,d   peak heap %s   model+activations %s%s%n",
-                    r.msPerStep(), r.gflops(), 100 * r.gflops() / peak, peak, peakPerCore != null ? "given" : "measured",
-                    r.parameters(), mib(r.peakHeapBytes()),
-                    mib(r.modelBytes()), r.recomputing() ? "   (recomputing activations)" : "");
-            if (compareTorch) {
-                TorchComparison.run(width, depth, batch, inDim, t, warmup, timed, r, out);
+            try (NnBenchmark.Session session = new NnBenchmark.Session(new NnBenchmark.Config(width, depth, batch,
+                    inDim, t, rc, warmup, warmupSeconds, steps == null ? 3 : steps, 1))) {
+                session.warmUp();
+                int timed = steps != null ? steps : 3;
+                if (steps == null) {
+                    // Calibrate on the warm step: as many steps as fit in about 3 seconds.
+                    double probe = session.time(3).msPerStep();
+                    timed = (int) Math.max(3, Math.min(1000, 3000 / Math.max(probe, 1e-3)));
+                }
+                NnBenchmark.Result r = session.time(timed);
+                double peak = peakPerCore != null ? peakPerCore * t
+                        : Simd.ENABLED ? org.crl4j.bench.PeakFlops.measure(t, 600) : Double.NaN;
+                out.put("width", width);
+                out.put("depth", depth);
+                out.put("batch", batch);
+                out.put("in_dim", inDim);
+                out.put("threads", t);
+                out.put("kernels", Simd.describe());
+                out.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+                out.put("parameters", r.parameters());
+                out.put("recompute", r.recomputing());
+                out.put("warmup_steps", r.warmupStepsRun());
+                out.put("steps", timed);
+                out.put("ms_per_step", r.msPerStep());
+                out.put("gflops", r.gflops());
+                out.put("peak_gflops", Double.isNaN(peak) ? null : peak);
+                out.put("peak_fraction", Double.isNaN(peak) ? null : r.gflops() / peak);
+                out.put("allocated_bytes_per_step", r.allocatedBytesPerStep());
+                out.put("peak_memory_bytes", r.peakHeapBytes());
+                out.put("model_memory_bytes", r.modelBytes());
+                System.out.printf("crl4j  W=%d D=%d B=%d in=%d threads=%d  %s  %s%n", width, depth, batch, inDim, t,
+                        Simd.describe(), out.get("java"));
+                System.out.printf("  %.3f ms/step   %.1f GFLOP/s   %.1f%% of %.0f GFLOP/s %s peak   params %,d   peak heap %s   model+activations %s%s%n",
+                        r.msPerStep(), r.gflops(), 100 * r.gflops() / peak, peak, peakPerCore != null ? "given" : "measured",
+                        r.parameters(), mib(r.peakHeapBytes()),
+                        mib(r.modelBytes()), r.recomputing() ? "   (recomputing activations)" : "");
+                System.out.printf("  after %d warm-up steps; %d timed steps; allocated %s per step%n",
+                        r.warmupStepsRun(), timed, r.allocatedBytesPerStep() < 0 ? "(unknown)"
+                                : r.allocatedBytesPerStep() + " bytes");
+                if (compareTorch) {
+                    TorchComparison.run(width, depth, batch, inDim, t, timed, rounds, session, out);
+                }
             }
             if (json) {
                 System.out.println(org.crl4j.nn.io.Json.write(out));

@@ -6,12 +6,15 @@ import java.util.List;
 /**
  * Stand-alone runner of {@link TorchBench#benchAdam}, for timing libtorch without the CLI:
  * {@code java -cp … org.crl4j.bench.torch.TorchBenchMain [--in 256] [--width 256] [--depth 4,64] [--batch 256]
- * [--out 64] [--warmup 3] [--steps 10] [--threads 1] [--seed 1]}. Start the JVM with OMP_NUM_THREADS=1 and
+ * [--out 64] [--warmup 3] [--steps 10] [--threads 1] [--seed 1] [--json]}. Start the JVM with OMP_NUM_THREADS=1 and
  * OPENBLAS_NUM_THREADS=2 (see {@link TorchRuntime}). Prints one line per depth.
  */
 public final class TorchBenchMain {
     private TorchBenchMain() {
     }
+
+    /** Prefix of the machine-readable result line that {@code --json} adds after each depth's line. */
+    public static final String RESULT_PREFIX = "torch-result ";
 
     public static void main(String[] args) {
         int in = -1;
@@ -23,6 +26,7 @@ public final class TorchBenchMain {
         int steps = 10;
         int threads = 1;
         long seed = 1;
+        boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -40,6 +44,10 @@ public final class TorchBenchMain {
                 case "--steps" -> steps = Integer.parseInt(v);
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--json" -> {
+                    json = true;
+                    i--; // takes no value
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -48,7 +56,18 @@ public final class TorchBenchMain {
         System.out.println(TorchRuntime.describe());
         for (int depth : depths) {
             TrunkSpec spec = TrunkSpec.of("bench", in > 0 ? in : width, width, depth, out);
-            System.out.println(TorchBench.benchAdam(spec, null, null, batch, warmup, steps, seed));
+            TorchBench.BenchResult r = TorchBench.benchAdam(spec, null, null, batch, warmup, steps, seed);
+            System.out.println(r);
+            if (json) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("depth", depth);
+                m.put("ms_per_step", r.msPerStep());
+                m.put("ms_median", r.msMedian());
+                m.put("ms_min", r.msMin());
+                m.put("gflops", r.gflops());
+                m.put("peak_rss_bytes", r.peakRssKiB() * 1024);
+                System.out.println(RESULT_PREFIX + org.crl4j.nn.io.Json.write(m));
+            }
         }
     }
 }

@@ -1,0 +1,105 @@
+package org.crl4j.bench.torch;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Times the libtorch step in a child JVM ({@link TorchBenchMain}) with an environment of its own. OpenBLAS reads
+ * {@code OPENBLAS_CORETYPE} and {@code OPENBLAS_NUM_THREADS} once, when it is loaded, so the only way to try
+ * several kernel sets without touching this process's environment is one process per setting.
+ */
+public final class TorchChild {
+    private TorchChild() {
+    }
+
+    /** Core-type value meaning "leave OPENBLAS_CORETYPE unset" (OpenBLAS detects the CPU itself). */
+    public static final String AUTODETECT = "auto";
+
+    /** One child's result; {@code msPerStep} is the mean over its timed steps. */
+    public record Timing(String coreType, double msPerStep, double msMedian, double gflops, long peakRssBytes) {
+    }
+
+    /**
+     * The OpenBLAS core types worth trying on this CPU: SKYLAKEX (AVX-512 kernels) where the CPU has avx512f,
+     * HASWELL (AVX2), and OpenBLAS's own detection. (Naming an AVX-512 type without AVX-512 dies with SIGILL.)
+     */
+    public static List<String> candidateCoreTypes() {
+        List<String> types = new ArrayList<>();
+        if (TorchRuntime.cpuHasFlag("avx512f")) {
+            types.add("SKYLAKEX");
+        }
+        types.add("HASWELL");
+        types.add(AUTODETECT);
+        return types;
+    }
+
+    /** Runs one child: W, D, B, input features, OpenBLAS threads, warm-up and timed steps, one OpenBLAS core type. */
+    public static Timing run(int width, int depth, int batch, int inDim, int threads, int warmup, int steps,
+                             String coreType, long timeoutSeconds) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                TorchBenchMain.class.getName(), "--in", Integer.toString(inDim), "--width", Integer.toString(width),
+                "--depth", Integer.toString(depth), "--batch", Integer.toString(batch), "--out", "64",
+                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps), "--threads", "1",
+                "--json"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        // One intra-op thread and OpenBLAS's own pool doing the GEMMs: libtorch's fastest setting on this
+        // machine (both pools at once fight each other; see docs/benchmarks.md).
+        env.put("OMP_NUM_THREADS", "1");
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        if (AUTODETECT.equals(coreType)) {
+            env.remove("OPENBLAS_CORETYPE");
+        } else {
+            env.put("OPENBLAS_CORETYPE", coreType);
+        }
+        StringBuilder log = new StringBuilder();
+        Map<String, Object> result = null;
+        try {
+            Process p = pb.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith(TorchBenchMain.RESULT_PREFIX)) {
+                        result = org.crl4j.nn.io.Json.parseObject(line.substring(TorchBenchMain.RESULT_PREFIX.length()));
+                    } else {
+                        log.append(line).append('\n');
+                    }
+                }
+            }
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the libtorch child process did not finish in " + timeoutSeconds + " s");
+            }
+            if (p.exitValue() != 0 || result == null) {
+                throw new IllegalStateException("the libtorch child process (OPENBLAS_CORETYPE=" + coreType
+                        + ") failed with exit code " + p.exitValue() + ": " + lastLine(log));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the libtorch child process: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while timing libtorch", e);
+        }
+        return new Timing(coreType, num(result, "ms_per_step"), num(result, "ms_median"), num(result, "gflops"),
+                (long) num(result, "peak_rss_bytes"));
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String lastLine(CharSequence log) {
+        String[] lines = log.toString().strip().split("\n");
+        return lines.length == 0 ? "(no output)" : lines[lines.length - 1];
+    }
+}
