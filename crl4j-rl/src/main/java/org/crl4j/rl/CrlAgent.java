@@ -110,6 +110,20 @@ public final class CrlAgent {
         return alphaParams.params()[0];
     }
 
+    private long actorNanos;
+    private long criticNanos;
+
+    /**
+     * Seconds spent in {@link #sgdStep} since the last call, split into the actor/temperature update (through the
+     * frozen critic) and the critic update (ψ(g) counted there); resets both.
+     */
+    public double[] takeActorCriticSeconds() {
+        double[] r = {actorNanos / 1e9, criticNanos / 1e9};
+        actorNanos = 0;
+        criticNanos = 0;
+        return r;
+    }
+
     public ParamStore actorParams() {
         return actorParams;
     }
@@ -128,6 +142,13 @@ public final class CrlAgent {
         int a = actionDim;
         int d = config.reprDim();
 
+        // ψ(g) once for both losses: the actor update leaves the critic's parameters alone, so the goal
+        // embeddings the actor loss reads are exactly those the critic's InfoNCE needs (a training forward, kept
+        // for the critic's backward; computing it twice cost one g-encoder forward per SGD step).
+        long t0 = System.nanoTime();
+        System.arraycopy(gEncoder.forward(goals, b), 0, psi, 0, b * d);
+        long t1 = System.nanoTime();
+
         // ---- 1. actor and entropy temperature, through the current critic (its parameters untouched) ----------
         concatRows(states, s, goals, goalDim, b, actorIn);
         float[] head = actor.forward(actorIn, b);
@@ -136,7 +157,6 @@ public final class CrlAgent {
         TanhGaussian.sample(mean, rawLogStd, noise, b, a, action, logProb);
         concatRows(states, s, action, a, b, saIn);
         System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
-        System.arraycopy(gEncoder.infer(goals, b), 0, psi, 0, b * d);
         PairedEnergy.forward(config.energy(), phi, psi, b, d, q);
         float logAlpha = logAlpha();
         float alpha = config.disableEntropy() ? 0f : EntropyTemperature.alpha(logAlpha);
@@ -157,17 +177,19 @@ public final class CrlAgent {
             alphaAdam.update(pool);
         }
         float entropy = EntropyTemperature.sampleEntropy(logProb, b);
+        long t2 = System.nanoTime();
 
         // ---- 2. critic: InfoNCE over the B×B pairs, positives on the diagonal -------------------------------
         concatRows(states, s, actions, a, b, saIn);
         System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
-        System.arraycopy(gEncoder.forward(goals, b), 0, psi, 0, b * d);
         pairwise.forward(phi, psi, b, b, d, logits);
         InfoNce.Result c = infoNce.compute(logits, b, dLogits);
         pairwise.backward(phi, psi, b, b, d, logits, dLogits, dPhi, dPsi);
         saEncoder.backward(dPhi, null, GradMode.OVERWRITE);
         gEncoder.backward(dPsi, null, GradMode.OVERWRITE);
         criticAdam.update(pool);
+        actorNanos += t2 - t1;
+        criticNanos += (t1 - t0) + (System.nanoTime() - t2);
 
         return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, c.loss(), c.logsumexp(),
                 c.categoricalAccuracy(), c.logitsPos(), c.logitsNeg());

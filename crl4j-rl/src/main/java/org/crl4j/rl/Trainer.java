@@ -224,6 +224,9 @@ public final class Trainer {
             metrics.put("timing/collect_seconds", collectSeconds);
             metrics.put("timing/relabel_seconds", relabelSeconds);
             metrics.put("timing/sgd_seconds", sgdSeconds);
+            double[] ac = agent.takeActorCriticSeconds();
+            metrics.put("timing/actor_seconds", ac[0]);
+            metrics.put("timing/critic_seconds", ac[1]);
             metrics.put("timing/eval_seconds", evalSeconds);
             collectSeconds = relabelSeconds = sgdSeconds = 0;
             listener.onEpoch(finishedEpoch, metrics, eval);
