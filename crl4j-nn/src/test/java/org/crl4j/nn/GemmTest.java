@@ -388,11 +388,28 @@ class GemmTest {
         assertThat(child).isEqualTo("simd=true mr=" + otherRows + " checksum=" + TileProbe.checksum());
     }
 
+    /**
+     * The other vector width where this machine has AVX-512: a child JVM limited to 256-bit vectors takes the AVX2
+     * path (8 lanes, its own tile height) and must give bit-identical products. (On an AVX2-only machine the wider
+     * path cannot run; {@link #otherTileHeightGivesBitIdenticalResults} still covers its tile height.)
+     */
+    @Test
+    void narrowerVectorPathGivesBitIdenticalResults() throws Exception {
+        assumeThat(Simd.ENABLED).as("Vector API enabled").isTrue();
+        assumeThat(VectorGemm.L).as("512-bit vectors here").isEqualTo(16);
+        String classpath = System.getProperty("java.class.path");
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        String child = runJava(java, "--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=32", "-cp",
+                classpath, TileProbe.class.getName(), "width");
+        assertThat(child).isEqualTo("simd=true mr=4 lanes=8 checksum=" + TileProbe.checksum());
+    }
+
     /** Runs in a child JVM: products of many shapes, checked against the reference, and a checksum of their bits. */
     public static final class TileProbe {
         public static void main(String[] args) {
             String sum = checksum();
-            System.out.println("simd=" + Simd.ENABLED + " mr=" + VectorGemm.MR + " checksum=" + sum);
+            String lanes = args.length > 0 ? " lanes=" + VectorGemm.L : "";
+            System.out.println("simd=" + Simd.ENABLED + " mr=" + VectorGemm.MR + lanes + " checksum=" + sum);
         }
 
         static String checksum() {
