@@ -22,8 +22,25 @@ public final class TorchChild {
     /** Core-type value meaning "leave OPENBLAS_CORETYPE unset" (OpenBLAS detects the CPU itself). */
     public static final String AUTODETECT = "auto";
 
+    /**
+     * How libtorch spreads a step over T threads: its own intra-op (OpenMP) pool with single-threaded OpenBLAS, or
+     * one intra-op thread with OpenBLAS's pool doing the GEMMs. (Both pools at once oversubscribe the cores.)
+     */
+    public enum Threading {
+        BLAS_POOL, INTRA_OP_POOL;
+
+        public String describe(int threads) {
+            return this == BLAS_POOL ? "1 intra-op thread + OpenBLAS " + threads
+                    : threads + " intra-op threads + OpenBLAS 1";
+        }
+    }
+
     /** One child's result; {@code msPerStep} is the mean over its timed steps. */
-    public record Timing(String coreType, double msPerStep, double msMedian, double gflops, long peakRssBytes) {
+    public record Timing(String coreType, Threading threading, double msPerStep, double msMedian, double gflops,
+                         long peakRssBytes) {
+        public String setting(int threads) {
+            return "OPENBLAS_CORETYPE=" + coreType + ", " + threading.describe(threads);
+        }
     }
 
     /**
@@ -42,19 +59,20 @@ public final class TorchChild {
 
     /** Runs one child: W, D, B, input features, OpenBLAS threads, warm-up and timed steps, one OpenBLAS core type. */
     public static Timing run(int width, int depth, int batch, int inDim, int threads, int warmup, int steps,
-                             String coreType, long timeoutSeconds) {
+                             String coreType, Threading threading, long timeoutSeconds) {
+        int intraOp = threading == Threading.INTRA_OP_POOL ? threads : 1;
+        int blas = threading == Threading.BLAS_POOL ? threads : 1;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 TorchBenchMain.class.getName(), "--in", Integer.toString(inDim), "--width", Integer.toString(width),
                 "--depth", Integer.toString(depth), "--batch", Integer.toString(batch), "--out", "64",
-                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps), "--threads", "1",
+                "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps), "--threads",
+                Integer.toString(intraOp),
                 "--json"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        // One intra-op thread and OpenBLAS's own pool doing the GEMMs: libtorch's fastest setting on this
-        // machine (both pools at once fight each other; see docs/benchmarks.md).
-        env.put("OMP_NUM_THREADS", "1");
-        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        env.put("OMP_NUM_THREADS", Integer.toString(intraOp));
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(blas));
         if (AUTODETECT.equals(coreType)) {
             env.remove("OPENBLAS_CORETYPE");
         } else {
@@ -89,7 +107,7 @@ public final class TorchChild {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while timing libtorch", e);
         }
-        return new Timing(coreType, num(result, "ms_per_step"), num(result, "ms_median"), num(result, "gflops"),
+        return new Timing(coreType, threading, num(result, "ms_per_step"), num(result, "ms_median"), num(result, "gflops"),
                 (long) num(result, "peak_rss_bytes"));
     }
 
