@@ -272,7 +272,9 @@ public final class Trunk {
             });
             if (g != null) {
                 float[][] xs = {hIn, t.a[0], t.a[1], t.a[2]};
-                int parts = pool.threads();
+                // Whole layers per task where there are threads enough for that (4 layers, ≤ 4 threads): each part
+                // of a split layer packs all of its dz again, so splitting only pays beyond four threads.
+                int parts = (pool.threads() + 3) / 4;
                 pool.run(4 * parts, (task, worker) -> {
                     int l = task / parts;
                     layers[base + l].weightGradient(g, acc, xs[l], rows, dz[l], part[l], task % parts, parts);
