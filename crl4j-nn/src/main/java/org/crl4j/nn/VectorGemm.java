@@ -35,13 +35,15 @@ final class VectorGemm {
     static final int MR = chooseRows();
     /** Rows of A packed at once (a multiple of MR): MC×KC floats stay in L2 while their strips are used. */
     static final int MC = 16 * MR;
-    /**
-     * Gap between packed A strips, in floats: MR·KC floats are a multiple of 4 KiB, and the TN packing writes all
-     * strips of a block in turn, which would make every store hit the same L1 set (4K aliasing).
-     */
-    static final int A_STRIP_PAD = 16;
     /** Largest K block; K is cut into equal blocks of at most this (a function of K alone, for determinism). */
     static final int KC = 256;
+    /**
+     * Distance between the rows of a packed A strip, in floats. A strip keeps op(A)'s MR rows row-major, each
+     * padded to this fixed length, so that the micro-kernels address row r at a constant offset r·A_ROW from one
+     * index (no extra address arithmetic per k), and op(A) = A (forward, input gradient) is packed by plain row
+     * copies. KC + 16 rather than KC: rows a multiple of 4 KiB apart would put every row's loads in one L1 set.
+     */
+    static final int A_ROW = KC + 16;
     /** Floats of packed B per block (kc × nc), sized to stay in L2 while all row strips sweep over it. */
     static final int PACKED_B_FLOATS = 64 * 1024;
     /** Up to this many rows of C, B is read in place rather than packed (measured: pays off up to two strips). */
@@ -65,7 +67,7 @@ final class VectorGemm {
     /** Per-thread packing buffers, grown on demand and reused; the caller's also holds its reusable job. */
     private static final class Workspace {
         float[] packedB = new float[0];
-        final float[] packedA = new float[MC / MR * (MR * KC + A_STRIP_PAD)];
+        final float[] packedA = new float[MC * A_ROW];
         final float[] tile = new float[MR * NR];
         final Job job = new Job();
     }
@@ -208,10 +210,10 @@ final class VectorGemm {
                         if (!directA) {
                             packA(pa, ic, icEnd, pc, kc);
                         }
-                        for (int i = ic, ao = 0; i < icEnd; i += MR, ao += MR * kc + A_STRIP_PAD) {
+                        for (int i = ic, ao = 0; i < icEnd; i += MR, ao += MR * A_ROW) {
                             int mr = Math.min(MR, icEnd - i);
                             float[] aSrc = pa;
-                            int aIdx = ao, aRs = 1, aKs = MR;
+                            int aIdx = ao, aRs = A_ROW, aKs = 1;
                             if (directA) {
                                 if (mr == MR) {
                                     aSrc = a;
@@ -320,57 +322,52 @@ final class VectorGemm {
         }
 
         /**
-         * Packs op(A)[i0:i1, pc:pc+kc] into strips of MR rows, each k-major (MR values per k), MR·kc + A_STRIP_PAD
-         * floats apart; rows past i1 in the last strip are zero.
+         * Packs op(A)[i0:i1, pc:pc+kc] into strips of MR rows, row r of a strip at r·A_ROW; rows past i1 in the
+         * last strip are zero.
          */
         private void packA(float[] dst, int i0, int i1, int pc, int kc) {
             final float[] a = this.a;
             final int lda = this.lda;
-            final int stripStride = MR * kc + A_STRIP_PAD;
             int rows = i1 - i0;
             int fullStrips = rows / MR, rest = rows - fullStrips * MR;
             if (rest > 0) {
-                Arrays.fill(dst, fullStrips * stripStride, fullStrips * stripStride + MR * kc, 0f);
+                for (int r = rest; r < MR; r++) {
+                    int d = (fullStrips * MR + r) * A_ROW;
+                    Arrays.fill(dst, d, d + kc, 0f);
+                }
             }
             if (!transA) {
                 for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + r) * lda + pc;
-                    int d = (r / MR) * stripStride + r % MR;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * MR] = a[src + p];
-                    }
+                    System.arraycopy(a, aOff + (i0 + r) * lda + pc, dst, r * A_ROW, kc);
                 }
             } else {
-                // A is stored K×M: the MR values of one k are contiguous. Strip by strip, so the stores are
-                // sequential (measured 1.5× faster than walking each stored row across all strips).
+                // A is stored K×M: the MR values of one k are contiguous; each goes to its own row of the strip.
                 for (int st = 0; st < fullStrips; st++) {
                     int src = aOff + pc * lda + i0 + st * MR;
-                    int d = st * stripStride;
+                    int d = st * MR * A_ROW;
                     if (MR == 4) {
-                        for (int p = 0; p < kc; p++, src += lda, d += 4) {
-                            dst[d] = a[src];
-                            dst[d + 1] = a[src + 1];
-                            dst[d + 2] = a[src + 2];
-                            dst[d + 3] = a[src + 3];
+                        for (int p = 0; p < kc; p++, src += lda) {
+                            dst[d + p] = a[src];
+                            dst[d + A_ROW + p] = a[src + 1];
+                            dst[d + 2 * A_ROW + p] = a[src + 2];
+                            dst[d + 3 * A_ROW + p] = a[src + 3];
                         }
                     } else {
-                        for (int p = 0; p < kc; p++, src += lda, d += 6) {
-                            dst[d] = a[src];
-                            dst[d + 1] = a[src + 1];
-                            dst[d + 2] = a[src + 2];
-                            dst[d + 3] = a[src + 3];
-                            dst[d + 4] = a[src + 4];
-                            dst[d + 5] = a[src + 5];
+                        for (int p = 0; p < kc; p++, src += lda) {
+                            dst[d + p] = a[src];
+                            dst[d + A_ROW + p] = a[src + 1];
+                            dst[d + 2 * A_ROW + p] = a[src + 2];
+                            dst[d + 3 * A_ROW + p] = a[src + 3];
+                            dst[d + 4 * A_ROW + p] = a[src + 4];
+                            dst[d + 5 * A_ROW + p] = a[src + 5];
                         }
                     }
                 }
-                if (rest > 0) {
-                    int src = aOff + pc * lda + i0 + fullStrips * MR;
-                    int d = fullStrips * stripStride;
-                    for (int p = 0; p < kc; p++, src += lda, d += MR) {
-                        for (int r = 0; r < rest; r++) {
-                            dst[d + r] = a[src + r];
-                        }
+                for (int r = 0; r < rest; r++) {
+                    int src = aOff + pc * lda + i0 + fullStrips * MR + r;
+                    int d = (fullStrips * MR + r) * A_ROW;
+                    for (int p = 0; p < kc; p++, src += lda) {
+                        dst[d + p] = a[src];
                     }
                 }
             }
@@ -428,7 +425,7 @@ final class VectorGemm {
         }
     }
 
-    // The micro-kernels: kernelRxV computes C[R rows × V vectors] from A packed k-major (R values per k, from aOff)
+    // The micro-kernels: kernelRxV computes C[R rows × V vectors] from a packed A strip (row r at aOff + r·A_ROW)
     // and B packed k-major (V·L values per k, from bOff); stridedRxV reads both through strides instead (about 10%
     // slower: more address arithmetic). Accumulators are locals so that they live in registers.
     //
@@ -451,80 +448,80 @@ final class VectorGemm {
         int p = 0;
         for (; p + 3 < kc; p += 4) { // see UNROLL_NOTE
             int bp = bOff + p * NR;
-            int ap = aOff + p * 6;
+            int ap = aOff + p;
             b0 = FloatVector.fromArray(S, b, bp);
             b1 = FloatVector.fromArray(S, b, bp + L);
             av = FloatVector.broadcast(S, a[ap]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 1]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 2]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 3]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ap + 4]);
+            av = FloatVector.broadcast(S, a[ap + 4 * A_ROW]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ap + 5]);
+            av = FloatVector.broadcast(S, a[ap + 5 * A_ROW]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
             b0 = FloatVector.fromArray(S, b, bp + 1 * NR);
             b1 = FloatVector.fromArray(S, b, bp + 1 * NR + L);
-            av = FloatVector.broadcast(S, a[ap + 6]);
+            av = FloatVector.broadcast(S, a[ap + 1]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 7]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW + 1]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 8]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW + 1]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 9]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW + 1]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ap + 10]);
+            av = FloatVector.broadcast(S, a[ap + 4 * A_ROW + 1]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ap + 11]);
+            av = FloatVector.broadcast(S, a[ap + 5 * A_ROW + 1]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
             b0 = FloatVector.fromArray(S, b, bp + 2 * NR);
             b1 = FloatVector.fromArray(S, b, bp + 2 * NR + L);
-            av = FloatVector.broadcast(S, a[ap + 12]);
+            av = FloatVector.broadcast(S, a[ap + 2]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 13]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW + 2]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 14]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW + 2]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 15]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW + 2]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ap + 16]);
+            av = FloatVector.broadcast(S, a[ap + 4 * A_ROW + 2]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ap + 17]);
+            av = FloatVector.broadcast(S, a[ap + 5 * A_ROW + 2]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
             b0 = FloatVector.fromArray(S, b, bp + 3 * NR);
             b1 = FloatVector.fromArray(S, b, bp + 3 * NR + L);
-            av = FloatVector.broadcast(S, a[ap + 18]);
+            av = FloatVector.broadcast(S, a[ap + 3]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 19]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW + 3]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 20]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW + 3]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 21]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ap + 22]);
+            av = FloatVector.broadcast(S, a[ap + 4 * A_ROW + 3]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ap + 23]);
+            av = FloatVector.broadcast(S, a[ap + 5 * A_ROW + 3]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
         }
         for (; p < kc; p++) {
             int bp = bOff + p * NR;
-            int ap = aOff + p * 6;
+            int ap = aOff + p;
             b0 = FloatVector.fromArray(S, b, bp);
             b1 = FloatVector.fromArray(S, b, bp + L);
             av = FloatVector.broadcast(S, a[ap]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 1]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 2]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 3]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ap + 4]);
+            av = FloatVector.broadcast(S, a[ap + 4 * A_ROW]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ap + 5]);
+            av = FloatVector.broadcast(S, a[ap + 5 * A_ROW]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
         }
         int o = cOff;
@@ -567,19 +564,19 @@ final class VectorGemm {
         FloatVector c50 = zero;
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * L;
-            int ap = aOff + p * 6;
+            int ap = aOff + p;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector av = FloatVector.broadcast(S, a[ap]);
             c00 = av.fma(b0, c00);
-            av = FloatVector.broadcast(S, a[ap + 1]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW]);
             c10 = av.fma(b0, c10);
-            av = FloatVector.broadcast(S, a[ap + 2]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW]);
             c20 = av.fma(b0, c20);
-            av = FloatVector.broadcast(S, a[ap + 3]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW]);
             c30 = av.fma(b0, c30);
-            av = FloatVector.broadcast(S, a[ap + 4]);
+            av = FloatVector.broadcast(S, a[ap + 4 * A_ROW]);
             c40 = av.fma(b0, c40);
-            av = FloatVector.broadcast(S, a[ap + 5]);
+            av = FloatVector.broadcast(S, a[ap + 5 * A_ROW]);
             c50 = av.fma(b0, c50);
         }
         int o = cOff;
@@ -616,60 +613,60 @@ final class VectorGemm {
         int p = 0;
         for (; p + 3 < kc; p += 4) { // see UNROLL_NOTE
             int bp = bOff + p * NR;
-            int ap = aOff + p * 4;
+            int ap = aOff + p;
             b0 = FloatVector.fromArray(S, b, bp);
             b1 = FloatVector.fromArray(S, b, bp + L);
             av = FloatVector.broadcast(S, a[ap]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 1]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 2]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 3]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
             b0 = FloatVector.fromArray(S, b, bp + 1 * NR);
             b1 = FloatVector.fromArray(S, b, bp + 1 * NR + L);
-            av = FloatVector.broadcast(S, a[ap + 4]);
+            av = FloatVector.broadcast(S, a[ap + 1]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 5]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW + 1]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 6]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW + 1]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 7]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW + 1]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
             b0 = FloatVector.fromArray(S, b, bp + 2 * NR);
             b1 = FloatVector.fromArray(S, b, bp + 2 * NR + L);
-            av = FloatVector.broadcast(S, a[ap + 8]);
+            av = FloatVector.broadcast(S, a[ap + 2]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 9]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW + 2]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 10]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW + 2]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 11]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW + 2]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
             b0 = FloatVector.fromArray(S, b, bp + 3 * NR);
             b1 = FloatVector.fromArray(S, b, bp + 3 * NR + L);
-            av = FloatVector.broadcast(S, a[ap + 12]);
+            av = FloatVector.broadcast(S, a[ap + 3]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 13]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW + 3]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 14]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW + 3]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 15]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
         }
         for (; p < kc; p++) {
             int bp = bOff + p * NR;
-            int ap = aOff + p * 4;
+            int ap = aOff + p;
             b0 = FloatVector.fromArray(S, b, bp);
             b1 = FloatVector.fromArray(S, b, bp + L);
             av = FloatVector.broadcast(S, a[ap]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 1]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 2]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 3]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
         }
         int o = cOff;
@@ -702,15 +699,15 @@ final class VectorGemm {
         FloatVector c30 = zero;
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * L;
-            int ap = aOff + p * 4;
+            int ap = aOff + p;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector av = FloatVector.broadcast(S, a[ap]);
             c00 = av.fma(b0, c00);
-            av = FloatVector.broadcast(S, a[ap + 1]);
+            av = FloatVector.broadcast(S, a[ap + 1 * A_ROW]);
             c10 = av.fma(b0, c10);
-            av = FloatVector.broadcast(S, a[ap + 2]);
+            av = FloatVector.broadcast(S, a[ap + 2 * A_ROW]);
             c20 = av.fma(b0, c20);
-            av = FloatVector.broadcast(S, a[ap + 3]);
+            av = FloatVector.broadcast(S, a[ap + 3 * A_ROW]);
             c30 = av.fma(b0, c30);
         }
         int o = cOff;
