@@ -27,6 +27,7 @@ import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.CrlConfig;
 import org.crl4j.rl.Evaluator;
 import org.crl4j.rl.MetricsCsv;
+import org.crl4j.rl.RunLock;
 import org.crl4j.rl.TensorBoardWriter;
 import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.Trainer;
@@ -132,7 +133,7 @@ public final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException("nothing to resume in " + resume + ": no checkpoints/resume.safetensors "
                         + "(is it a run directory written by 'train'?)");
             }
-            try (Parallel pool = new Parallel(t)) {
+            try (RunLock lock = RunLock.acquire(resume); Parallel pool = new Parallel(t)) {
                 Trainer trainer = Trainer.resume(file, pool);
                 Map<String, Object> saved = savedRunOptions(resume);
                 checkpointEvery = saved.get("checkpoint_every") instanceof Number k ? k.intValue() : 0;
@@ -154,12 +155,14 @@ public final class TrainCommand implements Runnable {
         TrainConfig tc = trainConfig();
         CrlConfig cc = crlConfig();
         Path dir = runDir != null ? runDir : Path.of("runs", safeName(env) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        RunLock lock;
         try {
             if (Files.isRegularFile(dir.resolve("checkpoints").resolve("resume.safetensors"))) {
                 throw new IllegalArgumentException(dir + " already holds a run; continue it with --resume " + dir
                         + " or choose another --run-dir");
             }
             Files.createDirectories(dir);
+            lock = RunLock.acquire(dir);
             Map<String, Object> resolved = new LinkedHashMap<>();
             resolved.put("train", Checkpoint.toMap(tc));
             resolved.put("network", Checkpoint.toMap(cc));
@@ -174,8 +177,10 @@ public final class TrainCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }
-        try (Parallel pool = new Parallel(t)) {
+        try (lock; Parallel pool = new Parallel(t)) {
             train(new Trainer(tc, cc, pool), dir, pool, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release the lock of " + dir + ": " + e.getMessage(), e);
         }
     }
 
