@@ -172,6 +172,10 @@ public final class TrainCommand implements Runnable {
             AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
             AtomicFiles.writeString(dir.resolve("config.toml"), resolvedToml());
             System.out.println("crl4j train " + tc);
+            String rounding = tc.scheduleRounding();
+            if (rounding != null) {
+                System.out.println("  note: " + rounding);
+            }
             System.out.println("  " + cc);
             System.out.println("  run directory: " + dir);
         } catch (IOException e) {

@@ -67,6 +67,25 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         return trainingStepsPerEpoch() * envStepsPerTrainingStep();
     }
 
+    /**
+     * One line that says how --total-env-steps became the schedule, or null when it is taken exactly: the schedule
+     * runs whole training steps (numEnvs × unrollLength env steps each), the prefill first and at least one training
+     * step per epoch, so a budget that is not a multiple of them is rounded (down, or up when it is smaller than the
+     * prefill plus one training step per epoch).
+     */
+    public String scheduleRounding() {
+        long planned = plannedEnvSteps();
+        if (planned == totalEnvSteps) {
+            return null;
+        }
+        return String.format("--total-env-steps %,d %s to %,d env steps: a prefill of %,d, then %d epoch%s of %,d "
+                        + "training step%s of %,d env steps (%d envs × unroll %d)", totalEnvSteps,
+                planned < totalEnvSteps ? "rounded down" : "raised", planned,
+                (long) prefillSteps() * envStepsPerTrainingStep(), numEpochs, numEpochs == 1 ? "" : "s",
+                trainingStepsPerEpoch(), trainingStepsPerEpoch() == 1 ? "" : "s", envStepsPerTrainingStep(), numEnvs,
+                unrollLength);
+    }
+
     /** Env steps the schedule takes: the prefill, then every epoch (at most totalEnvSteps, rounded down to epochs). */
     public long plannedEnvSteps() {
         return (long) prefillSteps() * envStepsPerTrainingStep() + numEpochs * envStepsPerEpoch();
