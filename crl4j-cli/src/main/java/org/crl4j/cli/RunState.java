@@ -3,11 +3,13 @@ package org.crl4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.crl4j.rl.Trainer;
+
 /** Where a run of a sweep stands, read from its directory. */
 enum RunState {
     /** Nothing saved yet: start it (over). */
     NEW,
-    /** A resume state (checkpoints/resume.safetensors) but no finished.json: continue it with train --resume. */
+    /** A resume state (checkpoints/resume.safetensors or the one it replaced) but no finished.json: continue it with train --resume. */
     INTERRUPTED,
     /** train wrote finished.json at the end of the schedule: skip it. */
     FINISHED;
@@ -16,6 +18,6 @@ enum RunState {
         if (Files.isRegularFile(runDir.resolve(TrainCommand.FINISHED_FILE))) {
             return FINISHED;
         }
-        return Files.isRegularFile(runDir.resolve("checkpoints").resolve("resume.safetensors")) ? INTERRUPTED : NEW;
+        return Trainer.hasResumeState(runDir.resolve("checkpoints").resolve("resume.safetensors")) ? INTERRUPTED : NEW;
     }
 }

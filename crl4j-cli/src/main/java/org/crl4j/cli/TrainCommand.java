@@ -129,12 +129,12 @@ public final class TrainCommand implements Runnable {
                 }
             }
             Path file = resume.resolve("checkpoints").resolve("resume.safetensors");
-            if (!Files.isRegularFile(file)) {
+            if (!Trainer.hasResumeState(file)) {
                 throw new IllegalArgumentException("nothing to resume in " + resume + ": no checkpoints/resume.safetensors "
                         + "(is it a run directory written by 'train'?)");
             }
             try (RunLock lock = RunLock.acquire(resume); Parallel pool = new Parallel(t)) {
-                Trainer trainer = Trainer.resume(file, pool);
+                Trainer trainer = Trainer.resumeLatest(file, pool, note -> System.out.println("crl4j train: " + note));
                 Map<String, Object> saved = savedRunOptions(resume);
                 checkpointEvery = saved.get("checkpoint_every") instanceof Number k ? k.intValue() : 0;
                 noGif = Boolean.FALSE.equals(saved.get("gif"));
@@ -157,7 +157,7 @@ public final class TrainCommand implements Runnable {
         Path dir = runDir != null ? runDir : Path.of("runs", safeName(env) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunLock lock;
         try {
-            if (Files.isRegularFile(dir.resolve("checkpoints").resolve("resume.safetensors"))) {
+            if (Trainer.hasResumeState(dir.resolve("checkpoints").resolve("resume.safetensors"))) {
                 throw new IllegalArgumentException(dir + " already holds a run; continue it with --resume " + dir
                         + " or choose another --run-dir");
             }

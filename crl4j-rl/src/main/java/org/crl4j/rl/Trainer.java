@@ -1,7 +1,9 @@
 package org.crl4j.rl;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,9 +240,14 @@ public final class Trainer {
 
     /**
      * Writes everything needed to continue this run bit-for-bit (with the same thread count): the agent and its
-     * optimisers, the environments, the replay, every random stream and the position in the schedule.
+     * optimisers, the environments, the replay, every random stream and the position in the schedule. The state it
+     * replaces is kept as {@link #previousOf previousOf(file)} (one rename; the new state is then written atomically),
+     * so that a crash, a full disk or a damaged file later still leaves one good state to resume from.
      */
     public void saveResumeState(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            Files.move(file, previousOf(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
         List<Tensor> extra = new ArrayList<>(env.stateTensors("env/"));
         extra.addAll(replay.stateTensors("replay/"));
         extra.add(Tensor.ofLongs("trainer/rng", new long[] {3}, new long[] {actRng.state(), sampleRng.state(), sgdRng.state()}));
@@ -254,6 +261,61 @@ public final class Trainer {
         pos.put("train_seconds", trainSeconds);
         meta.put("position", pos);
         Checkpoint.save(file, agent, checkpointInfo(epoch - 1), extra, meta);
+    }
+
+    /** Where {@link #saveResumeState} keeps the state it replaced: {@code resume.prev.safetensors} beside it. */
+    public static Path previousOf(Path file) {
+        String name = file.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return file.resolveSibling(stem + ".prev.safetensors");
+    }
+
+    /** Whether {@code file} or the state it replaced ({@link #previousOf}) exists: there is something to resume. */
+    public static boolean hasResumeState(Path file) {
+        return Files.isRegularFile(file) || Files.isRegularFile(previousOf(file));
+    }
+
+    /**
+     * {@link #resume} from {@code file}, or, when it is missing or damaged (truncated, not a resume state), from the
+     * state it replaced: then the damaged file is moved aside to {@code resume.damaged.safetensors} (so that the next
+     * save cannot rotate it over the good one) and {@code note} is told, in one line. Other errors, and a damaged
+     * file with no good previous state, are thrown as they are.
+     */
+    public static Trainer resumeLatest(Path file, Parallel pool, java.util.function.Consumer<String> note)
+            throws IOException {
+        Path previous = previousOf(file);
+        IOException problem;
+        try {
+            if (Files.isRegularFile(file) || !Files.isRegularFile(previous)) {
+                return resume(file, pool);
+            }
+            problem = new java.nio.file.NoSuchFileException(file.toString());
+        } catch (CorruptFileException e) {
+            if (!Files.isRegularFile(previous)) {
+                throw e;
+            }
+            problem = e;
+        }
+        Trainer t;
+        try {
+            t = resume(previous, pool);
+        } catch (CorruptFileException e2) {
+            throw new CorruptFileException(file, (problem instanceof CorruptFileException c ? c.problem() : "missing")
+                    + ", and the previous state " + previous.getFileName() + " is damaged too (" + e2.problem()
+                    + "); the run cannot be resumed");
+        }
+        String why;
+        if (Files.isRegularFile(file)) {
+            Path aside = file.resolveSibling("resume.damaged.safetensors");
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            why = file.getFileName() + " is damaged (" + ((CorruptFileException) problem).problem() + "; kept as "
+                    + aside.getFileName() + ")";
+        } else {
+            why = file.getFileName() + " is missing (a save was interrupted)";
+        }
+        note.accept(why + "; resuming from the previous state, " + previous.getFileName() + ", at "
+                + String.format("%,d", t.envSteps()) + " env steps");
+        return t;
     }
 
     /** A trainer continuing the run saved in {@code file} by {@link #saveResumeState}. */
