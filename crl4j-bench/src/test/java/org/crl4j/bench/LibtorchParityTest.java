@@ -1,14 +1,13 @@
 package org.crl4j.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashMap;
 import java.util.Map;
 
 import org.crl4j.bench.torch.TorchCrl;
 import org.crl4j.bench.torch.TorchPrecision;
-import org.crl4j.bench.torch.TorchRuntime;
+import org.crl4j.bench.torch.TorchTests;
 import org.crl4j.bench.torch.TrunkSpec;
 import org.crl4j.nn.GradMode;
 import org.crl4j.nn.MlpOptions;
@@ -42,7 +41,7 @@ class LibtorchParityTest {
 
     @BeforeAll
     static void torch() {
-        assumeTrue(TorchRuntime.available(), () -> "libtorch unavailable: " + TorchRuntime.problem().orElse("?"));
+        TorchTests.requireLibtorch();
     }
 
     /** Nudges LayerNorm scales and all biases away from their initial 1/0 so that their gradients are general. */

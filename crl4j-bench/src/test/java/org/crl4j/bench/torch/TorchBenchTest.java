@@ -2,7 +2,6 @@ package org.crl4j.bench.torch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TorchBenchTest {
     @BeforeAll
     static void load() {
-        assumeTrue(TorchRuntime.available(), () -> "libtorch unavailable: " + TorchRuntime.problem().orElse("?"));
+        TorchTests.requireLibtorch();
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.crl4j.bench.torch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TorchChildTest {
     @BeforeAll
     static void load() {
-        assumeTrue(TorchRuntime.available(), () -> "libtorch unavailable: " + TorchRuntime.problem().orElse("?"));
+        TorchTests.requireLibtorch();
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.crl4j.bench.torch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -19,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TorchTrunkTest {
     @BeforeAll
     static void load() {
-        assumeTrue(TorchRuntime.available(), () -> "libtorch unavailable: " + TorchRuntime.problem().orElse("?"));
+        TorchTests.requireLibtorch();
     }
 
     @Test
