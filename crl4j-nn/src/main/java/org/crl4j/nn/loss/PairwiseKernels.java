@@ -15,11 +15,12 @@ package org.crl4j.nn.loss;
 abstract class PairwiseKernels {
 
     static final PairwiseKernels SCALAR = new ScalarPairwiseKernels();
-    /** The fastest usable implementation; {@code -Dcrl4j.vector=false} forces the scalar one. */
+    /** The fastest usable implementation; {@link org.crl4j.nn.Simd#ENABLED} false (no Vector API module, or
+     * {@code -Dcrl4j.simd=false}, the one switch for every kernel) forces the scalar one. */
     static final PairwiseKernels BEST = select();
 
     private static PairwiseKernels select() {
-        if (Boolean.parseBoolean(System.getProperty("crl4j.vector", "true"))) {
+        if (org.crl4j.nn.Simd.ENABLED) {
             try {
                 // Loaded reflectively: without --add-modules jdk.incubator.vector the class cannot link.
                 Class<?> c = Class.forName("org.crl4j.nn.loss.VectorPairwiseKernels");

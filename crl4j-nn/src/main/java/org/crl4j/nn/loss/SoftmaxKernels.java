@@ -11,13 +11,14 @@ package org.crl4j.nn.loss;
 abstract class SoftmaxKernels {
 
     static final SoftmaxKernels SCALAR = new ScalarSoftmaxKernels();
-    /** The fastest usable implementation; {@code -Dcrl4j.vector=false} forces the scalar one. */
+    /** The fastest usable implementation; {@link org.crl4j.nn.Simd#ENABLED} false (no Vector API module, or
+     * {@code -Dcrl4j.simd=false}, the one switch for every kernel) forces the scalar one. */
     static final SoftmaxKernels BEST = select();
 
     static final float CLAMP_HIGH = org.crl4j.nn.FloatExp.CLAMP_HIGH;
 
     private static SoftmaxKernels select() {
-        if (Boolean.parseBoolean(System.getProperty("crl4j.vector", "true"))) {
+        if (org.crl4j.nn.Simd.ENABLED) {
             try {
                 Class<?> c = Class.forName("org.crl4j.nn.loss.VectorSoftmaxKernels");
                 SoftmaxKernels k = (SoftmaxKernels) c.getDeclaredConstructor().newInstance();
