@@ -23,7 +23,7 @@ public final class SpringBatch {
     private final int markerQSize;
     private final int[] markerQAdr, markerQdAdr; // per marker coordinate: its q and qd address
     private final SpringDynamics dynamics; // scalar reference, one environment at a time
-    private final LaneDynamics lanes;
+    private final LaneDynamics lanes;          // null without the Vector API
     private final boolean vectorInverse;      // the same substep, four environments at a time (Vector API)
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
@@ -60,8 +60,10 @@ public final class SpringBatch {
             }
         }
         dynamics = new SpringDynamics(sys, this);
-        lanes = new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2);
-        vectorInverse = lanes.vectorInverse();
+        // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
+        // vectorised step reproduces bit for bit (LaneDynamicsTest), one environment at a time.
+        lanes = org.crl4j.nn.Simd.ENABLED ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
+        vectorInverse = lanes != null && lanes.vectorInverse();
     }
 
     public SpringSystem system() {
@@ -87,7 +89,7 @@ public final class SpringBatch {
      * {@code ctrl[e · ctrlStride + a]} is motor a's control for environment e (clipped to its control range).
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
-        if (numLinks > LaneDynamics.MAX_LINKS) {
+        if (lanes == null || numLinks > LaneDynamics.MAX_LINKS) {
             stepReference(ctrl, ctrlStride, from, to);
             return;
         }

@@ -14,6 +14,59 @@ import org.junit.jupiter.api.Test;
  */
 class LaneDynamicsTest {
 
+    /** Child JVM: steps thrown ants 30 times and prints whether the Vector API was on and a hash of every state bit. */
+    public static final class Probe {
+        public static void main(String[] args) {
+            System.out.println("simd=" + org.crl4j.nn.Simd.ENABLED + " hash=" + stateHash());
+        }
+
+        static long stateHash() {
+            SpringSystem sys = SpringSystem.compile(new MazeArena(MazeLayout.U).model(), 0.005, 10);
+            int n = 6;
+            SpringBatch b = thrownAnts(sys, n);
+            Object ws = b.newWorkspace();
+            Rng rng = new Rng(3);
+            float[] ctrl = new float[n * 8];
+            double[] q = new double[n * sys.qSize()], qd = new double[n * sys.qdSize()];
+            long h = 17;
+            for (int t = 0; t < 30; t++) {
+                for (int i = 0; i < ctrl.length; i++) {
+                    ctrl[i] = (float) (2 * rng.nextDouble() - 1);
+                }
+                b.step(ctrl, 8, 0, n, ws, q, qd);
+                for (double v : q) {
+                    h = 31 * h + Double.doubleToLongBits(v);
+                }
+            }
+            for (double[] a : b.arrays()) {
+                for (double v : a) {
+                    h = 31 * h + Double.doubleToLongBits(v);
+                }
+            }
+            return h;
+        }
+    }
+
+    /** -Dcrl4j.simd=false, and a JVM without the Vector API module, step by the scalar reference: the same bits. */
+    @Test
+    void theSimdSwitchAndAMissingModuleGiveTheScalarPathWithTheSameBits() throws Exception {
+        String here = "simd=" + org.crl4j.nn.Simd.ENABLED + " hash=" + Probe.stateHash();
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        String off = run(javaBin, "--add-modules", "jdk.incubator.vector", "-Dcrl4j.simd=false", "-cp", cp, Probe.class.getName());
+        String none = run(javaBin, "-cp", cp, Probe.class.getName());
+        String hash = here.substring(here.indexOf(" hash="));
+        assertThat(off).isEqualTo("simd=false" + hash);
+        assertThat(none).isEqualTo("simd=false" + hash);
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out.lines().filter(l -> l.startsWith("simd=")).findFirst().orElse(out);
+    }
+
     static SpringBatch thrownAnts(SpringSystem sys, int n) {
         SpringBatch b = new SpringBatch(sys, n);
         Rng rng = new Rng(5);
