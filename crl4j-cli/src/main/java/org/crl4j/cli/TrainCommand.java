@@ -155,14 +155,27 @@ public final class TrainCommand implements Runnable {
         TrainConfig tc = trainConfig();
         CrlConfig cc = crlConfig();
         Path dir = runDir != null ? runDir : Path.of("runs", safeName(env) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunLock lock;
         try {
             if (Trainer.hasResumeState(dir.resolve("checkpoints").resolve("resume.safetensors"))) {
                 throw new IllegalArgumentException(dir + " already holds a run; continue it with --resume " + dir
                         + " or choose another --run-dir");
             }
             Files.createDirectories(dir);
-            lock = RunLock.acquire(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
+        }
+        // The lock is taken before the first file is written and held until training ends, however it ends.
+        try (RunLock lock = RunLock.acquire(dir); Parallel pool = new Parallel(t)) {
+            writeRunConfig(tc, cc, t, dir);
+            train(new Trainer(tc, cc, pool), dir, pool, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The new run's config.json and config.toml, and its opening lines. */
+    private void writeRunConfig(TrainConfig tc, CrlConfig cc, int t, Path dir) {
+        try {
             Map<String, Object> resolved = new LinkedHashMap<>();
             resolved.put("train", Checkpoint.toMap(tc));
             resolved.put("network", Checkpoint.toMap(cc));
@@ -171,21 +184,16 @@ public final class TrainCommand implements Runnable {
             resolved.put("gif", !noGif);
             AtomicFiles.writeString(dir.resolve("config.json"), Json.writePretty(resolved) + "\n");
             AtomicFiles.writeString(dir.resolve("config.toml"), resolvedToml());
-            System.out.println("crl4j train " + tc);
-            String rounding = tc.scheduleRounding();
-            if (rounding != null) {
-                System.out.println("  note: " + rounding);
-            }
-            System.out.println("  " + cc);
-            System.out.println("  run directory: " + dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }
-        try (lock; Parallel pool = new Parallel(t)) {
-            train(new Trainer(tc, cc, pool), dir, pool, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot release the lock of " + dir + ": " + e.getMessage(), e);
+        System.out.println("crl4j train " + tc);
+        String rounding = tc.scheduleRounding();
+        if (rounding != null) {
+            System.out.println("  note: " + rounding);
         }
+        System.out.println("  " + cc);
+        System.out.println("  run directory: " + dir);
     }
 
     /**

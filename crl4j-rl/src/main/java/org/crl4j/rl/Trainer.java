@@ -265,9 +265,14 @@ public final class Trainer {
 
     /** Where {@link #saveResumeState} keeps the state it replaced: {@code resume.prev.safetensors} beside it. */
     public static Path previousOf(Path file) {
+        return sibling(file, "prev");
+    }
+
+    /** {@code name.TAG.safetensors} beside {@code name.safetensors}. */
+    private static Path sibling(Path file, String tag) {
         String name = file.getFileName().toString();
         String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
-        return file.resolveSibling(stem + ".prev.safetensors");
+        return file.resolveSibling(stem + "." + tag + ".safetensors");
     }
 
     /** Whether {@code file} or the state it replaced ({@link #previousOf}) exists: there is something to resume. */
@@ -284,32 +289,30 @@ public final class Trainer {
     public static Trainer resumeLatest(Path file, Parallel pool, java.util.function.Consumer<String> note)
             throws IOException {
         Path previous = previousOf(file);
-        IOException problem;
-        try {
-            if (Files.isRegularFile(file) || !Files.isRegularFile(previous)) {
+        CorruptFileException damaged = null; // stays null when file is missing
+        if (Files.isRegularFile(file) || !Files.isRegularFile(previous)) {
+            try {
                 return resume(file, pool);
+            } catch (CorruptFileException e) {
+                if (!Files.isRegularFile(previous)) {
+                    throw e;
+                }
+                damaged = e;
             }
-            problem = new java.nio.file.NoSuchFileException(file.toString());
-        } catch (CorruptFileException e) {
-            if (!Files.isRegularFile(previous)) {
-                throw e;
-            }
-            problem = e;
         }
         Trainer t;
         try {
             t = resume(previous, pool);
-        } catch (CorruptFileException e2) {
-            throw new CorruptFileException(file, (problem instanceof CorruptFileException c ? c.problem() : "missing")
-                    + ", and the previous state " + previous.getFileName() + " is damaged too (" + e2.problem()
+        } catch (CorruptFileException e) {
+            throw new CorruptFileException(file, (damaged != null ? damaged.problem() : "missing")
+                    + ", and the previous state " + previous.getFileName() + " is damaged too (" + e.problem()
                     + "); the run cannot be resumed");
         }
         String why;
-        if (Files.isRegularFile(file)) {
-            Path aside = file.resolveSibling("resume.damaged.safetensors");
+        if (damaged != null) {
+            Path aside = sibling(file, "damaged");
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            why = file.getFileName() + " is damaged (" + ((CorruptFileException) problem).problem() + "; kept as "
-                    + aside.getFileName() + ")";
+            why = file.getFileName() + " is damaged (" + damaged.problem() + "; kept as " + aside.getFileName() + ")";
         } else {
             why = file.getFileName() + " is missing (a save was interrupted)";
         }
