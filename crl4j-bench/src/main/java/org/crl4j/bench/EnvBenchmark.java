@@ -1,9 +1,9 @@
 package org.crl4j.bench;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 
 /**
  * Environment steps per second: N copies stepped with uniformly random actions (drawn once up front, so the

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Simd;
 import org.crl4j.nn.Gemm;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Simd;
 
 /**
  * GFLOP/s of {@link Gemm#gemm} for given shapes, without JMH: warm up, then the best of several timed rounds (the

@@ -5,11 +5,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.nn.MlpOptions;
-import org.crl4j.nn.Parallel;
 import org.crl4j.nn.ParamStore;
 import org.crl4j.nn.ResidualMlp;
-import org.crl4j.nn.Rng;
 import org.crl4j.nn.loss.TanhGaussian;
 
 /**

@@ -4,13 +4,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.nn.Adam;
 import org.crl4j.nn.GradMode;
 import org.crl4j.nn.MlpOptions;
-import org.crl4j.nn.Parallel;
 import org.crl4j.nn.ParamStore;
 import org.crl4j.nn.ResidualMlp;
-import org.crl4j.nn.Rng;
 
 /**
  * Times one training step of the paper's network: a residual trunk (width W, depth D) with a 64-unit linear head,

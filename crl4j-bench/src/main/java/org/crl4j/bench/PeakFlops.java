@@ -3,8 +3,7 @@ package org.crl4j.bench;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 
 /**
  * Measures this machine's attainable FP32 peak: independent chains of vector FMAs (enough to cover FMA latency

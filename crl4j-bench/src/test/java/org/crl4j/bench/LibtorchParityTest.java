@@ -1,7 +1,5 @@
 package org.crl4j.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,12 +7,12 @@ import org.crl4j.bench.torch.TorchCrl;
 import org.crl4j.bench.torch.TorchPrecision;
 import org.crl4j.bench.torch.TorchTests;
 import org.crl4j.bench.torch.TrunkSpec;
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.nn.GradMode;
 import org.crl4j.nn.MlpOptions;
-import org.crl4j.nn.Parallel;
 import org.crl4j.nn.ParamStore;
 import org.crl4j.nn.ResidualMlp;
-import org.crl4j.nn.Rng;
 import org.crl4j.nn.loss.ActorLoss;
 import org.crl4j.nn.loss.Energy;
 import org.crl4j.nn.loss.EntropyTemperature;
@@ -24,6 +22,8 @@ import org.crl4j.nn.loss.PairwiseEnergy;
 import org.crl4j.nn.loss.TanhGaussian;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * crl4j against libtorch with the same weights and inputs: the critic's InfoNCE loss through two depth-8 encoders,

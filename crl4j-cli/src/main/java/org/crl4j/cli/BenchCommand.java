@@ -4,9 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.crl4j.bench.NnBenchmark;
+import org.crl4j.core.Simd;
 import org.crl4j.nn.MlpOptions;
-import org.crl4j.nn.Simd;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -113,7 +112,7 @@ public final class BenchCommand implements Runnable {
                 }
             }
             if (json) {
-                System.out.println(org.crl4j.nn.io.Json.write(out));
+                System.out.println(org.crl4j.core.io.Json.write(out));
             }
         }
     }
@@ -155,7 +154,7 @@ public final class BenchCommand implements Runnable {
                 out.put("gflops", g);
                 out.put("peak_gflops", Double.isNaN(peak) ? null : peak);
                 out.put("peak_fraction", Double.isNaN(peak) ? null : g / peak);
-                System.out.println(org.crl4j.nn.io.Json.write(out));
+                System.out.println(org.crl4j.core.io.Json.write(out));
             }
         }
     }

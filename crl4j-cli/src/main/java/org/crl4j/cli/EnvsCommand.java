@@ -4,13 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.crl4j.bench.EnvBenchmark;
+import org.crl4j.core.io.Json;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.Envs;
-import org.crl4j.nn.io.Json;
-
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code crl4j envs …}: the task registry. */
 @Command(name = "envs", mixinStandardHelpOptions = true, description = "List the tasks or measure their speed.",

@@ -7,15 +7,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.io.AtomicFiles;
+import org.crl4j.core.io.Json;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.TrajectoryGif;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.io.AtomicFiles;
-import org.crl4j.nn.io.Json;
 import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.Evaluator;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

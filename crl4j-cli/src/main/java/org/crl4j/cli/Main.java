@@ -1,7 +1,7 @@
 package org.crl4j.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code crl4j} command line. Errors are one line on stderr (set CRL4J_DEBUG=1 for stack traces). */
 @Command(name = "crl4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -87,7 +87,7 @@ public final class Main implements Runnable {
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"crl4j " + (v == null ? "0.1.0-SNAPSHOT" : v) + ", Java " + Runtime.version()
-                    + ", " + org.crl4j.nn.Simd.describe()};
+                    + ", " + org.crl4j.core.Simd.describe()};
         }
     }
 }

@@ -4,13 +4,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.Images;
 import org.crl4j.envs.render.TrajectoryGif;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.crl4j.nn.io.Json;
+import org.crl4j.core.io.Json;
 
 /**
  * One training run as {@code plot} reads it from its directory: the options (config.json), the evaluations

@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.crl4j.nn.io.AtomicFiles;
-import org.crl4j.rl.LinePlot;
+import org.crl4j.core.io.AtomicFiles;
+import org.crl4j.rl.report.LinePlot;
 
 /**
  * Runs grouped by their options minus the seed, each group's score and learning curve as mean ± standard error over

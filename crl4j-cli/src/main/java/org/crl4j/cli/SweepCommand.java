@@ -19,13 +19,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.crl4j.core.io.AtomicFiles;
+import org.crl4j.core.io.Json;
 import org.crl4j.envs.Envs;
-import org.crl4j.nn.io.AtomicFiles;
-import org.crl4j.nn.io.Json;
-
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code crl4j sweep}: trains every point of a depth × width × batch × ablation grid with several seeds, each run in

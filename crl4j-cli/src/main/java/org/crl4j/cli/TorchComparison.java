@@ -35,7 +35,7 @@ final class TorchComparison {
 
     static void run(int width, int depth, int batch, int inDim, int threads, int steps, int rounds,
                     NnBenchmark.Session ours, Map<String, Object> out) {
-        TorchRuntime.problem().ifPresent(p -> {
+        TorchChild.classPathProblem().or(TorchRuntime::problem).ifPresent(p -> {
             throw new IllegalStateException("libtorch is not usable here: " + p);
         });
         // Each setting twice, interleaved, keeping its faster run: one run each let the VM's noise pick the winner.

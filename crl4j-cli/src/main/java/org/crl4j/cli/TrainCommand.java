@@ -13,26 +13,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.io.AtomicFiles;
+import org.crl4j.core.io.Json;
 import org.crl4j.envs.Envs;
-import org.crl4j.nn.Activation;
-import org.crl4j.nn.MlpOptions;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.io.AtomicFiles;
-import org.crl4j.nn.io.Json;
-import org.crl4j.nn.loss.Energy;
-import org.crl4j.nn.loss.InfoNce;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.TrajectoryGif;
+import org.crl4j.nn.Activation;
+import org.crl4j.nn.MlpOptions;
+import org.crl4j.nn.loss.Energy;
+import org.crl4j.nn.loss.InfoNce;
 import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.CrlConfig;
 import org.crl4j.rl.Evaluator;
-import org.crl4j.rl.MetricsCsv;
 import org.crl4j.rl.RunLock;
-import org.crl4j.rl.TensorBoardWriter;
 import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.Trainer;
 import org.crl4j.rl.TrainingMetrics;
-
+import org.crl4j.rl.report.MetricsCsv;
+import org.crl4j.rl.report.TensorBoardWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -275,9 +274,9 @@ public final class TrainCommand implements Runnable {
             Object v = row.get("eval/episode_success");
             y[i] = v instanceof Number n ? n.doubleValue() : Double.NaN;
         }
-        org.crl4j.rl.LinePlot plot = new org.crl4j.rl.LinePlot("time at goal on " + evalEnv, "environment steps",
+        org.crl4j.rl.report.LinePlot plot = new org.crl4j.rl.report.LinePlot("time at goal on " + evalEnv, "environment steps",
                 "steps at goal (of 1000)")
-                .add(new org.crl4j.rl.LinePlot.Series("crl4j", x, y, null))
+                .add(new org.crl4j.rl.report.LinePlot.Series("crl4j", x, y, null))
                 .reference("random policy", baseline);
         plot.writePng(dir.resolve("learning_curve.png"));
         plot.writeSvg(dir.resolve("learning_curve.svg"));

@@ -1,18 +1,18 @@
 package org.crl4j.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.crl4j.nn.io.Json;
-import org.crl4j.rl.LinePlot;
+import org.crl4j.core.io.Json;
+import org.crl4j.rl.report.LinePlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** plot's numbers on hand-made run directories, checked against hand-computed means and standard errors. */
 class PlotStatisticsTest {

@@ -1,15 +1,15 @@
 package org.crl4j.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.crl4j.nn.io.Json;
+import org.crl4j.core.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A finished one-seed sweep re-run with {@code --seeds 2 --final-eval reacher}: the first run is not retrained but gets

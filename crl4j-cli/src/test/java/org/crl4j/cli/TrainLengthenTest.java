@@ -1,16 +1,16 @@
 package org.crl4j.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.crl4j.nn.io.Json;
+import org.crl4j.core.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code train --resume RUN --total-env-steps N} lengthens a finished run with more epochs of the same length, and the
@@ -66,7 +66,7 @@ class TrainLengthenTest {
         // the best checkpoint is the best epoch's, earlier ones included (the 999 row above was not a real epoch)
         double best = b.stream().mapToDouble(r -> ((Number) Json.parseObject(r).get("eval/episode_success")).doubleValue())
                 .max().orElseThrow();
-        try (org.crl4j.nn.Parallel pool = new org.crl4j.nn.Parallel(1)) {
+        try (org.crl4j.core.Parallel pool = new org.crl4j.core.Parallel(1)) {
             int bestEpoch = org.crl4j.rl.Checkpoint.load(run.resolve("checkpoints").resolve("best.safetensors"), pool).info().epoch();
             assertThat(((Number) Json.parseObject(b.get(bestEpoch - 1)).get("eval/episode_success")).doubleValue())
                     .as("best.safetensors is epoch " + bestEpoch).isEqualTo(best);

@@ -1,6 +1,6 @@
 package org.crl4j.envs;
 
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 
 /** One registry entry: an id, its spec, and how to build N copies. */
 public interface EnvFactory {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 
 /**
  * The registry of tasks, by id (JaxGCRL's ids where it has one): {@code Envs.make("simple_u_maze", 256, seed)}.

@@ -1,7 +1,7 @@
 package org.crl4j.envs;
 
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 
 /**
  * N copies of a goal-conditioned task stepped together, structure of arrays: every output is one flat array with
@@ -238,11 +238,11 @@ public abstract class VecEnv {
     public abstract org.crl4j.envs.render.SceneRenderer renderer();
 
     /** Everything needed to continue exactly where this batch is (for checkpoints), as named tensors. */
-    public java.util.List<org.crl4j.nn.io.Tensor> stateTensors(String prefix) {
+    public java.util.List<org.crl4j.core.io.Tensor> stateTensors(String prefix) {
         if (!wasReset) {
             throw new IllegalStateException("nothing to save before reset");
         }
-        java.util.List<org.crl4j.nn.io.Tensor> out = new java.util.ArrayList<>();
+        java.util.List<org.crl4j.core.io.Tensor> out = new java.util.ArrayList<>();
         long[] rngStates = new long[numEnvs];
         for (int i = 0; i < numEnvs; i++) {
             rngStates[i] = rngs[i].state();
@@ -252,24 +252,24 @@ public abstract class VecEnv {
             flags[i] = terminated[i] ? 1 : 0;
             flags[numEnvs + i] = truncated[i] ? 1 : 0;
         }
-        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "observations", new long[] {numEnvs, obsDim}, observations.clone()));
-        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "final_observations", new long[] {numEnvs, obsDim}, finalObservations.clone()));
-        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "rewards", new long[] {numEnvs}, rewards.clone()));
-        out.add(org.crl4j.nn.io.Tensor.ofFloats(prefix + "distances", new long[] {numEnvs}, distances.clone()));
-        out.add(org.crl4j.nn.io.Tensor.ofInts(prefix + "done_flags", new long[] {2, numEnvs}, flags));
-        out.add(org.crl4j.nn.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs}, trajectoryIds.clone()));
-        out.add(org.crl4j.nn.io.Tensor.ofInts(prefix + "episode_steps", new long[] {numEnvs}, episodeSteps.clone()));
-        out.add(org.crl4j.nn.io.Tensor.ofLongs(prefix + "rng", new long[] {numEnvs}, rngStates));
-        out.add(org.crl4j.nn.io.Tensor.ofLongs(prefix + "first_reset_rng", new long[] {numEnvs}, firstResetRngState.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofFloats(prefix + "observations", new long[] {numEnvs, obsDim}, observations.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofFloats(prefix + "final_observations", new long[] {numEnvs, obsDim}, finalObservations.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofFloats(prefix + "rewards", new long[] {numEnvs}, rewards.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofFloats(prefix + "distances", new long[] {numEnvs}, distances.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofInts(prefix + "done_flags", new long[] {2, numEnvs}, flags));
+        out.add(org.crl4j.core.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs}, trajectoryIds.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofInts(prefix + "episode_steps", new long[] {numEnvs}, episodeSteps.clone()));
+        out.add(org.crl4j.core.io.Tensor.ofLongs(prefix + "rng", new long[] {numEnvs}, rngStates));
+        out.add(org.crl4j.core.io.Tensor.ofLongs(prefix + "first_reset_rng", new long[] {numEnvs}, firstResetRngState.clone()));
         double[][] phys = physicalState();
         for (int k = 0; k < phys.length; k++) {
-            out.add(org.crl4j.nn.io.Tensor.ofDoubles(prefix + "physics." + k, new long[] {phys[k].length}, phys[k].clone()));
+            out.add(org.crl4j.core.io.Tensor.ofDoubles(prefix + "physics." + k, new long[] {phys[k].length}, phys[k].clone()));
         }
         return out;
     }
 
     /** Restores what {@link #stateTensors} saved (same task and number of environments). */
-    public void restoreState(org.crl4j.nn.io.Safetensors.Contents file, String prefix) throws java.io.IOException {
+    public void restoreState(org.crl4j.core.io.Safetensors.Contents file, String prefix) throws java.io.IOException {
         file.tensor(prefix + "observations").requireShape(numEnvs, obsDim).copyTo(observations, 0);
         file.tensor(prefix + "final_observations").requireShape(numEnvs, obsDim).copyTo(finalObservations, 0);
         file.tensor(prefix + "rewards").requireShape(numEnvs).copyTo(rewards, 0);

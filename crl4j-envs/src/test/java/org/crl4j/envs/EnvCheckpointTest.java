@@ -1,15 +1,15 @@
 package org.crl4j.envs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
-import org.crl4j.nn.io.Safetensors;
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+import org.crl4j.core.io.Safetensors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Saving a batch mid-episode and restoring it into a fresh one continues bit-identically. */
 class EnvCheckpointTest {

@@ -1,14 +1,14 @@
 package org.crl4j.envs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.awt.image.BufferedImage;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.render.SceneRenderer;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The bookkeeping every task inherits, on a 1-D toy task whose dynamics are x ← x + 3·action. */
 class VecEnvContractTest {

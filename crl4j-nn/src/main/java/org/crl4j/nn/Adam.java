@@ -1,5 +1,8 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Simd;
+
 /**
  * Adam (Kingma &amp; Ba) over a {@link ParamStore}'s flat arrays, with the reference defaults b1 0.9, b2 0.999,
  * eps 1e-8 and no weight decay: m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g²;

@@ -1,5 +1,8 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+
 /**
  * One layer y = act(LN(x·W + b)) with W stored [in × out] row-major; LN and act are optional, so the same class is a
  * hidden layer (Dense → LayerNorm → swish) and a linear head (Dense only). Forward and backward are explicit: the

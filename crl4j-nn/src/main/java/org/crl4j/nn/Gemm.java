@@ -1,5 +1,8 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Simd;
+
 /**
  * Single-precision matrix multiply on row-major {@code float[]}: C[M×N] = op(A)·op(B) (or +=, to accumulate gradients).
  *

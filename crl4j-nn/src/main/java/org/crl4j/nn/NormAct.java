@@ -1,5 +1,8 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Simd;
+
 /**
  * The fused element-wise part of a hidden layer, applied row by row to the GEMM output z = x·W:
  * add the bias, LayerNorm (eps 1e-6, learnable scale γ and bias β; optional for the ablation), then the activation.

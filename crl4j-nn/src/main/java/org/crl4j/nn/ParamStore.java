@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.crl4j.nn.io.DType;
-import org.crl4j.nn.io.Safetensors;
-import org.crl4j.nn.io.Tensor;
+import org.crl4j.core.io.DType;
+import org.crl4j.core.io.Safetensors;
+import org.crl4j.core.io.Tensor;
 
 /**
  * All parameters of one optimised model in one flat {@code float[]}, with a gradient array of the same layout.

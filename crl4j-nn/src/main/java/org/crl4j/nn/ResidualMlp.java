@@ -1,5 +1,8 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+
 /**
  * A trunk followed by a linear head: the shape of every network in the paper (φ(s,a), ψ(g) with a 64-unit head;
  * the actor with a 2·|A| head for mean and log-std).

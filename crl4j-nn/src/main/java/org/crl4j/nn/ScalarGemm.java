@@ -2,6 +2,8 @@ package org.crl4j.nn;
 
 import java.util.Arrays;
 
+import org.crl4j.core.Parallel;
+
 /**
  * The portable GEMM: plain loops, used when the Vector API is absent (and in tests as a second opinion).
  *

@@ -1,5 +1,8 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+
 /**
  * The paper's residual trunk: Dense(W) → LN → swish, then depth/4 residual blocks, each
  * 4 × [Dense(W) → LN → swish] with the block input added after the fourth activation.

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.crl4j.core.Simd;
 
 /** {@link FloatExp#exp} lane by lane, the same float operations in the same order. Loaded only when Simd is on. */
 public final class VectorFloatExp {

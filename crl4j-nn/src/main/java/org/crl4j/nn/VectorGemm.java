@@ -1,8 +1,10 @@
 package org.crl4j.nn;
 
 import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.crl4j.core.Parallel;
 
 /**
  * The Vector API GEMM, GotoBLAS style: op(B) is packed per KC×NC block into strips NR = 2 vectors wide, op(A) is

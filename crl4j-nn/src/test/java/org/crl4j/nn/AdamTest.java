@@ -1,9 +1,12 @@
 package org.crl4j.nn;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+import org.crl4j.core.Simd;
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-
-import org.junit.jupiter.api.Test;
 
 class AdamTest {
 

@@ -1,8 +1,10 @@
 package org.crl4j.nn;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The paper trained 1024-layer critics: a depth-1024 width-256 trunk must train without NaN or Inf. */
 class DeepNetworkTest {

@@ -1,10 +1,12 @@
 package org.crl4j.nn;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
+import org.crl4j.core.Rng;
+import org.crl4j.core.Simd;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The Vector API row kernels agree with the portable ones (to float rounding: lane order and exp differ). */
 class NormActTest {

@@ -1,15 +1,17 @@
 package org.crl4j.nn;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ParamStoreIoTest {
 
@@ -67,7 +69,7 @@ class ParamStoreIoTest {
         a.save(f, null);
         byte[] bytes = Files.readAllBytes(f);
         Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length - 10));
-        assertThatThrownBy(() -> a.load(f)).isInstanceOf(org.crl4j.nn.io.CorruptFileException.class)
+        assertThatThrownBy(() -> a.load(f)).isInstanceOf(org.crl4j.core.io.CorruptFileException.class)
                 .hasMessageContaining("p.safetensors");
     }
 }

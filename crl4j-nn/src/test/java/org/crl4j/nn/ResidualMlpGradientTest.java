@@ -1,10 +1,12 @@
 package org.crl4j.nn;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Analytic gradients of the whole network (float kernels) against central finite differences of an independent

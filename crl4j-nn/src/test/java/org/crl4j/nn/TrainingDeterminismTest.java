@@ -1,8 +1,10 @@
 package org.crl4j.nn;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Same seed ⇒ bit-identical parameters after several Adam steps, whatever the thread count or recomputation. */
 class TrainingDeterminismTest {

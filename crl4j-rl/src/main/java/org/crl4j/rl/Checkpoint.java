@@ -7,16 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.io.CorruptFileException;
+import org.crl4j.core.io.Json;
+import org.crl4j.core.io.JsonException;
+import org.crl4j.core.io.Safetensors;
+import org.crl4j.core.io.Tensor;
 import org.crl4j.nn.Activation;
 import org.crl4j.nn.Adam;
 import org.crl4j.nn.MlpOptions;
-import org.crl4j.nn.Parallel;
 import org.crl4j.nn.ParamStore;
-import org.crl4j.nn.io.CorruptFileException;
-import org.crl4j.nn.io.Json;
-import org.crl4j.nn.io.JsonException;
-import org.crl4j.nn.io.Safetensors;
-import org.crl4j.nn.io.Tensor;
 import org.crl4j.nn.loss.Energy;
 import org.crl4j.nn.loss.InfoNce;
 

@@ -1,6 +1,6 @@
 package org.crl4j.rl;
 
-import org.crl4j.nn.Rng;
+import org.crl4j.core.Rng;
 
 /**
  * The minibatches of one training step, as the reference builds them: one window of {@code windowLength} steps

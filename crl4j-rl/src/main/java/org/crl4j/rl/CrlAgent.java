@@ -1,11 +1,11 @@
 package org.crl4j.rl;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.nn.Adam;
 import org.crl4j.nn.GradMode;
-import org.crl4j.nn.Parallel;
 import org.crl4j.nn.ParamStore;
 import org.crl4j.nn.ResidualMlp;
-import org.crl4j.nn.Rng;
 import org.crl4j.nn.loss.ActorLoss;
 import org.crl4j.nn.loss.EntropyTemperature;
 import org.crl4j.nn.loss.InfoNce;

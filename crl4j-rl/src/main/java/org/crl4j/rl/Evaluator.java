@@ -3,10 +3,10 @@ package org.crl4j.rl;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.crl4j.envs.EpisodeStats;
+import org.crl4j.core.Parallel;
 import org.crl4j.envs.Envs;
+import org.crl4j.envs.EpisodeStats;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
 
 /**
  * Evaluation as the reference runs it: {@code numEvalEnvs} environments reset from the same fixed seed every time
@@ -50,7 +50,7 @@ public final class Evaluator {
 
     /** Uniformly random actions in [−1, 1]: the baseline every result is compared with. */
     public static Policy random(long seed) {
-        org.crl4j.nn.Rng rng = new org.crl4j.nn.Rng(seed);
+        org.crl4j.core.Rng rng = new org.crl4j.core.Rng(seed);
         return (obs, n, out) -> rng.fillUniform(out, 0, out.length, -1f, 1f);
     }
 

@@ -1,6 +1,6 @@
 package org.crl4j.rl;
 
-import org.crl4j.nn.Rng;
+import org.crl4j.core.Rng;
 
 /**
  * Hindsight relabelling of contrastive RL: for the step at position i of a window, the goal is taken from a later

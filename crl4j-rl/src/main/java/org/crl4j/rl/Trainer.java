@@ -9,13 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+import org.crl4j.core.io.CorruptFileException;
+import org.crl4j.core.io.Tensor;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
-import org.crl4j.nn.io.CorruptFileException;
-import org.crl4j.nn.io.Tensor;
 
 /**
  * The training loop of the reference: prefill the replay with the (untrained, stochastic) actor; then, per

@@ -1,6 +1,6 @@
 package org.crl4j.rl;
 
-import org.crl4j.nn.Rng;
+import org.crl4j.core.Rng;
 
 /**
  * The replay of contrastive RL: for every environment, a FIFO of its last {@code capacity} steps, kept as whole
@@ -143,23 +143,23 @@ public final class TrajectoryReplay {
     // ---- checkpointing ------------------------------------------------------------------------------------------
 
     /** The stored steps and positions as tensors (views, no copies: write them before the next {@link #add}). */
-    public java.util.List<org.crl4j.nn.io.Tensor> stateTensors(String prefix) {
+    public java.util.List<org.crl4j.core.io.Tensor> stateTensors(String prefix) {
         return java.util.List.of(
-                org.crl4j.nn.io.Tensor.ofFloats(prefix + "states", new long[] {numEnvs, capacity, stateDim}, states),
-                org.crl4j.nn.io.Tensor.ofFloats(prefix + "actions", new long[] {numEnvs, capacity, actionDim}, actions),
-                org.crl4j.nn.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs, capacity}, trajectoryIds),
-                org.crl4j.nn.io.Tensor.ofLongs(prefix + "positions", new long[] {3}, new long[] {head, size, inserted}));
+                org.crl4j.core.io.Tensor.ofFloats(prefix + "states", new long[] {numEnvs, capacity, stateDim}, states),
+                org.crl4j.core.io.Tensor.ofFloats(prefix + "actions", new long[] {numEnvs, capacity, actionDim}, actions),
+                org.crl4j.core.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs, capacity}, trajectoryIds),
+                org.crl4j.core.io.Tensor.ofLongs(prefix + "positions", new long[] {3}, new long[] {head, size, inserted}));
     }
 
     /** Restores what {@link #stateTensors} saved into a replay of the same shape. */
-    public void restoreState(org.crl4j.nn.io.Safetensors.Contents file, String prefix) throws java.io.IOException {
+    public void restoreState(org.crl4j.core.io.Safetensors.Contents file, String prefix) throws java.io.IOException {
         file.tensor(prefix + "states").requireShape(numEnvs, capacity, stateDim).copyTo(states, 0);
         file.tensor(prefix + "actions").requireShape(numEnvs, capacity, actionDim).copyTo(actions, 0);
         file.tensor(prefix + "trajectory_ids").requireShape(numEnvs, capacity).copyTo(trajectoryIds, 0);
         long[] pos = new long[3];
         file.tensor(prefix + "positions").requireShape(3).copyTo(pos, 0);
         if (pos[0] < 0 || pos[0] >= capacity || pos[1] < 0 || pos[1] > capacity || pos[2] < pos[1]) {
-            throw new org.crl4j.nn.io.CorruptFileException(file.source(), "inconsistent replay positions "
+            throw new org.crl4j.core.io.CorruptFileException(file.source(), "inconsistent replay positions "
                     + java.util.Arrays.toString(pos));
         }
         head = (int) pos[0];

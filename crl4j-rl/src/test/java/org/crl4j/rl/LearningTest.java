@@ -1,13 +1,13 @@
 package org.crl4j.rl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Contrastive RL must learn to reach a goal with no reward: a point mass in a corridor, goal 8 m away, trained for

@@ -1,10 +1,10 @@
 package org.crl4j.rl;
 
+import org.crl4j.core.Rng;
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import org.crl4j.nn.Rng;
-import org.junit.jupiter.api.Test;
 
 class ReplayAndRelabellingTest {
 

@@ -1,16 +1,16 @@
 package org.crl4j.rl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** An interrupted, saved and resumed run ends bit-identical to an uninterrupted one (same thread count). */
 class ResumeTest {
@@ -129,7 +129,7 @@ class ResumeTest {
             Checkpoint.Loaded l = Checkpoint.load(f, pool);
             assertThat(l.agent().actorParams().params()).isEqualTo(t.agent().actorParams().params());
             Files.write(f, new byte[] {0, 1});
-            assertThatThrownBy(() -> Checkpoint.load(f, pool)).isInstanceOf(org.crl4j.nn.io.CorruptFileException.class);
+            assertThatThrownBy(() -> Checkpoint.load(f, pool)).isInstanceOf(org.crl4j.core.io.CorruptFileException.class);
         }
     }
 }

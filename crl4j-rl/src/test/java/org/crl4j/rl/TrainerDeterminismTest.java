@@ -1,9 +1,9 @@
 package org.crl4j.rl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same seed and thread count give bit-identical agents, also within one JVM where the second run finds every

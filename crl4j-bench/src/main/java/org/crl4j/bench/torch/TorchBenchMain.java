@@ -66,7 +66,7 @@ public final class TorchBenchMain {
                 m.put("ms_min", r.msMin());
                 m.put("gflops", r.gflops());
                 m.put("peak_rss_bytes", r.peakRssKiB() * 1024);
-                System.out.println(RESULT_PREFIX + org.crl4j.nn.io.Json.write(m));
+                System.out.println(RESULT_PREFIX + org.crl4j.core.io.Json.write(m));
             }
         }
     }

@@ -57,13 +57,35 @@ public final class TorchChild {
         return types;
     }
 
+    /** Property naming the class path the libtorch children run with; the launcher sets it for {@code bench}. */
+    public static final String CLASS_PATH_PROPERTY = "crl4j.torch.classpath";
+
+    /**
+     * The children's class path: the benchmark module's, which has libtorch, when the launcher gave it (the CLI's own
+     * runtime class path has none, so that {@code train} never carries the natives); else this JVM's (tests).
+     */
+    public static String classPath() {
+        return System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"));
+    }
+
+    /** Why no child could load libtorch, if it could not: the class path has no libtorch jars. Reads no native code. */
+    public static java.util.Optional<String> classPathProblem() {
+        for (String entry : classPath().split(java.io.File.pathSeparator)) {
+            if (Path.of(entry).getFileName() != null && Path.of(entry).getFileName().toString().startsWith("pytorch-")) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of("libtorch is not on the class path (-D" + CLASS_PATH_PROPERTY + " is unset); "
+                + "run it through the ./crl4j launcher, which passes crl4j-bench's class path");
+    }
+
     /** Runs one child: W, D, B, input features, OpenBLAS threads, warm-up and timed steps, one OpenBLAS core type. */
     public static Timing run(int width, int depth, int batch, int inDim, int threads, int warmup, int steps,
                              String coreType, Threading threading, long timeoutSeconds) {
         int intraOp = threading == Threading.INTRA_OP_POOL ? threads : 1;
         int blas = threading == Threading.BLAS_POOL ? threads : 1;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", classPath(),
                 TorchBenchMain.class.getName(), "--in", Integer.toString(inDim), "--width", Integer.toString(width),
                 "--depth", Integer.toString(depth), "--batch", Integer.toString(batch), "--out", "64",
                 "--warmup", Integer.toString(warmup), "--steps", Integer.toString(steps), "--threads",
@@ -87,7 +109,7 @@ public final class TorchChild {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith(TorchBenchMain.RESULT_PREFIX)) {
-                        result = org.crl4j.nn.io.Json.parseObject(line.substring(TorchBenchMain.RESULT_PREFIX.length()));
+                        result = org.crl4j.core.io.Json.parseObject(line.substring(TorchBenchMain.RESULT_PREFIX.length()));
                     } else {
                         log.append(line).append('\n');
                     }

@@ -1,12 +1,12 @@
 package org.crl4j.envs.ant;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.SpringBatch;
 import org.crl4j.envs.spring.SpringSystem;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 
 /**
  * JaxGCRL's ant tasks on Brax's spring pipeline, N at a time. State (29): q without the target's two coordinates

@@ -1,9 +1,9 @@
 package org.crl4j.envs.ant;
 
+import org.crl4j.core.Rng;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.MjcfModel;
 import org.crl4j.envs.spring.SpringSystem;
-import org.crl4j.nn.Rng;
 
 /** Where an ant task happens: its model (floor, walls, target) and how starts and goals are drawn. */
 public interface AntArena {

@@ -3,12 +3,12 @@ package org.crl4j.envs.ant;
 import java.io.InputStream;
 import java.util.Locale;
 
+import org.crl4j.core.Rng;
 import org.crl4j.envs.maze.MazeLayout;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.MjcfModel;
 import org.crl4j.envs.spring.MjcfReader;
 import org.crl4j.envs.spring.SpringSystem;
-import org.crl4j.nn.Rng;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 

@@ -1,10 +1,10 @@
 package org.crl4j.envs.ant;
 
+import org.crl4j.core.Rng;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.MjcfModel;
 import org.crl4j.envs.spring.MjcfReader;
 import org.crl4j.envs.spring.SpringSystem;
-import org.crl4j.nn.Rng;
 
 /**
  * JaxGCRL's {@code ant} ({@code jaxgcrl/envs/ant.py}): a flat floor, the ant starting at the origin (plus the

@@ -1,10 +1,10 @@
 package org.crl4j.envs.maze;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.SceneRenderer;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 
 /**
  * JaxGCRL's point-mass maze ({@code simple_*_maze}, {@code jaxgcrl/envs/simple_maze.py} with

@@ -3,10 +3,10 @@ package org.crl4j.envs.maze;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.crl4j.core.Parallel;
 import org.crl4j.envs.EnvFactory;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
 
 /**
  * The point-mass maze tasks: {@link #factories()} lists the built-in ones for the registry

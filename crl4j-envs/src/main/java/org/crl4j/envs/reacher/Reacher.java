@@ -1,10 +1,10 @@
 package org.crl4j.envs.reacher;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.SceneRenderer;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 
 /**
  * JaxGCRL's {@code reacher}: a 2-link planar arm whose fingertip must reach a target. Two physics engines share

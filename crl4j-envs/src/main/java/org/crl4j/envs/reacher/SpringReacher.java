@@ -1,5 +1,8 @@
 package org.crl4j.envs.reacher;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.envs.EnvSpec;
+
 import static org.crl4j.envs.reacher.ReacherGeometry.COM0;
 import static org.crl4j.envs.reacher.ReacherGeometry.COM1;
 import static org.crl4j.envs.reacher.ReacherGeometry.ELBOW;
@@ -8,9 +11,6 @@ import static org.crl4j.envs.reacher.ReacherGeometry.MASS0;
 import static org.crl4j.envs.reacher.ReacherGeometry.MASS1;
 import static org.crl4j.envs.reacher.ReacherGeometry.TARGET_MASS;
 import static org.crl4j.envs.reacher.ReacherGeometry.TIP;
-
-import org.crl4j.envs.EnvSpec;
-import org.crl4j.nn.Parallel;
 
 /**
  * The reacher under a port of Brax's spring pipeline ({@code brax/spring}: maximal coordinates, joints as stiff

@@ -7,7 +7,6 @@ import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -17,7 +16,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
-import org.crl4j.nn.io.AtomicFiles;
+import org.crl4j.core.io.AtomicFiles;
 
 /** PNG and animated GIF files from frames, with the JDK's ImageIO only; files are written atomically. */
 public final class Images {

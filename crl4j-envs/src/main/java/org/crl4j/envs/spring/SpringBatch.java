@@ -62,7 +62,7 @@ public final class SpringBatch {
         dynamics = new SpringDynamics(sys, this);
         // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
         // vectorised step reproduces bit for bit (LaneDynamicsTest), one environment at a time.
-        lanes = org.crl4j.nn.Simd.ENABLED ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
+        lanes = org.crl4j.core.Simd.ENABLED ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
         vectorInverse = lanes != null && lanes.vectorInverse();
     }
 

@@ -1,18 +1,18 @@
 package org.crl4j.envs.ant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import java.util.HashSet;
 import java.util.Set;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.maze.MazeLayout;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The ant tasks as JaxGCRL defines them: registry, observation layout, resets, termination, determinism. */
 class AntEnvTest {

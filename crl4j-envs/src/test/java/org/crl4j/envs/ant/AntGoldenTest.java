@@ -1,7 +1,5 @@
 package org.crl4j.envs.ant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Golden trajectories: q and qd of 18 environments (not a multiple of any SIMD width, so partial blocks are covered)

@@ -1,16 +1,16 @@
 package org.crl4j.envs.ant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.spring.ContactModel;
 import org.crl4j.envs.spring.SpringBatch;
 import org.crl4j.envs.spring.SpringSystem;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The spring ant's physics: rest height, limits, contacts, momentum, damping, motor order. */
 class AntPhysicsTest {

@@ -1,7 +1,5 @@
 package org.crl4j.envs.maze;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +8,8 @@ import org.crl4j.envs.render.Images;
 import org.crl4j.envs.render.SceneRenderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PointMazeRendererTest {
 
@@ -55,7 +55,7 @@ class PointMazeRendererTest {
 
     @Test
     void writesAPng(@TempDir Path dir) throws Exception {
-        PointMaze env = (PointMaze) PointMazes.factories().get(8).create(1, new org.crl4j.nn.Parallel(1),
+        PointMaze env = (PointMaze) PointMazes.factories().get(8).create(1, new org.crl4j.core.Parallel(1),
                 org.crl4j.envs.VecEnv.ResetMode.SAME_START);
         env.reset(3);
         Path png = dir.resolve("hardest.png");

@@ -1,21 +1,21 @@
 package org.crl4j.envs.maze;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvFactory;
 import org.crl4j.envs.EnvSpec;
-import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.VecEnv.ResetMode;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
+import org.crl4j.envs.VecEnv;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class PointMazeTest {
 

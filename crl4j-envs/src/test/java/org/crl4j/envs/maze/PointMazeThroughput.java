@@ -3,10 +3,10 @@ package org.crl4j.envs.maze;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvFactory;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 
 /**
  * Env steps per second on one thread: {@code java -cp ... org.crl4j.envs.maze.PointMazeThroughput [envs] [steps]}.

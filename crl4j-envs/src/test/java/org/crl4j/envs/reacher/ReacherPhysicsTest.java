@@ -1,15 +1,15 @@
 package org.crl4j.envs.reacher;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.VecEnv.ResetMode;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class ReacherPhysicsTest {
 

@@ -1,17 +1,17 @@
 package org.crl4j.envs.reacher;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.crl4j.core.Parallel;
 import org.crl4j.envs.VecEnv.ResetMode;
 import org.crl4j.envs.render.Images;
-import org.crl4j.nn.Parallel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReacherRendererTest {
 

@@ -1,8 +1,8 @@
 package org.crl4j.envs.reacher;
 
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
 import org.crl4j.envs.VecEnv;
-import org.crl4j.nn.Parallel;
-import org.crl4j.nn.Rng;
 
 /**
  * Throughput of the reacher engines on one thread (not a test: run its main by hand, e.g.

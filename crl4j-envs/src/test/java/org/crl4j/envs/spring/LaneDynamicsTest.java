@@ -1,11 +1,11 @@
 package org.crl4j.envs.spring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import org.crl4j.core.Rng;
 import org.crl4j.envs.ant.MazeArena;
 import org.crl4j.envs.maze.MazeLayout;
-import org.crl4j.nn.Rng;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The vectorised step ({@link LaneDynamics}, four environments per block) against the scalar reference
@@ -17,7 +17,7 @@ class LaneDynamicsTest {
     /** Child JVM: steps thrown ants 30 times and prints whether the Vector API was on and a hash of every state bit. */
     public static final class Probe {
         public static void main(String[] args) {
-            System.out.println("simd=" + org.crl4j.nn.Simd.ENABLED + " hash=" + stateHash());
+            System.out.println("simd=" + org.crl4j.core.Simd.ENABLED + " hash=" + stateHash());
         }
 
         static long stateHash() {
@@ -50,7 +50,7 @@ class LaneDynamicsTest {
     /** -Dcrl4j.simd=false, and a JVM without the Vector API module, step by the scalar reference: the same bits. */
     @Test
     void theSimdSwitchAndAMissingModuleGiveTheScalarPathWithTheSameBits() throws Exception {
-        String here = "simd=" + org.crl4j.nn.Simd.ENABLED + " hash=" + Probe.stateHash();
+        String here = "simd=" + org.crl4j.core.Simd.ENABLED + " hash=" + Probe.stateHash();
         String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         String off = run(javaBin, "--add-modules", "jdk.incubator.vector", "-Dcrl4j.simd=false", "-cp", cp, Probe.class.getName());

@@ -1,7 +1,8 @@
 package org.crl4j.nn.loss;
 
 import java.util.Locale;
-import org.crl4j.nn.Parallel;
+
+import org.crl4j.core.Parallel;
 
 /**
  * The critic's contrastive loss on a B×B logit matrix whose diagonal holds the positive pairs

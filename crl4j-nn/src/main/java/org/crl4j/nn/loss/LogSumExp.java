@@ -1,6 +1,6 @@
 package org.crl4j.nn.loss;
 
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 
 /**
  * Numerically stable log-sum-exp over the rows or the columns of a row-major matrix X [rows×cols], and its backward

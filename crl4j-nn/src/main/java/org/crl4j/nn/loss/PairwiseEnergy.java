@@ -1,6 +1,6 @@
 package org.crl4j.nn.loss;
 
-import org.crl4j.nn.Parallel;
+import org.crl4j.core.Parallel;
 
 /**
  * The critic's logit matrix: logits[i][j] = f(φ_i, ψ_j) for every row φ_i of Φ [B×d] and every row ψ_j of Ψ [B2×d],

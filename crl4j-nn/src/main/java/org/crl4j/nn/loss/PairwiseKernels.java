@@ -1,5 +1,7 @@
 package org.crl4j.nn.loss;
 
+import org.crl4j.core.Simd;
+
 /**
  * The inner loops of {@link PairwiseEnergy}, with a Vector API implementation and a scalar fallback.
  *
@@ -15,12 +17,12 @@ package org.crl4j.nn.loss;
 abstract class PairwiseKernels {
 
     static final PairwiseKernels SCALAR = new ScalarPairwiseKernels();
-    /** The fastest usable implementation; {@link org.crl4j.nn.Simd#ENABLED} false (no Vector API module, or
+    /** The fastest usable implementation; {@link org.crl4j.core.Simd#ENABLED} false (no Vector API module, or
      * {@code -Dcrl4j.simd=false}, the one switch for every kernel) forces the scalar one. */
     static final PairwiseKernels BEST = select();
 
     private static PairwiseKernels select() {
-        if (org.crl4j.nn.Simd.ENABLED) {
+        if (org.crl4j.core.Simd.ENABLED) {
             try {
                 // Loaded reflectively: without --add-modules jdk.incubator.vector the class cannot link.
                 Class<?> c = Class.forName("org.crl4j.nn.loss.VectorPairwiseKernels");

@@ -1,5 +1,7 @@
 package org.crl4j.nn.loss;
 
+import org.crl4j.core.Simd;
+
 /**
  * The inner loops of {@link LogSumExp}: row maximum, a single-precision exp, and fixed-order sums. B² exps per
  * InfoNCE step would cost more through {@link Math#exp} than the rest of the loss, so exp is evaluated here with a
@@ -11,14 +13,14 @@ package org.crl4j.nn.loss;
 abstract class SoftmaxKernels {
 
     static final SoftmaxKernels SCALAR = new ScalarSoftmaxKernels();
-    /** The fastest usable implementation; {@link org.crl4j.nn.Simd#ENABLED} false (no Vector API module, or
+    /** The fastest usable implementation; {@link org.crl4j.core.Simd#ENABLED} false (no Vector API module, or
      * {@code -Dcrl4j.simd=false}, the one switch for every kernel) forces the scalar one. */
     static final SoftmaxKernels BEST = select();
 
     static final float CLAMP_HIGH = org.crl4j.nn.FloatExp.CLAMP_HIGH;
 
     private static SoftmaxKernels select() {
-        if (org.crl4j.nn.Simd.ENABLED) {
+        if (org.crl4j.core.Simd.ENABLED) {
             try {
                 Class<?> c = Class.forName("org.crl4j.nn.loss.VectorSoftmaxKernels");
                 SoftmaxKernels k = (SoftmaxKernels) c.getDeclaredConstructor().newInstance();

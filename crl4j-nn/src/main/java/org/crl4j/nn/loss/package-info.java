@@ -17,7 +17,7 @@
  * {@code i·d}). Callers own every output and gradient buffer; backward methods <b>overwrite</b> their gradient
  * outputs (they never accumulate, except {@link org.crl4j.nn.loss.LogSumExp}'s backward when asked to). Classes
  * that need scratch memory are instances that keep it between calls and are not thread-safe; work inside them is
- * split over {@link org.crl4j.nn.Parallel} in fixed blocks so results are bit-identical for any thread count.
+ * split over {@link org.crl4j.core.Parallel} in fixed blocks so results are bit-identical for any thread count.
  * Package-private {@code *Kernels} classes hold the Vector API inner loops and their scalar twins, which produce
  * the same bits.
  */

@@ -1,17 +1,18 @@
 package org.crl4j.nn.loss;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.crl4j.nn.loss.DoubleReference.assertClose;
-
 import java.util.Random;
-import org.crl4j.nn.Parallel;
+
+import org.crl4j.core.Parallel;
 import org.crl4j.nn.loss.InfoNce.Variant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.crl4j.nn.loss.DoubleReference.assertClose;
 
 class InfoNceTest {
 

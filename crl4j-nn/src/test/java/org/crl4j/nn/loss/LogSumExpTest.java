@@ -1,14 +1,15 @@
 package org.crl4j.nn.loss;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.crl4j.nn.loss.DoubleReference.assertClose;
-
 import java.util.Random;
-import org.crl4j.nn.Parallel;
+
+import org.crl4j.core.Parallel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.crl4j.nn.loss.DoubleReference.assertClose;
 
 class LogSumExpTest {
 

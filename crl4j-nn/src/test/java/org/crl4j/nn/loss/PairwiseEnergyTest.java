@@ -1,16 +1,18 @@
 package org.crl4j.nn.loss;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.crl4j.nn.loss.DoubleReference.assertClose;
-
 import java.util.Random;
-import org.crl4j.nn.Parallel;
+
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Simd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.crl4j.nn.loss.DoubleReference.assertClose;
 
 class PairwiseEnergyTest {
 
@@ -137,7 +139,7 @@ class PairwiseEnergyTest {
     void vectorKernelsAreSelectedWhenTheModuleIsPresent() {
         // Surefire runs with --add-modules jdk.incubator.vector, so the fast path must be the one in use, unless the
         // one switch (-Dcrl4j.simd=false, the scalar-fallback execution) turns it off.
-        assertThat(PairwiseKernels.BEST).isInstanceOf(org.crl4j.nn.Simd.ENABLED ? VectorPairwiseKernels.class
+        assertThat(PairwiseKernels.BEST).isInstanceOf(org.crl4j.core.Simd.ENABLED ? VectorPairwiseKernels.class
                 : ScalarPairwiseKernels.class);
     }
 

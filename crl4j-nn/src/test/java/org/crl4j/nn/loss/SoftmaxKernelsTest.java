@@ -1,9 +1,11 @@
 package org.crl4j.nn.loss;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Random;
+
+import org.crl4j.core.Simd;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SoftmaxKernelsTest {
 
@@ -33,7 +35,7 @@ class SoftmaxKernelsTest {
 
     @Test
     void vectorAndScalarAreBitIdentical() {
-        if (!org.crl4j.nn.Simd.ENABLED) { // -Dcrl4j.simd=false: the one switch turns these kernels off too
+        if (!org.crl4j.core.Simd.ENABLED) { // -Dcrl4j.simd=false: the one switch turns these kernels off too
             assertThat(SoftmaxKernels.BEST).isSameAs(SoftmaxKernels.SCALAR);
             return;
         }

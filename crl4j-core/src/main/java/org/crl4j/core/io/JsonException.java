@@ -1,4 +1,4 @@
-package org.crl4j.nn.io;
+package org.crl4j.core.io;
 
 /**
  * Malformed JSON text. The message is one line: where (line, column and character offset) and what was expected.

@@ -1,4 +1,4 @@
-package org.crl4j.nn;
+package org.crl4j.core;
 
 import jdk.incubator.vector.FloatVector;
 

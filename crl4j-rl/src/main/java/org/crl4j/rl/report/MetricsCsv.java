@@ -1,4 +1,4 @@
-package org.crl4j.rl;
+package org.crl4j.rl.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.crl4j.nn.io;
+package org.crl4j.core.io;
 
 import java.io.IOException;
 import java.nio.file.Path;

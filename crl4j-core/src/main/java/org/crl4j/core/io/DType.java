@@ -1,4 +1,4 @@
-package org.crl4j.nn.io;
+package org.crl4j.core.io;
 
 /**
  * Element types of the safetensors format, named as in the file header.

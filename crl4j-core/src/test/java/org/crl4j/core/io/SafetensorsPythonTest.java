@@ -1,6 +1,4 @@
-package org.crl4j.nn.io;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package org.crl4j.core.io;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,10 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Cross-language check against an independent reader and writer: a python3 script using only struct and json (and

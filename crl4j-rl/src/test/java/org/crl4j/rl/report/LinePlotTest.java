@@ -1,4 +1,4 @@
-package org.crl4j.rl;
+package org.crl4j.rl.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

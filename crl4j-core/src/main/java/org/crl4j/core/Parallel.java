@@ -1,4 +1,4 @@
-package org.crl4j.nn;
+package org.crl4j.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

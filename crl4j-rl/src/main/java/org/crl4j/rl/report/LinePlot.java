@@ -1,4 +1,4 @@
-package org.crl4j.rl;
+package org.crl4j.rl.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.crl4j.core.io.AtomicFiles;
 import org.crl4j.envs.render.Images;
-import org.crl4j.nn.io.AtomicFiles;
 
 /**
  * Line charts of metrics with the JDK only, as PNG (java.awt) and SVG (text): series of (x, y) points, each with an

@@ -1,4 +1,4 @@
-package org.crl4j.nn;
+package org.crl4j.core;
 
 /**
  * Whether the Vector API kernels are used. They are when the JVM was started with

@@ -1,4 +1,4 @@
-package org.crl4j.nn;
+package org.crl4j.core;
 
 /**
  * A small, fast, splittable pseudo-random generator (SplitMix64) whose whole state is one long, so it can be saved
