@@ -9,16 +9,25 @@ import java.util.stream.Collectors;
 enum Ablation {
     NONE("none", null),
     NO_LAYER_NORM("no-layer-norm", "--no-layer-norm"),
-    RELU("relu", "--relu"),
+    RELU("relu", "--activation=relu"),
     NO_RESIDUAL("no-residual", "--no-residual");
 
     final String id;
-    /** The train flag, null for {@link #NONE}. */
+    /** The train flag (one argument), null for {@link #NONE}. */
     final String trainFlag;
 
     Ablation(String id, String trainFlag) {
         this.id = id;
         this.trainFlag = trainFlag;
+    }
+
+    /** The train options the ablation sets, as flags: the sweep sets them, so they are not passed through. */
+    List<String> setsFlags() {
+        if (trainFlag == null) {
+            return List.of();
+        }
+        String flag = trainFlag.split("=")[0];
+        return flag.startsWith("--no-") ? List.of(flag, "--" + flag.substring(5)) : List.of(flag);
     }
 
     static Ablation parse(String s) {

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** The {@code crl4j} command line. Errors are one line on stderr (set CRL4J_DEBUG=1 for stack traces). */
 @Command(name = "crl4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-supervised goal-conditioned RL (Contrastive RL with deep residual networks) on the JVM.",
-        subcommands = {TrainCommand.class, SweepCommand.class, PlotCommand.class, EvalCommand.class, BenchCommand.class, EnvsCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ConfigCommand.class, SweepCommand.class, PlotCommand.class, EvalCommand.class, BenchCommand.class, EnvsCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -19,13 +19,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setOverwrittenOptionsAllowed(true); // a flag on the command line overrides the config file's value
-        try {
-            args = withConfigFile(cl, args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
+        TrainCommand.addRunOptions(cl.getSubcommands().get("train").getCommandSpec());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             reportError(ex);
             return 1;
@@ -35,30 +29,6 @@ public final class Main implements Runnable {
             return 2;
         });
         return cl.execute(args);
-    }
-
-    /** Puts the options of {@code --config FILE} (train only) in front of the command line's own. */
-    static String[] withConfigFile(CommandLine cl, String[] args) {
-        if (args.length == 0 || !args[0].equals("train")) {
-            return args;
-        }
-        for (int i = 1; i < args.length; i++) {
-            String file = null;
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                file = args[i + 1];
-            } else if (args[i].startsWith("--config=")) {
-                file = args[i].substring("--config=".length());
-            }
-            if (file != null) {
-                java.util.List<String> out = new java.util.ArrayList<>();
-                out.add("train");
-                out.addAll(ConfigFile.toArgs(java.nio.file.Path.of(file),
-                        cl.getSubcommands().get("train").getCommandSpec()));
-                out.addAll(java.util.Arrays.asList(args).subList(1, args.length));
-                return out.toArray(new String[0]);
-            }
-        }
-        return args;
     }
 
     static void reportError(Throwable ex) {

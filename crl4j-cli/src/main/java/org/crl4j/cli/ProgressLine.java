@@ -1,6 +1,9 @@
 package org.crl4j.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
+
+import org.crl4j.rl.Evaluator;
 
 /**
  * The training progress bar: env steps, a bar, SPS, ETA, the latest time at goal and the critic's loss and
@@ -65,6 +68,23 @@ final class ProgressLine {
         double eta = (planned - envSteps) / Math.max(sps, 1e-9);
         String goal = Double.isNaN(timeAtGoal) ? "-" : String.format("%.1f", timeAtGoal);
         return String.format("  [%s] %3.0f%%  %,d / %,d env steps  %,.0f steps/s  ETA %s  time at goal %s  critic loss %.3f  acc %.2f",
-                bar, 100 * fraction, envSteps, planned, sps, TrainCommand.duration(eta), goal, criticLoss, accuracy);
+                bar, 100 * fraction, envSteps, planned, sps, duration(eta), goal, criticLoss, accuracy);
+    }
+
+    /** The line each epoch prints: its evaluation and training statistics. */
+    static String epochLine(int epoch, int epochs, Map<String, Double> m, Evaluator.Result eval) {
+        return String.format("epoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f  "
+                        + "critic loss %.3f  acc %.2f  actor loss %.3f  log_alpha %.2f  sps %,.0f",
+                epoch, epochs, m.get("training/envsteps"), eval.episodeSuccess(), eval.episodeSuccessAny(),
+                eval.episodeDist(), m.getOrDefault("training/critic_loss", Double.NaN),
+                m.getOrDefault("training/categorical_accuracy", Double.NaN),
+                m.getOrDefault("training/actor_loss", Double.NaN), m.getOrDefault("training/log_alpha", Double.NaN),
+                m.get("training/sps"));
+    }
+
+    /** A duration as 1h02m or 3m05s. */
+    static String duration(double seconds) {
+        long s = (long) Math.max(0, seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s / 60) % 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.crl4j.core.io.Json;
+import org.crl4j.rl.RunDirectory;
 
 /**
  * One training run as {@code plot} reads it from its directory: the options (config.json), the evaluations
@@ -101,7 +102,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         }
         return new RunRecord(dir, params(train, network), seed, steps, success, wall,
                 random == null || random.isNaN() ? null : random,
-                Files.isRegularFile(dir.resolve(TrainCommand.FINISHED_FILE)), Map.copyOf(evals));
+                RunDirectory.at(dir).isFinished(), Map.copyOf(evals));
     }
 
     /** Each evaluation in the run's metrics.jsonl as {env steps, time at goal, wall-clock seconds}; empty before the first. */

@@ -3,6 +3,7 @@ package org.crl4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.crl4j.rl.RunDirectory;
 import org.crl4j.rl.Trainer;
 
 /** Where a run of a sweep stands, read from its directory. */
@@ -15,9 +16,9 @@ enum RunState {
     FINISHED;
 
     static RunState of(Path runDir) {
-        if (Files.isRegularFile(runDir.resolve(TrainCommand.FINISHED_FILE))) {
+        if (RunDirectory.at(runDir).isFinished()) {
             return FINISHED;
         }
-        return Trainer.hasResumeState(runDir.resolve("checkpoints").resolve("resume.safetensors")) ? INTERRUPTED : NEW;
+        return Trainer.hasResumeState(RunDirectory.at(runDir).resumeState()) ? INTERRUPTED : NEW;
     }
 }

@@ -150,7 +150,7 @@ final class ScalingReport {
             sb.append("| ").append(g.label()).append(" | ").append(done.size()).append(" | ")
                     .append(score).append(" | ").append(perSeed).append(" | ")
                     .append(Double.isNaN(steps) ? "–" : String.format(Locale.ROOT, "%,.0f", steps)).append(" | ")
-                    .append(Double.isNaN(wall) ? "–" : TrainCommand.duration(wall)).append(" | ")
+                    .append(Double.isNaN(wall) ? "–" : ProgressLine.duration(wall)).append(" | ")
                     .append(random == null ? "–" : fmt(random)).append(" |");
             for (String t : evalTasks) {
                 List<RunRecord> with = done.stream().filter(r -> r.finalEvals().containsKey(t)).toList();

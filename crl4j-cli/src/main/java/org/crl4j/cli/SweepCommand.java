@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import org.crl4j.core.io.AtomicFiles;
 import org.crl4j.core.io.Json;
 import org.crl4j.envs.Envs;
+import org.crl4j.rl.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -87,8 +88,8 @@ public final class SweepCommand implements Callable<Integer> {
         setBySweep.put("--seed", "--seeds");
         setBySweep.put("--total-env-steps", "--steps");
         for (Ablation a : Ablation.values()) {
-            if (a.trainFlag != null) {
-                setBySweep.put(a.trainFlag, "--ablation " + a.id);
+            for (String flag : a.setsFlags()) {
+                setBySweep.put(flag, "--ablation " + a.id);
             }
         }
         setBySweep.put("--run-dir", "--sweep-dir");
@@ -127,7 +128,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
         } else {
             fromOptions = gridFromOptions(); // validated before anything is written
-            dir = sweepDir != null ? sweepDir : Path.of("sweeps", TrainCommand.safeName(env) + "-"
+            dir = sweepDir != null ? sweepDir : Path.of("sweeps", RunDirectory.safeName(env) + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         int perRun = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
@@ -193,14 +194,13 @@ public final class SweepCommand implements Callable<Integer> {
             List<String> args = grid.trainArgs(new SweepGrid.Run(p, 1));
             TrainCommand train = new TrainCommand();
             try {
-                new CommandLine(train).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
+                TrainCommand.commandLine(train).parseArgs(args.subList(1, args.size()).toArray(new String[0]));
             } catch (CommandLine.ParameterException e) {
                 throw new IllegalArgumentException("train flags: " + e.getMessage().replace('\n', ' ')
                         + " (see 'crl4j train --help')");
             }
             try {
-                train.trainConfig();
-                train.crlConfig();
+                train.resolvedConfig();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("grid point " + p.name() + ": " + e.getMessage());
             }

@@ -117,7 +117,7 @@ final class SweepRunner {
         if (child.problem != null) {
             return child.problem;
         }
-        String took = TrainCommand.duration((System.nanoTime() - start) / 1e9);
+        String took = ProgressLine.duration((System.nanoTime() - start) / 1e9);
         RunState after = RunState.of(runDir);
         if (after == RunState.FINISHED) {
             System.out.println(tag + ": done in " + took + scoreText(runDir));

@@ -65,7 +65,7 @@ class CommandLineErrorsTest {
 
     @Test
     void negativeCheckpointIntervalIsRejected() {
-        assertOneLineError(run("train", "--checkpoint-every", "-1"), "--checkpoint-every", "got -1");
+        assertOneLineError(run("train", "--checkpoint-every", "-1"), "--checkpoint-every", "is -1");
     }
 
     @Test
@@ -86,7 +86,7 @@ class CommandLineErrorsTest {
     void configFileKeysAreCheckedAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("run.toml");
         Files.writeString(bad, "critic_depht = 8\n");
-        assertOneLineError(run("train", "--config", bad.toString()), "unknown config key 'critic_depht'", "critic_depth");
+        assertOneLineError(run("train", "--config", bad.toString()), "unknown config key 'critic_depht'", "critic-depth");
         Path broken = dir.resolve("run.yaml");
         Files.writeString(broken, "critic_depth: [8\n");
         assertOneLineError(run("train", "--config", broken.toString()), "is malformed");
@@ -94,7 +94,7 @@ class CommandLineErrorsTest {
         Files.writeString(six, "critic_depth = 6\nenv = \"reacher\"\n");
         assertOneLineError(run("train", "--config", six.toString()), "multiple of 4");
         // the command line's --critic-depth 7 overrides the file's 6 (and is reported, proving the override)
-        assertOneLineError(run("train", "--config", six.toString(), "--critic-depth", "7"), "got 7");
+        assertOneLineError(run("train", "--config", six.toString(), "--critic-depth", "7"), "is 7");
     }
 
     @Test

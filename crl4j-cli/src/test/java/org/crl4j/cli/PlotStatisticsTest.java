@@ -41,7 +41,7 @@ class PlotStatisticsTest {
         }
         Files.writeString(dir.resolve("metrics.jsonl"), metrics);
         Files.writeString(dir.resolve("random_policy.json"), Json.write(Map.of("eval/episode_success", random)));
-        Files.writeString(dir.resolve(TrainCommand.FINISHED_FILE), "{\"epochs\": " + timeAtGoal.length + "}\n");
+        Files.writeString(dir.resolve("finished.json"), "{\"epochs\": " + timeAtGoal.length + "}\n");
         return dir;
     }
 
@@ -109,7 +109,7 @@ class PlotStatisticsTest {
     void aRunStillInProgressIsDrawnButLeftOutOfTheScores(@TempDir Path dir) throws Exception {
         Path sweep = fakeSweep(dir.resolve("sw"));
         Path running = fakeRun(sweep.resolve("d8-w256-b256/seed2"), 8, 2, new double[] {0, 0}, 44);
-        Files.delete(running.resolve(TrainCommand.FINISHED_FILE));
+        Files.delete(running.resolve("finished.json"));
         ScalingReport report = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList());
         ScalingReport.Group d8 = report.groups.get(1);
         assertThat(d8.runs()).hasSize(2);
@@ -120,9 +120,9 @@ class PlotStatisticsTest {
                 .contains("Unfinished runs");
         // a grid point with no finished run yet has no score: the score-vs-depth figure leaves it out
         Files.delete(fakeRun(sweep.resolve("d16-w256-b256/seed1"), 16, 1, new double[] {7}, 44)
-                .resolve(TrainCommand.FINISHED_FILE));
+                .resolve("finished.json"));
         Files.delete(fakeRun(sweep.resolve("d16-w256-b256/seed2"), 16, 2, new double[] {}, 44)
-                .resolve(TrainCommand.FINISHED_FILE)); // just started: no evaluation yet
+                .resolve("finished.json")); // just started: no evaluation yet
         ScalingReport now = new ScalingReport(ScalingReport.runDirs(sweep).stream().map(RunRecord::load).toList());
         assertThat(now.summaryMarkdown()).contains("| depth=16 | 0 | – | s1: unfinished (1,000 steps), "
                 + "s2: unfinished (no evaluation yet) | – | – |");

@@ -29,13 +29,13 @@ class ResumeFallbackTest {
         try (RandomAccessFile f = new RandomAccessFile(state.toFile(), "rw")) {
             f.setLength(f.length() / 2); // a torn copy, a full disk
         }
-        Files.delete(run.resolve(TrainCommand.FINISHED_FILE));
+        Files.delete(run.resolve("finished.json"));
         CommandLineErrorsTest.Outcome resumed = CommandLineErrorsTest.run("train", "--resume", run.toString());
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resume.safetensors is damaged (").contains("kept as resume.damaged.safetensors")
                 .contains("resuming from the previous state, resume.prev.safetensors, at 2,356 env steps");
         assertThat(checkpoints.resolve("resume.damaged.safetensors")).isRegularFile();
-        assertThat(run.resolve(TrainCommand.FINISHED_FILE)).isRegularFile();
+        assertThat(run.resolve("finished.json")).isRegularFile();
         List<String> again = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertThat(again).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -55,7 +55,7 @@ class ResumeFallbackTest {
         // a crash between keeping the old state and writing the new one
         Files.delete(checkpoints.resolve("resume.safetensors"));
         assertThat(RunState.of(run)).isEqualTo(RunState.FINISHED);
-        Files.delete(run.resolve(TrainCommand.FINISHED_FILE));
+        Files.delete(run.resolve("finished.json"));
         assertThat(RunState.of(run)).as("sweep resumes it rather than starting over").isEqualTo(RunState.INTERRUPTED);
         Files.write(prev, java.util.Arrays.copyOf(good, 100));
         Files.write(checkpoints.resolve("resume.safetensors"), new byte[] {1, 2, 3});

@@ -27,7 +27,7 @@ class SweepErrorsTest {
         assertOneLineError(run("sweep", "--env", "reacher", "--sweep-dir", sweep, "--num-envz", "4"), "--num-envz", "train --help");
         assertOneLineError(run("sweep", "--env", "reacher", "--sweep-dir", sweep, "--critic-depth", "8"),
                 "--critic-depth is set by the sweep", "use --depth");
-        assertOneLineError(run("sweep", "--env", "reacher", "--sweep-dir", sweep, "--relu"), "use --ablation relu");
+        assertOneLineError(run("sweep", "--env", "reacher", "--sweep-dir", sweep, "--activation", "relu"), "use --ablation relu");
         assertOneLineError(run("sweep", "--env", "reacher", "--sweep-dir", sweep, "--ablation", "none,no-norm"),
                 "unknown ablation 'no-norm'");
         assertOneLineError(run("sweep", "--depth", "4"), "--env is required");

@@ -71,7 +71,7 @@ class SweepResumeTest {
         for (int e = 0; e < 3; e++) {
             assertThat(after.get(e)).startsWith("{\"epoch\":" + (e + 1) + ",");
         }
-        assertThat(second.resolve(TrainCommand.FINISHED_FILE)).isRegularFile();
+        assertThat(second.resolve("finished.json")).isRegularFile();
         assertThat(Files.readString(second.resolve("train.log"))).contains("resuming " + second);
 
         // and once more: nothing left to do

@@ -75,19 +75,22 @@ class TrainLengthenTest {
         Map<?, ?> train = (Map<?, ?>) config.get("train");
         assertThat(((Number) train.get("num_epochs")).longValue()).isEqualTo(4);
         assertThat(((Number) train.get("total_env_steps")).longValue()).isEqualTo(3100);
-        assertThat(Files.readString(run.resolve("config.toml"))).contains("num_epochs = 4\n").contains("total_env_steps = 3100\n");
-        assertThat(Files.readString(run.resolve(TrainCommand.FINISHED_FILE))).contains("\"env_steps\":3100");
+        assertThat(Files.readString(run.resolve("config.toml"))).contains("\nnum-epochs = 4  #").contains("\ntotal-env-steps = 3100  #");
+        Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) config.get("config")).get("schedule");
+        assertThat(((Number) schedule.get("total-env-steps")).longValue()).isEqualTo(3100);
+        assertThat(((Number) schedule.get("num-epochs")).longValue()).isEqualTo(4);
+        assertThat(Files.readString(run.resolve("finished.json"))).contains("\"env_steps\":3100");
     }
 
     @Test
     void aResumedRunKeepsTheMetricsOfTheEpochsItsResumeStateHoldsAndKnowsTheirBest(@TempDir Path tmp) throws Exception {
         Path metrics = tmp.resolve("metrics.jsonl");
-        assertThat(TrainCommand.keepCompletedEpochs(metrics, 2)).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(org.crl4j.rl.RunDirectory.at(tmp).keepCompletedEpochs(2)).isEqualTo(Double.NEGATIVE_INFINITY);
         String kept = "{\"epoch\":1,\"eval/episode_success\":12.5}\n{\"epoch\":2,\"eval/episode_success\":40.0}\n";
         Files.writeString(metrics, kept + "{\"epoch\":3,\"eval/episode_success\":90.0}\n{\"epoch\":4,\"eval/episode_succ");
-        assertThat(TrainCommand.keepCompletedEpochs(metrics, 2)).isEqualTo(40.0);
+        assertThat(org.crl4j.rl.RunDirectory.at(tmp).keepCompletedEpochs(2)).isEqualTo(40.0);
         assertThat(Files.readString(metrics)).isEqualTo(kept);
-        assertThat(TrainCommand.keepCompletedEpochs(metrics, 2)).as("nothing more to drop").isEqualTo(40.0);
+        assertThat(org.crl4j.rl.RunDirectory.at(tmp).keepCompletedEpochs(2)).as("nothing more to drop").isEqualTo(40.0);
     }
 
     /** A metrics row without its wall-clock fields. */

@@ -1,0 +1,227 @@
+package org.crl4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.crl4j.core.Parallel;
+import org.crl4j.envs.Envs;
+import org.crl4j.envs.VecEnv;
+import org.crl4j.envs.render.TrajectoryGif;
+import org.crl4j.rl.Checkpoint;
+import org.crl4j.rl.Evaluator;
+import org.crl4j.rl.RunDirectory;
+import org.crl4j.rl.RunLock;
+import org.crl4j.rl.TrainConfig;
+import org.crl4j.rl.Trainer;
+import org.crl4j.rl.TrainingMetrics;
+import org.crl4j.rl.config.RunConfig;
+import org.crl4j.rl.report.LinePlot;
+import org.crl4j.rl.report.MetricsCsv;
+import org.crl4j.rl.report.TensorBoardWriter;
+
+/**
+ * One training run in its {@link RunDirectory}, new or resumed: takes the directory's lock, runs the {@link Trainer}
+ * and writes what each epoch leaves behind (metrics rows, checkpoints, the resume state, the learning curve, a GIF).
+ * Ctrl-C or SIGTERM saves the resume state before the JVM exits.
+ */
+final class TrainingRun {
+    private final RunDirectory dir;
+    private final RunConfig config;
+    private final Trainer trainer;
+    private final Parallel pool;
+
+    private TrainingRun(RunDirectory dir, RunConfig config, Trainer trainer, Parallel pool) {
+        this.dir = dir;
+        this.config = config;
+        this.trainer = trainer;
+        this.pool = pool;
+    }
+
+    static void start(RunConfig cfg, RunDirectory dir, int threads) {
+        // The lock is taken before the first file is written and held until training ends, however it ends.
+        try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
+            TrainConfig tc = cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength());
+            dir.writeConfig(cfg, tc, cfg.crlConfig(), threads);
+            System.out.println("crl4j train " + tc);
+            String rounding = tc.scheduleRounding();
+            if (rounding != null) {
+                System.out.println("  note: " + rounding);
+            }
+            System.out.println("  " + cfg.crlConfig());
+            System.out.println("  run directory: " + dir);
+            new TrainingRun(dir, cfg, new Trainer(tc, cfg.crlConfig(), pool), pool).train(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Continues the run in {@code dir}, lengthened to {@code lengthenTo} env steps when that is not null. */
+    static void resume(RunDirectory dir, int threads, Long lengthenTo) {
+        try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
+            Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, note -> System.out.println("crl4j train: " + note));
+            System.out.println("crl4j train: resuming " + dir + " at " + String.format("%,d", trainer.envSteps())
+                    + " env steps (" + trainer.config().env() + ")");
+            if (!dir.isCurrentFormat()) {
+                System.out.println("  upgrading its config files to run-directory format " + RunDirectory.FORMAT);
+            }
+            if (lengthenTo != null) {
+                lengthen(trainer, dir, lengthenTo);
+            } else if (trainer.finished()) {
+                System.out.println("  its schedule is complete; lengthen it with --total-env-steps N");
+            }
+            RunConfig cfg = dir.upgrade(trainer.config(), trainer.agent().config, threads);
+            new TrainingRun(dir, cfg, trainer, pool).train(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Lengthens a resumed run with more epochs of its epoch length, so the epochs it has run keep their evaluations.
+     * The finished marker goes first and the resume state follows, so a crash in between leaves a run that resumes
+     * (and finishes at once) rather than one marked finished that is not; {@link RunDirectory#upgrade} then brings
+     * the config files up to date.
+     */
+    private static void lengthen(Trainer trainer, RunDirectory dir, long totalEnvSteps) throws IOException {
+        long before = trainer.totalPlanned();
+        if (totalEnvSteps <= before) {
+            throw new IllegalArgumentException("--total-env-steps " + totalEnvSteps + " does not lengthen " + dir
+                    + ", which plans " + before + " env steps; give more (a run cannot be shortened)");
+        }
+        int epochsBefore = trainer.config().numEpochs();
+        trainer.extendTo(totalEnvSteps);
+        TrainConfig tc = trainer.config();
+        java.nio.file.Files.deleteIfExists(dir.finishedMarker());
+        trainer.saveResumeState(dir.resumeState());
+        System.out.printf("  lengthened from %,d to %,d env steps: %d more epochs of %,d env steps (%d in all)%n", before,
+                trainer.totalPlanned(), tc.numEpochs() - epochsBefore, tc.envStepsPerEpoch(), tc.numEpochs());
+    }
+
+    /** learning_curve.png and .svg: time at goal per evaluation, with the random policy's as a dashed line. */
+    static void writeLearningCurve(RunDirectory dir, String evalEnv, double baseline) throws IOException {
+        List<Map<String, Object>> rows = dir.metricsRows();
+        double[] x = new double[rows.size()];
+        double[] y = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            x[i] = ((Number) rows.get(i).get("training/envsteps")).doubleValue();
+            y[i] = rows.get(i).get("eval/episode_success") instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+        LinePlot plot = new LinePlot("time at goal on " + evalEnv, "environment steps", "steps at goal (of 1000)")
+                .add(new LinePlot.Series("crl4j", x, y, null))
+                .reference("random policy", baseline);
+        plot.writePng(dir.learningCurve("png"));
+        plot.writeSvg(dir.learningCurve("svg"));
+    }
+
+    private double randomPolicyScore() {
+        try {
+            double baseline = dir.randomPolicyScore();
+            if (Double.isNaN(baseline)) {
+                baseline = trainer.evaluateRandomPolicy().episodeSuccess();
+                dir.writeRandomPolicyScore(baseline);
+            }
+            return baseline;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read or write " + dir.randomPolicy() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void train(boolean resumed) throws IOException {
+        int epochs = trainer.config().numEpochs();
+        MetricsCsv csv = new MetricsCsv(dir.metricsCsv());
+        CountDownLatch saved = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            trainer.requestStop(); // the loop stops at the next training step and saves; wait for that
+            try {
+                saved.await(300, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "crl4j-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        long planned = trainer.totalPlanned();
+        double baseline = randomPolicyScore();
+        System.out.printf("  random policy on %s: time at goal %.1f%n", trainer.config().evalEnv(), baseline);
+        try (TensorBoardWriter events = new TensorBoardWriter(dir.tensorboard())) {
+            ProgressLine progress = new ProgressLine(System.out, System.console() != null);
+            // a resumed run keeps its best checkpoint unless a later evaluation beats it
+            double bestSoFar = resumed ? dir.keepCompletedEpochs(trainer.completedEpochs()) : Double.NEGATIVE_INFINITY;
+            boolean completed = trainer.run(new Trainer.Listener() {
+                double best = bestSoFar;
+
+                @Override
+                public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
+                    progress.update(envSteps, planned, sps, w.criticLoss(), w.accuracy());
+                }
+
+                @Override
+                public void onEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval) {
+                    progress.endLine();
+                    progress.timeAtGoal(eval.episodeSuccess());
+                    System.out.println(ProgressLine.epochLine(epoch, epochs, m, eval));
+                    try {
+                        best = recordEpoch(epoch, m, eval, csv, events, best, baseline);
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException("cannot write to " + dir + ": " + ex.getMessage(), ex);
+                    }
+                }
+            });
+            progress.endLine();
+            if (!completed) {
+                trainer.saveResumeState(dir.resumeState());
+                System.out.printf("interrupted at %,d env steps; saved. Continue with: ./crl4j train --resume %s%n",
+                        trainer.envSteps(), dir);
+                System.out.flush(); // the JVM is about to exit (Ctrl-C/SIGTERM); a log file must still get this line
+            } else {
+                dir.markFinished(epochs, trainer.envSteps());
+                System.out.println("done: " + dir + " (checkpoints/last.safetensors, best.safetensors; "
+                        + "evaluate with ./crl4j eval " + dir + ")");
+            }
+        } finally {
+            saved.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C path: the hook is running and returns now that the state is saved.
+            }
+        }
+    }
+
+    /**
+     * An epoch's files, in an order a crash can stop anywhere in: the metrics rows first (a resume drops the rows of
+     * epochs its state does not hold), the checkpoints, then the resume state, which makes the epoch count as done.
+     */
+    private double recordEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval, MetricsCsv csv,
+                               TensorBoardWriter events, double best, double baseline) throws IOException {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", epoch);
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            row.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null);
+        }
+        dir.appendMetrics(row);
+        csv.append(row);
+        events.write(m.get("training/envsteps").longValue(), m);
+        Checkpoint.save(dir.lastCheckpoint(), trainer.agent(), trainer.checkpointInfo(epoch));
+        int every = config.logging().checkpointEvery();
+        if (every > 0 && epoch % every == 0) {
+            Checkpoint.save(dir.epochCheckpoint(epoch), trainer.agent(), trainer.checkpointInfo(epoch));
+        }
+        if (eval.episodeSuccess() > best) {
+            best = eval.episodeSuccess();
+            Checkpoint.save(dir.bestCheckpoint(), trainer.agent(), trainer.checkpointInfo(epoch));
+        }
+        trainer.saveResumeState(dir.resumeState());
+        writeLearningCurve(dir, trainer.config().evalEnv(), baseline);
+        if (config.eval().gif() && eval.firstEnvObservations() != null) {
+            TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START)
+                    .renderer(), eval.firstEnvObservations(), 384, 5, 25, dir.evalGif());
+            System.out.println("  wrote " + dir.evalGif());
+        }
+        return best;
+    }
+}

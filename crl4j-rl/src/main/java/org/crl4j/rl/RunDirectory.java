@@ -1,0 +1,305 @@
+package org.crl4j.rl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.crl4j.core.io.AtomicFiles;
+import org.crl4j.core.io.Json;
+import org.crl4j.rl.config.RunConfig;
+import org.crl4j.rl.config.RunConfigs;
+
+/**
+ * A training run on disk, the one place that knows its layout (format {@value #FORMAT}):
+ * <pre>
+ *   config.toml             the run's options, sectioned, with their help (re-usable with train --config)
+ *   config.json             the same for programs: {"format", "config" (as config.toml), "train", "network", "threads"}
+ *   metrics.jsonl, .csv     one row per epoch (evaluation and training statistics)
+ *   tensorboard/            the same rows as TensorBoard events
+ *   checkpoints/            last, best, epoch_E (every checkpoint-every epochs), resume (+ resume.prev)
+ *   random_policy.json      the random policy's score on the evaluation task
+ *   learning_curve.png/svg, eval_episode.gif
+ *   eval_TASK.json          final evaluations (eval --record)
+ *   finished.json           written last, when the whole schedule has run
+ *   lock                    held by the process training in it (see {@link RunLock})
+ * </pre>
+ * Format 1 (before 2026-12-06) had no "format" or "config" in config.json and a flat, snake_case config.toml; such
+ * a run still resumes: {@link #upgrade} rewrites its config files from its resume state.
+ */
+public final class RunDirectory {
+    public static final int FORMAT = 2;
+
+    private final Path root;
+
+    private RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    /** A new run in {@code root} (created if needed); one that already holds a run is refused. */
+    public static RunDirectory create(Path root) throws IOException {
+        RunDirectory d = new RunDirectory(root);
+        if (Trainer.hasResumeState(d.resumeState())) {
+            throw new IllegalArgumentException(root + " already holds a run; continue it with --resume " + root
+                    + " or choose another --run-dir");
+        }
+        Files.createDirectories(d.checkpoints());
+        return d;
+    }
+
+    /** The run in {@code root}, which must hold a resume state. */
+    public static RunDirectory open(Path root) {
+        RunDirectory d = new RunDirectory(root);
+        if (!Trainer.hasResumeState(d.resumeState())) {
+            throw new IllegalArgumentException("nothing to resume in " + root + ": no checkpoints/resume.safetensors "
+                    + "(is it a run directory written by 'train'?)");
+        }
+        return d;
+    }
+
+    /** A run directory to read (eval, plot), whatever state it is in. */
+    public static RunDirectory at(Path root) {
+        return new RunDirectory(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path configToml() {
+        return root.resolve("config.toml");
+    }
+
+    public Path configJson() {
+        return root.resolve("config.json");
+    }
+
+    public Path metricsJsonl() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    public Path metricsCsv() {
+        return root.resolve("metrics.csv");
+    }
+
+    public Path tensorboard() {
+        return root.resolve("tensorboard");
+    }
+
+    public Path checkpoints() {
+        return root.resolve("checkpoints");
+    }
+
+    public Path lastCheckpoint() {
+        return checkpoints().resolve("last.safetensors");
+    }
+
+    public Path bestCheckpoint() {
+        return checkpoints().resolve("best.safetensors");
+    }
+
+    public Path epochCheckpoint(int epoch) {
+        return checkpoints().resolve("epoch_" + epoch + ".safetensors");
+    }
+
+    public Path resumeState() {
+        return checkpoints().resolve("resume.safetensors");
+    }
+
+    public Path randomPolicy() {
+        return root.resolve("random_policy.json");
+    }
+
+    public Path learningCurve(String extension) {
+        return root.resolve("learning_curve." + extension);
+    }
+
+    public Path evalGif() {
+        return root.resolve("eval_episode.gif");
+    }
+
+    public Path finishedMarker() {
+        return root.resolve("finished.json");
+    }
+
+    public boolean isFinished() {
+        return Files.isRegularFile(finishedMarker());
+    }
+
+    /** Writes config.toml and config.json from one config (atomically, each). */
+    public void writeConfig(RunConfig config, TrainConfig train, CrlConfig network, int threads) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("config", RunConfigs.toMap(config));
+        json.put("train", Checkpoint.toMap(train));
+        json.put("network", Checkpoint.toMap(network));
+        json.put("threads", threads);
+        AtomicFiles.writeString(configJson(), Json.writePretty(json) + "\n");
+        AtomicFiles.writeString(configToml(), RunConfigs.toToml(config, "crl4j train: this run's options (use with "
+                + "train --config; defaults and meanings: docs/configuration.md)"));
+    }
+
+    /** The run's options from config.json; a format-1 directory gets them rebuilt from its resume state's configs. */
+    public RunConfig readConfig(TrainConfig train, CrlConfig network) throws IOException {
+        Map<String, Object> json = Files.isRegularFile(configJson())
+                ? Json.parseObject(Files.readString(configJson(), StandardCharsets.UTF_8)) : Map.of();
+        if (json.get("config") instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> tree = (Map<String, ?>) m;
+            return RunConfigs.bind(tree, configJson().toString());
+        }
+        return fromFormat1(json, train, network);
+    }
+
+    /** Format 1 kept checkpoint_every and gif at the top of config.json; everything else is in the resume state. */
+    private static RunConfig fromFormat1(Map<String, Object> json, TrainConfig t, CrlConfig c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("env", t.env());
+        v.put("num-envs", t.numEnvs());
+        v.put("critic-depth", c.criticDepth());
+        v.put("critic-width", c.criticWidth());
+        v.put("actor-depth", c.actorDepth());
+        v.put("actor-width", c.actorWidth());
+        v.put("repr-dim", c.reprDim());
+        v.put("layer-norm", c.layerNorm());
+        v.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
+        v.put("residual", c.residual());
+        v.put("recompute", c.recompute().name().toLowerCase(java.util.Locale.ROOT));
+        v.put("energy", c.energy().jaxName());
+        v.put("contrastive-loss", c.contrastiveLoss().jaxName());
+        v.put("logsumexp-penalty-coeff", (double) c.logsumexpPenalty());
+        v.put("actor-lr", (double) c.actorLr());
+        v.put("critic-lr", (double) c.criticLr());
+        v.put("alpha-lr", (double) c.alphaLr());
+        v.put("entropy-param", (double) c.entropyParam());
+        v.put("disable-entropy", c.disableEntropy());
+        v.put("gamma", t.gamma());
+        v.put("total-env-steps", t.totalEnvSteps());
+        v.put("num-epochs", t.numEpochs());
+        v.put("unroll-length", t.unrollLength());
+        v.put("batch-size", t.batchSize());
+        v.put("num-sgd-batches-per-training-step", t.numSgdBatchesPerTrainingStep());
+        v.put("max-replay-size", t.maxReplaySize());
+        v.put("min-replay-size", t.minReplaySize());
+        v.put("seed", t.seed());
+        v.put("eval-env", t.evalEnv().equals(t.env()) ? "" : t.evalEnv());
+        v.put("num-eval-envs", t.numEvalEnvs());
+        v.put("gif", !Boolean.FALSE.equals(json.get("gif")));
+        v.put("checkpoint-every", json.get("checkpoint_every") instanceof Number k ? k.intValue() : 0);
+        return RunConfigs.bind(v, "a format-1 run directory");
+    }
+
+    /** Whether config.json is of this format (else {@link #upgrade} should run before anything else is written). */
+    public boolean isCurrentFormat() throws IOException {
+        if (!Files.isRegularFile(configJson())) {
+            return false;
+        }
+        Object f = Json.parseObject(Files.readString(configJson(), StandardCharsets.UTF_8)).get("format");
+        return f instanceof Number n && n.intValue() == FORMAT;
+    }
+
+    /**
+     * Makes the config files state the schedule the resume state holds (it is the truth), and brings a format-1
+     * directory to this format: after a lengthening, or on the next resume when a crash came between saving the
+     * resume state and rewriting these. Returns the config as it now stands.
+     */
+    public RunConfig upgrade(TrainConfig train, CrlConfig network, int threads) throws IOException {
+        RunConfig saved = readConfig(train, network);
+        RunConfig now = RunConfigs.with(saved, Map.of("total-env-steps", train.totalEnvSteps(),
+                "num-epochs", train.numEpochs()), configJson().toString());
+        if (!now.equals(saved) || !isCurrentFormat()) {
+            writeConfig(now, train, network, threads);
+        }
+        return now;
+    }
+
+    /** Appends one row to metrics.jsonl (one write of a whole line; a line cut short by a crash is dropped on resume). */
+    public void appendMetrics(Map<String, Object> row) throws IOException {
+        Files.writeString(metricsJsonl(), Json.write(row) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** Every complete row of metrics.jsonl, in order. */
+    public List<Map<String, Object>> metricsRows() throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (!Files.isRegularFile(metricsJsonl())) {
+            return rows;
+        }
+        for (String line : Files.readAllLines(metricsJsonl(), StandardCharsets.UTF_8)) {
+            try {
+                rows.add(Json.parseObject(line));
+            } catch (RuntimeException partialLine) {
+                // a line cut short by a crash
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Keeps the rows of metrics.jsonl for the first {@code completedEpochs} epochs (the ones the resume state holds:
+     * an epoch whose row was written just before a crash is run again and writes it again) and drops a line cut short,
+     * then returns the highest time at goal among them (the best checkpoint's), or −∞ when there are none.
+     */
+    public double keepCompletedEpochs(int completedEpochs) throws IOException {
+        double best = Double.NEGATIVE_INFINITY;
+        if (!Files.isRegularFile(metricsJsonl())) {
+            return best;
+        }
+        List<String> all = Files.readAllLines(metricsJsonl(), StandardCharsets.UTF_8);
+        List<String> kept = new ArrayList<>();
+        for (String line : all) {
+            Map<String, Object> row;
+            try {
+                row = Json.parseObject(line);
+            } catch (RuntimeException partialLine) {
+                continue;
+            }
+            if (row.get("epoch") instanceof Number e && e.intValue() >= 1 && e.intValue() <= completedEpochs) {
+                kept.add(line);
+                if (row.get("eval/episode_success") instanceof Number n) {
+                    best = Math.max(best, n.doubleValue());
+                }
+            }
+        }
+        if (kept.size() != all.size()) {
+            AtomicFiles.writeString(metricsJsonl(), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        }
+        return best;
+    }
+
+    /** The random policy's time at goal, or NaN when it has not been measured yet. */
+    public double randomPolicyScore() throws IOException {
+        if (!Files.isRegularFile(randomPolicy())) {
+            return Double.NaN;
+        }
+        Object v = Json.parseObject(Files.readString(randomPolicy(), StandardCharsets.UTF_8)).get("eval/episode_success");
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException(randomPolicy() + " has no eval/episode_success; delete it to measure again");
+        }
+        return n.doubleValue();
+    }
+
+    public void writeRandomPolicyScore(double timeAtGoal) throws IOException {
+        AtomicFiles.writeString(randomPolicy(), Json.write(Map.of("eval/episode_success", timeAtGoal)) + "\n");
+    }
+
+    /** The marker that the run is complete (sweep skips it); written last, atomically. */
+    public void markFinished(int epochs, long envSteps) throws IOException {
+        AtomicFiles.writeString(finishedMarker(), Json.write(Map.of("epochs", epochs, "env_steps", envSteps)) + "\n");
+    }
+
+    /** A directory-safe version of an env id (custom mazes carry '#' and '/'). */
+    public static String safeName(String envId) {
+        return envId.startsWith(org.crl4j.envs.Envs.CUSTOM_MAZE_PREFIX) ? "custom_maze" : envId;
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}
