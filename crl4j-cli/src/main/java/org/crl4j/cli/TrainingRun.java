@@ -45,6 +45,10 @@ final class TrainingRun {
     static void start(RunConfig cfg, RunDirectory dir, int threads) {
         // The lock is taken before the first file is written and held until training ends, however it ends.
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
+            if (dir.discardUnresumableStart()) {
+                System.out.println("crl4j train: " + dir + " held files of a run stopped before its first epoch was saved;"
+                        + " they are deleted and the run starts again");
+            }
             TrainConfig tc = cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength());
             dir.writeConfig(cfg, tc, cfg.crlConfig(), threads);
             System.out.println("crl4j train " + tc);
@@ -63,6 +67,7 @@ final class TrainingRun {
     /** Continues the run in {@code dir}, lengthened to {@code lengthenTo} env steps when that is not null. */
     static void resume(RunDirectory dir, int threads, Long lengthenTo) {
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
+            dir.deleteInterruptedWrites();
             Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, note -> System.out.println("crl4j train: " + note));
             System.out.println("crl4j train: resuming " + dir + " at " + String.format("%,d", trainer.envSteps())
                     + " env steps (" + trainer.config().env() + ")");
@@ -133,6 +138,11 @@ final class TrainingRun {
 
     private void train(boolean resumed) throws IOException {
         int epochs = trainer.config().numEpochs();
+        // a resumed run keeps its best checkpoint unless a later evaluation beats it
+        double bestSoFar = resumed ? dir.keepCompletedEpochs(trainer.completedEpochs()) : Double.NEGATIVE_INFINITY;
+        if (resumed) {
+            dir.deleteDerivedMetrics(); // metrics.csv and the TensorBoard events are rebuilt from metrics.jsonl below
+        }
         MetricsCsv csv = new MetricsCsv(dir.metricsCsv());
         CountDownLatch saved = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
@@ -148,9 +158,13 @@ final class TrainingRun {
         double baseline = randomPolicyScore();
         System.out.printf("  random policy on %s: time at goal %.1f%n", trainer.config().evalEnv(), baseline);
         try (TensorBoardWriter events = new TensorBoardWriter(dir.tensorboard())) {
+            if (resumed) {
+                for (Map<String, Object> row : dir.metricsRows()) {
+                    csv.append(row);
+                    events.write(((Number) row.get("training/envsteps")).longValue(), scalars(row));
+                }
+            }
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
-            // a resumed run keeps its best checkpoint unless a later evaluation beats it
-            double bestSoFar = resumed ? dir.keepCompletedEpochs(trainer.completedEpochs()) : Double.NEGATIVE_INFINITY;
             boolean completed = trainer.run(new Trainer.Listener() {
                 double best = bestSoFar;
 
@@ -190,6 +204,17 @@ final class TrainingRun {
                 // Ctrl-C path: the hook is running and returns now that the state is saved.
             }
         }
+    }
+
+    /** A metrics.jsonl row as TensorBoard scalars (an empty cell was a non-finite value). */
+    private static Map<String, Double> scalars(Map<String, Object> row) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        row.forEach((k, v) -> {
+            if (!k.equals("epoch")) {
+                m.put(k, v instanceof Number n ? n.doubleValue() : Double.NaN);
+            }
+        });
+        return m;
     }
 
     /**

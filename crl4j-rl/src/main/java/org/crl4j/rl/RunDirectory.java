@@ -272,6 +272,61 @@ public final class RunDirectory {
         return best;
     }
 
+    /**
+     * Deletes the metrics files that are derived from metrics.jsonl (metrics.csv, the TensorBoard events), for a resumed
+     * run to write them again from the rows it keeps: a crash can leave them with rows of an epoch that is run again.
+     */
+    public void deleteDerivedMetrics() throws IOException {
+        Files.deleteIfExists(metricsCsv());
+        if (Files.isDirectory(tensorboard())) {
+            try (var events = Files.newDirectoryStream(tensorboard())) {
+                for (Path f : events) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes the temporary files of writes a crash interrupted (the targets themselves are whole: see AtomicFiles).
+     * Only safe while holding the run's lock, as no other process may be writing then.
+     */
+    public void deleteInterruptedWrites() throws IOException {
+        for (Path d : List.of(root, checkpoints())) {
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (var temps = Files.newDirectoryStream(d, ".*.tmp")) {
+                for (Path f : temps) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes what a run killed before its first resume state leaves (metrics rows, checkpoints, a finished marker, the
+     * TensorBoard events, temporary files), so that a new run in this directory starts clean instead of appending to
+     * them; returns whether there was any. Only this layout's own files are touched, and only under the run's lock.
+     */
+    public boolean discardUnresumableStart() throws IOException {
+        boolean found = Files.exists(metricsJsonl()) || Files.exists(metricsCsv()) || Files.exists(finishedMarker());
+        deleteInterruptedWrites();
+        deleteDerivedMetrics();
+        Files.deleteIfExists(metricsJsonl());
+        Files.deleteIfExists(finishedMarker());
+        Files.deleteIfExists(randomPolicy()); // measured for that run's config, which the new one may not share
+        if (Files.isDirectory(checkpoints())) {
+            try (var saved = Files.newDirectoryStream(checkpoints(), "*.safetensors")) {
+                for (Path f : saved) {
+                    Files.delete(f);
+                    found = true;
+                }
+            }
+        }
+        return found;
+    }
+
     /** The random policy's time at goal, or NaN when it has not been measured yet. */
     public double randomPolicyScore() throws IOException {
         if (!Files.isRegularFile(randomPolicy())) {
@@ -290,7 +345,10 @@ public final class RunDirectory {
 
     /** The marker that the run is complete (sweep skips it); written last, atomically. */
     public void markFinished(int epochs, long envSteps) throws IOException {
-        AtomicFiles.writeString(finishedMarker(), Json.write(Map.of("epochs", epochs, "env_steps", envSteps)) + "\n");
+        Map<String, Object> marker = new LinkedHashMap<>(); // fixed order: the same run gives the same bytes
+        marker.put("epochs", epochs);
+        marker.put("env_steps", envSteps);
+        AtomicFiles.writeString(finishedMarker(), Json.write(marker) + "\n");
     }
 
     /** A directory-safe version of an env id (custom mazes carry '#' and '/'). */

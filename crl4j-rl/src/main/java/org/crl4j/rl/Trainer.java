@@ -371,7 +371,15 @@ public final class Trainer {
     /** What a checkpoint written now records. */
     public Checkpoint.Info checkpointInfo(int epoch) {
         return new Checkpoint.Info(cfg.env(), spec.stateDim(), spec.actionDim(), spec.goalDim(), agent.config, envSteps,
-                sgdSteps, epoch, Map.of("eval_env", cfg.evalEnv(), "seed", cfg.seed()));
+                sgdSteps, epoch, orderedExtra());
+    }
+
+    /** In a fixed order (Map.of's differs from JVM to JVM, and so would the checkpoint's bytes). */
+    private Map<String, Object> orderedExtra() {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("eval_env", cfg.evalEnv());
+        extra.put("seed", cfg.seed());
+        return extra;
     }
 
     public EnvSpec spec() {

@@ -37,6 +37,13 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Fault injection for crash tests only: with {@code -Dcrl4j.fault.hold-write-ms=N} every write pauses N ms after
+     * its content is in the temporary file and before it is renamed over the target, so that a test can kill the real
+     * process inside a write (it watches for the temporary file). Unset, it costs one static read.
+     */
+    static final long HOLD_WRITE_MS = Long.getLong("crl4j.fault.hold-write-ms", 0L);
+
     /** Produces the file content by writing to an open channel positioned at 0. */
     @FunctionalInterface
     public interface ContentWriter {
@@ -53,6 +60,9 @@ public final class AtomicFiles {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 content.writeTo(channel);
                 channel.force(true);
+            }
+            if (HOLD_WRITE_MS > 0) {
+                holdForFaultInjection();
             }
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
@@ -120,6 +130,14 @@ public final class AtomicFiles {
             } catch (FileAlreadyExistsException taken) {
                 // Another writer drew the same name; draw again.
             }
+        }
+    }
+
+    private static void holdForFaultInjection() {
+        try {
+            Thread.sleep(HOLD_WRITE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
