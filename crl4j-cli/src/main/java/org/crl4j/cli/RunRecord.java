@@ -68,9 +68,11 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         Map<String, Object> train;
         Map<String, Object> network;
         try {
-            Map<String, Object> config = Json.parseObject(Files.readString(configFile, StandardCharsets.UTF_8));
+            Map<String, Object> config = org.crl4j.rl.RunDirectory.at(dir).readConfigJson();
             train = section(config, "train");
             network = section(config, "network");
+        } catch (org.crl4j.core.io.CorruptFileException e) {
+            throw new IllegalArgumentException(e.getMessage());
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
             throw new IllegalArgumentException(configFile + " is unreadable or malformed (" + e.getMessage() + ")");
         }

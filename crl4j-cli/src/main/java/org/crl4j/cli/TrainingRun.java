@@ -60,7 +60,7 @@ final class TrainingRun {
             System.out.println("  run directory: " + dir);
             new TrainingRun(dir, cfg, new Trainer(tc, cfg.crlConfig(), pool), pool).train(false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+            throw failure(dir, "cannot write to " + dir, e);
         }
     }
 
@@ -71,18 +71,15 @@ final class TrainingRun {
             Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, note -> System.out.println("crl4j train: " + note));
             System.out.println("crl4j train: resuming " + dir + " at " + String.format("%,d", trainer.envSteps())
                     + " env steps (" + trainer.config().env() + ")");
-            if (!dir.isCurrentFormat()) {
-                System.out.println("  upgrading its config files to run-directory format " + RunDirectory.FORMAT);
-            }
             if (lengthenTo != null) {
                 lengthen(trainer, dir, lengthenTo);
             } else if (trainer.finished()) {
                 System.out.println("  its schedule is complete; lengthen it with --total-env-steps N");
             }
-            RunConfig cfg = dir.upgrade(trainer.config(), trainer.agent().config, threads);
+            RunConfig cfg = dir.upgrade(trainer.config(), trainer.agent().config, threads, n -> System.out.println("  " + n));
             new TrainingRun(dir, cfg, trainer, pool).train(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume " + dir + ": " + e.getMessage(), e);
+            throw failure(dir, "cannot resume " + dir, e);
         }
     }
 
@@ -181,7 +178,7 @@ final class TrainingRun {
                     try {
                         best = recordEpoch(epoch, m, eval, csv, events, best, baseline);
                     } catch (IOException ex) {
-                        throw new UncheckedIOException("cannot write to " + dir + ": " + ex.getMessage(), ex);
+                        throw failure(dir, "training stopped", ex);
                     }
                 }
             });
@@ -204,6 +201,17 @@ final class TrainingRun {
                 // Ctrl-C path: the hook is running and returns now that the state is saved.
             }
         }
+    }
+
+    /** One line for a failed read or write of the run directory: what failed, why, what is kept and how to go on. */
+    private static UncheckedIOException failure(RunDirectory dir, String what, IOException e) {
+        if (e instanceof org.crl4j.core.io.CorruptFileException) {
+            return new UncheckedIOException(what + ": " + e.getMessage(), e); // it says what is damaged and what to do
+        }
+        String next = Trainer.hasResumeState(dir.resumeState())
+                ? "the last saved epoch is intact: continue with './crl4j train --resume " + dir + "' once that is fixed"
+                : "nothing was saved yet: start the run again once that is fixed";
+        return new UncheckedIOException(what + ": " + e.getMessage() + "; " + next, e);
     }
 
     /** A metrics.jsonl row as TensorBoard scalars (an empty cell was a non-finite value). */

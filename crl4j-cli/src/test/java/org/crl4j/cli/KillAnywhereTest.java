@@ -106,10 +106,15 @@ class KillAnywhereTest {
     }
 
     private static Process start(List<String> args, Path log) throws IOException {
+        return start(args, log, "-Dcrl4j.fault.hold-write-ms=40");
+    }
+
+    /** {@code crl4j ARGS} in a child JVM on this test's class path, output (both streams) to {@code log}. */
+    static Process start(List<String> args, Path log, String... jvmOptions) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "-Dcrl4j.fault.hold-write-ms=40", "-Djava.awt.headless=true", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

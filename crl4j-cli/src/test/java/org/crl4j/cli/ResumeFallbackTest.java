@@ -72,4 +72,61 @@ class ResumeFallbackTest {
                 + "previous state");
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(2);
     }
+
+    @Test
+    void aBitFlippedResumeStateIsCaughtByItsChecksumAndFallsBack(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        assertThat(CommandLineErrorsTest.run(TrainLengthenTest.tiny(run, 2).toArray(new String[0])).code()).isZero();
+        Path checkpoints = run.resolve("checkpoints");
+        List<String> original = Files.readAllLines(run.resolve("metrics.jsonl"));
+        Path state = checkpoints.resolve("resume.safetensors");
+        flipOneBit(state, 0.6); // in the data: every size and the JSON header stay valid, only the checksum can tell
+        Files.delete(run.resolve("finished.json"));
+        CommandLineErrorsTest.Outcome resumed = CommandLineErrorsTest.run("train", "--resume", run.toString());
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resume.safetensors is damaged (").contains("checksum mismatch")
+                .contains("resuming from the previous state, resume.prev.safetensors");
+        List<String> again = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertThat(again).hasSize(2);
+        assertThat(TrainLengthenTest.withoutTimings(again.get(1))).isEqualTo(TrainLengthenTest.withoutTimings(original.get(1)));
+
+        // a damaged agent checkpoint is named in one line by the commands that read it
+        flipOneBit(checkpoints.resolve("last.safetensors"), 0.5);
+        CommandLineErrorsTest.Outcome eval = CommandLineErrorsTest.run("eval", run.toString(), "--episodes", "1");
+        assertThat(eval.code()).isNotZero();
+        assertThat(eval.err().strip()).doesNotContain("\n").contains("last.safetensors").contains("checksum mismatch");
+    }
+
+    @Test
+    void aDamagedConfigIsNamedByItsChecksumAndResumeWritesItAgain(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        assertThat(CommandLineErrorsTest.run(TrainLengthenTest.tiny(run, 2).toArray(new String[0])).code()).isZero();
+        Path config = run.resolve("config.json");
+        String good = Files.readString(config);
+        assertThat(good).contains("\"critic-width\": 32");
+        Files.writeString(config, good.replace("\"critic-width\": 32", "\"critic-width\": 33")); // '2' to '3': one bit
+
+        CommandLineErrorsTest.Outcome plot = CommandLineErrorsTest.run("plot", run.toString());
+        assertThat(plot.code()).isNotZero();
+        assertThat(plot.err().strip()).doesNotContain("\n").contains("config.json").contains("SHA-256")
+                .contains("train --resume");
+
+        CommandLineErrorsTest.Outcome resumed = CommandLineErrorsTest.run("train", "--resume", run.toString());
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("rebuilding it from the resume state");
+        assertThat(org.crl4j.rl.RunDirectory.at(run).readConfigJson()).isNotNull();
+        assertThat(Files.readString(config)).contains("\"critic-width\": 32");
+        assertThat(CommandLineErrorsTest.run("plot", run.toString()).code()).isZero();
+    }
+
+    /** Flips the lowest bit of the byte at {@code fraction} of the file's length. */
+    static void flipOneBit(Path file, double fraction) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = (long) (f.length() * fraction);
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 1);
+        }
+    }
 }

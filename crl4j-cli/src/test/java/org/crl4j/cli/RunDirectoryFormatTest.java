@@ -56,6 +56,7 @@ class RunDirectoryFormatTest {
         old.put("checkpoint_every", 1);
         old.put("gif", false);
         Files.writeString(run.resolve("config.json"), Json.writePretty(old));
+        Files.delete(run.resolve("checksums.sha256")); // format 1 had none
         Files.writeString(run.resolve("config.toml"), "# crl4j train, resolved options (use with --config)\nenv = \"reacher\"\n"
                 + "critic_depth = 4\nno_gif = true\ncheckpoint_every = 1\n");
 

@@ -66,7 +66,7 @@ public final class Checkpoint {
         meta.put("adam_steps", List.of(agent.actorAdam.step(), agent.criticAdam.step(), agent.alphaAdam.step()));
         meta.put("extra", info.extra() == null ? Map.of() : info.extra());
         meta.putAll(extraMeta);
-        Safetensors.write(path, tensors, Map.of(META_KEY, Json.write(meta)));
+        Safetensors.writeChecksummed(path, tensors, Map.of(META_KEY, Json.write(meta)));
     }
 
     /** A checkpoint read back: its description, an agent holding its parameters and optimiser state, the file. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.crl4j.core.io.AtomicFiles;
+import org.crl4j.core.io.CorruptFileException;
 import org.crl4j.core.io.Json;
 import org.crl4j.rl.config.RunConfig;
 import org.crl4j.rl.config.RunConfigs;
@@ -131,7 +132,10 @@ public final class RunDirectory {
         return Files.isRegularFile(finishedMarker());
     }
 
-    /** Writes config.toml and config.json from one config (atomically, each). */
+    /**
+     * Writes config.json and config.toml from one config (atomically, each), then checksums.sha256 with their SHA-256
+     * in sha256sum's format ({@code sha256sum -c checksums.sha256} checks them by hand; config.json is checked on read).
+     */
     public void writeConfig(RunConfig config, TrainConfig train, CrlConfig network, int threads) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
@@ -139,15 +143,65 @@ public final class RunDirectory {
         json.put("train", Checkpoint.toMap(train));
         json.put("network", Checkpoint.toMap(network));
         json.put("threads", threads);
-        AtomicFiles.writeString(configJson(), Json.writePretty(json) + "\n");
-        AtomicFiles.writeString(configToml(), RunConfigs.toToml(config, "crl4j train: this run's options (use with "
-                + "train --config; defaults and meanings: docs/configuration.md)"));
+        String jsonText = Json.writePretty(json) + "\n";
+        String tomlText = RunConfigs.toToml(config, "crl4j train: this run's options (use with "
+                + "train --config; defaults and meanings: docs/configuration.md)");
+        AtomicFiles.writeString(configJson(), jsonText);
+        AtomicFiles.writeString(configToml(), tomlText);
+        AtomicFiles.writeString(checksums(), sha256(jsonText) + "  " + configJson().getFileName() + "\n"
+                + sha256(tomlText) + "  " + configToml().getFileName() + "\n");
+    }
+
+    /** SHA-256 sums of the config files, as sha256sum writes them. */
+    public Path checksums() {
+        return root.resolve("checksums.sha256");
+    }
+
+    /**
+     * config.json's content, checked against checksums.sha256 when that lists it (directories written before it
+     * existed are read unchecked). A damaged file is a {@link CorruptFileException} that says how to repair it.
+     */
+    public Map<String, Object> readConfigJson() throws IOException {
+        Path file = configJson();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String want = listedSum(file.getFileName().toString());
+        String fix = "; 'train --resume " + root + "' writes it again from the resume state";
+        if (want != null && !want.equals(sha256(text))) {
+            throw new CorruptFileException(file, "its SHA-256 differs from the one in " + checksums().getFileName()
+                    + " (it was damaged or edited after it was written)" + fix);
+        }
+        try {
+            return Json.parseObject(text);
+        } catch (RuntimeException e) {
+            throw new CorruptFileException(file, "it is not valid JSON (" + e.getMessage() + ")" + fix);
+        }
+    }
+
+    private String listedSum(String name) throws IOException {
+        if (!Files.isRegularFile(checksums())) {
+            return null;
+        }
+        for (String line : Files.readAllLines(checksums(), StandardCharsets.UTF_8)) {
+            int gap = line.indexOf("  ");
+            if (gap > 0 && line.substring(gap + 2).equals(name)) {
+                return line.substring(0, gap);
+            }
+        }
+        return null;
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e); // every Java SE platform must have it
+        }
     }
 
     /** The run's options from config.json; a format-1 directory gets them rebuilt from its resume state's configs. */
     public RunConfig readConfig(TrainConfig train, CrlConfig network) throws IOException {
-        Map<String, Object> json = Files.isRegularFile(configJson())
-                ? Json.parseObject(Files.readString(configJson(), StandardCharsets.UTF_8)) : Map.of();
+        Map<String, Object> json = Files.isRegularFile(configJson()) ? readConfigJson() : Map.of();
         if (json.get("config") instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
             Map<String, ?> tree = (Map<String, ?>) m;
@@ -194,25 +248,42 @@ public final class RunDirectory {
         return RunConfigs.bind(v, "a format-1 run directory");
     }
 
-    /** Whether config.json is of this format (else {@link #upgrade} should run before anything else is written). */
+    /** Whether config.json is of this format and whole (else {@link #upgrade} rewrites it). */
     public boolean isCurrentFormat() throws IOException {
         if (!Files.isRegularFile(configJson())) {
             return false;
         }
-        Object f = Json.parseObject(Files.readString(configJson(), StandardCharsets.UTF_8)).get("format");
-        return f instanceof Number n && n.intValue() == FORMAT;
+        try {
+            return readConfigJson().get("format") instanceof Number n && n.intValue() == FORMAT;
+        } catch (CorruptFileException e) {
+            return false;
+        }
     }
 
     /**
      * Makes the config files state the schedule the resume state holds (it is the truth), and brings a format-1
      * directory to this format: after a lengthening, or on the next resume when a crash came between saving the
-     * resume state and rewriting these. Returns the config as it now stands.
+     * resume state and rewriting these. A damaged config.json is rebuilt from the resume state (checkpoint-every and
+     * gif, which only config.json holds, go back to their defaults). Says what it does through {@code note}.
      */
-    public RunConfig upgrade(TrainConfig train, CrlConfig network, int threads) throws IOException {
-        RunConfig saved = readConfig(train, network);
+    public RunConfig upgrade(TrainConfig train, CrlConfig network, int threads, java.util.function.Consumer<String> note)
+            throws IOException {
+        RunConfig saved;
+        boolean rewrite = !isCurrentFormat();
+        try {
+            saved = readConfig(train, network);
+            if (rewrite) {
+                note.accept("upgrading its config files to run-directory format " + FORMAT);
+            }
+        } catch (CorruptFileException e) {
+            note.accept(e.getMessage() + "; rebuilding it from the resume state (checkpoint-every and gif back to "
+                    + "their defaults)");
+            saved = fromFormat1(Map.of(), train, network);
+            rewrite = true;
+        }
         RunConfig now = RunConfigs.with(saved, Map.of("total-env-steps", train.totalEnvSteps(),
                 "num-epochs", train.numEpochs()), configJson().toString());
-        if (!now.equals(saved) || !isCurrentFormat()) {
+        if (!now.equals(saved) || rewrite) {
             writeConfig(now, train, network, threads);
         }
         return now;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32C;
 
 /**
  * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format.
@@ -93,20 +94,72 @@ public final class Safetensors {
 
     /**
      * Writes {@code tensors} and {@code metadata} (may be null or empty: then no {@code __metadata__} entry) to
-     * {@code path}, atomically replacing any existing file.
+     * {@code path}, atomically replacing any existing file. The bytes are those of the reference writer.
      */
     public static void write(Path path, List<Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(path, tensors, metadata, false);
+    }
+
+    /**
+     * As {@link #write(Path, List, Map)}, with a CRC-32C of the whole file in the metadata under {@link #CHECKSUM_KEY}
+     * (eight hex digits, computed with those digits read as zeros), which {@link #read} verifies: a bit flipped
+     * anywhere, header or data, is then reported instead of loaded. Other readers see one more metadata entry.
+     */
+    public static void writeChecksummed(Path path, List<Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        write(path, tensors, metadata, true);
+    }
+
+    private static void write(Path path, List<Tensor> tensors, Map<String, String> metadata, boolean checksum)
+            throws IOException {
         List<Tensor> layout = layout(tensors);
-        byte[] header = header(layout, metadata);
+        Map<String, String> meta = metadata;
+        if (checksum) {
+            if (metadata != null && metadata.containsKey(CHECKSUM_KEY)) {
+                throw new IllegalArgumentException("metadata key \"" + CHECKSUM_KEY + "\" is reserved for the checksum");
+            }
+            meta = new LinkedHashMap<>();
+            meta.put(CHECKSUM_KEY, UNSET_CHECKSUM); // first, so that its place in the header is easy to find
+            if (metadata != null) {
+                meta.putAll(metadata);
+            }
+        }
+        byte[] header = header(layout, meta);
+        int checksumAt = checksum ? 8 + checksumOffset(header) : -1;
         AtomicFiles.write(path, channel -> {
+            CRC32C crc = new CRC32C();
             ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(header.length).put(header).flip();
+            crc.update(prefix.duplicate());
             AtomicFiles.writeFully(channel, prefix);
             ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : layout) {
-                t.writeTo(channel, scratch);
+                t.writeTo(channel, scratch, crc);
+            }
+            if (checksum) {
+                ByteBuffer digits = ByteBuffer.wrap(hex(crc.getValue()));
+                while (digits.hasRemaining()) {
+                    channel.write(digits, checksumAt + digits.position());
+                }
             }
         });
+    }
+
+    /** The metadata key of {@link #writeChecksummed}'s CRC-32C. */
+    public static final String CHECKSUM_KEY = "crl4j.crc32c";
+    private static final String UNSET_CHECKSUM = "00000000";
+
+    /** Where the checksum's eight digits start in a header, or -1 when it has none. */
+    private static int checksumOffset(byte[] header) {
+        byte[] key = ("{\"" + METADATA_KEY + "\":{\"" + CHECKSUM_KEY + "\":\"").getBytes(StandardCharsets.UTF_8);
+        if (header.length < key.length + 8 || !Arrays.equals(header, 0, key.length, key, 0, key.length)) {
+            return -1;
+        }
+        return key.length;
+    }
+
+    private static byte[] hex(long crc) {
+        return String.format("%08x", crc).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The reference writer's order: descending dtype, then name by UTF-8 bytes. Also checks names. */
@@ -289,7 +342,40 @@ public final class Safetensors {
                     : map(channel, dataStart + en.begin, span);
             tensors.put(en.name, Tensor.ofBytes(en.name, en.dtype, en.shape, data));
         }
+        String stored = metadata.remove(CHECKSUM_KEY);
+        if (stored != null) {
+            verifyChecksum(path, channel, headerBytes, stored, dataStart, dataSize, wholeData);
+        }
         return new Contents(path, metadata, tensors);
+    }
+
+    /** Recomputes {@link #writeChecksummed}'s CRC-32C over the file as read and compares it with the stored one. */
+    private static void verifyChecksum(Path path, FileChannel channel, ByteBuffer headerBytes, String stored,
+            long dataStart, long dataSize, ByteBuffer wholeData) throws IOException {
+        byte[] header = new byte[headerBytes.limit()];
+        headerBytes.duplicate().rewind().get(header);
+        int at = checksumOffset(header);
+        if (at < 0) {
+            throw new CorruptFileException(path, "its \"" + CHECKSUM_KEY + "\" entry is not where the writer puts it; "
+                    + "the header is damaged");
+        }
+        System.arraycopy(UNSET_CHECKSUM.getBytes(StandardCharsets.US_ASCII), 0, header, at, 8);
+        CRC32C crc = new CRC32C();
+        ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+        crc.update(length);
+        crc.update(header);
+        if (wholeData != null) {
+            crc.update(wholeData.duplicate().rewind());
+        } else {
+            for (long done = 0; done < dataSize; done += Integer.MAX_VALUE / 2) {
+                crc.update(map(channel, dataStart + done, Math.min(Integer.MAX_VALUE / 2, dataSize - done)));
+            }
+        }
+        String actual = new String(hex(crc.getValue()), StandardCharsets.US_ASCII);
+        if (!actual.equals(stored)) {
+            throw new CorruptFileException(path, "checksum mismatch (CRC-32C stored " + stored + ", content gives "
+                    + actual + "): some bytes changed after it was written, e.g. by a disk or copy error");
+        }
     }
 
     private static ByteBuffer map(FileChannel channel, long position, long size) throws IOException {

@@ -243,8 +243,9 @@ public final class Tensor {
     }
 
     /** Writes the data as little-endian bytes, converting arrays through {@code scratch} (direct, little-endian). */
-    void writeTo(FileChannel channel, ByteBuffer scratch) throws IOException {
+    void writeTo(FileChannel channel, ByteBuffer scratch, java.util.zip.Checksum checksum) throws IOException {
         if (bytes != null) {
+            checksum.update(bytes.duplicate());
             AtomicFiles.writeFully(channel, bytes.duplicate());
             return;
         }
@@ -255,6 +256,7 @@ public final class Tensor {
             scratch.clear();
             fill(scratch, done, count);
             scratch.limit(count * dtype.byteSize());
+            checksum.update(scratch.duplicate());
             AtomicFiles.writeFully(channel, scratch);
         }
     }

@@ -394,4 +394,40 @@ class SafetensorsTest {
         System.out.printf("large round trip: %d bytes, write %.2fs, read %.2fs%n", Files.size(file),
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     }
+
+    // ------------------------------------------------------------------------------------------------ checksums
+
+    @Test
+    void aChecksummedFileReadsBackAndAnyFlippedBitIsCaught() throws IOException {
+        float[] w = new float[300];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i * 0.25f - 7;
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("seed", "7");
+        Path file = dir.resolve("c.safetensors");
+        Safetensors.writeChecksummed(file, List.of(Tensor.ofFloats("w", shape(300), w, 0)), metadata);
+        Safetensors.Contents good = Safetensors.read(file);
+        assertThat(good.metadata()).as("the checksum is the file's, not the caller's metadata").isEqualTo(metadata);
+        assertThat(good.tensor("w").toFloatArray()).containsExactly(w);
+        String header = new String(Files.readAllBytes(file), 8, 60, StandardCharsets.UTF_8);
+        assertThat(header).startsWith("{\"__metadata__\":{\"" + Safetensors.CHECKSUM_KEY + "\":\"")
+                .doesNotContain("00000000");
+
+        byte[] bytes = Files.readAllBytes(file);
+        int seedAt = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("\"7\"") + 1;
+        // '7' to '6' (one bit) in the metadata keeps the header valid JSON; one bit of a float in the data
+        for (int at : new int[] {seedAt, bytes.length - 4 * 150 + 2}) {
+            byte[] flipped = bytes.clone();
+            flipped[at] ^= 1;
+            Path bad = dir.resolve("bad" + at + ".safetensors");
+            Files.write(bad, flipped);
+            assertThatThrownBy(() -> Safetensors.read(bad)).isInstanceOf(CorruptFileException.class)
+                    .hasMessageContaining(bad.toString()).hasMessageContaining("checksum mismatch");
+        }
+        // a plain write carries no checksum and reads as before
+        Safetensors.write(file, List.of(Tensor.ofFloats("w", shape(300), w, 0)), metadata);
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).doesNotContain(Safetensors.CHECKSUM_KEY);
+        assertThat(Safetensors.read(file).metadata()).isEqualTo(metadata);
+    }
 }
