@@ -137,19 +137,52 @@ public final class CrlAgent {
      * (relabelled from the future). {@code rng} supplies the actor's reparameterisation noise.
      */
     public StepMetrics sgdStep(float[] states, float[] actions, float[] goals, int b, Rng rng) {
-        ensure(b);
-        int s = stateDim;
-        int a = actionDim;
-        int d = config.reprDim();
-
         // ψ(g) once for both losses: the actor update leaves the critic's parameters alone, so the goal
         // embeddings the actor loss reads are exactly those the critic's InfoNCE needs (a training forward, kept
         // for the critic's backward; computing it twice cost one g-encoder forward per SGD step).
         long t0 = System.nanoTime();
-        System.arraycopy(gEncoder.forward(goals, b), 0, psi, 0, b * d);
+        embedGoals(goals, b);
         long t1 = System.nanoTime();
 
         // ---- 1. actor and entropy temperature, through the current critic (its parameters untouched) ----------
+        float actorLoss = actorLossAndGradient(states, goals, b, rng);
+        actorAdam.update(pool);
+        float alphaLoss = alphaLossAndGradient(b);
+        if (!config.disableEntropy()) {
+            alphaAdam.update(pool);
+        }
+        float entropy = EntropyTemperature.sampleEntropy(logProb, b);
+        long t2 = System.nanoTime();
+
+        // ---- 2. critic: InfoNCE over the B×B pairs, positives on the diagonal -------------------------------
+        InfoNce.Result c = criticLossAndGradient(states, actions, b);
+        criticAdam.update(pool);
+        actorNanos += t2 - t1;
+        criticNanos += (t1 - t0) + (System.nanoTime() - t2);
+
+        return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, c.loss(), c.logsumexp(),
+                c.categoricalAccuracy(), c.logitsPos(), c.logitsNeg());
+    }
+
+    // The pieces of one SGD step, package-private so tests can evaluate each loss and its gradient without an
+    // optimiser update; sgdStep is exactly embedGoals, actorLossAndGradient, actor Adam, alphaLossAndGradient,
+    // α Adam, criticLossAndGradient, critic Adam.
+
+    /** ψ(g) for the batch (a training forward of the goal encoder, kept for the critic's backward). */
+    void embedGoals(float[] goals, int b) {
+        ensure(b);
+        System.arraycopy(gEncoder.forward(goals, b), 0, psi, 0, b * config.reprDim());
+    }
+
+    /**
+     * L_actor through the frozen critic, with noise drawn from {@code rng}; overwrites the actor's gradients with
+     * dL_actor/dθ and leaves log π of the batch in {@link #logProb}. Needs {@link #embedGoals} of the same goals.
+     */
+    float actorLossAndGradient(float[] states, float[] goals, int b, Rng rng) {
+        ensure(b);
+        int s = stateDim;
+        int a = actionDim;
+        int d = config.reprDim();
         concatRows(states, s, goals, goalDim, b, actorIn);
         float[] head = actor.forward(actorIn, b);
         splitHead(head, b);
@@ -158,8 +191,7 @@ public final class CrlAgent {
         concatRows(states, s, action, a, b, saIn);
         System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
         PairedEnergy.forward(config.energy(), phi, psi, b, d, q);
-        float logAlpha = logAlpha();
-        float alpha = config.disableEntropy() ? 0f : EntropyTemperature.alpha(logAlpha);
+        float alpha = config.disableEntropy() ? 0f : EntropyTemperature.alpha(logAlpha());
         float actorLoss = ActorLoss.compute(logProb, q, b, alpha, dLogProb, dQ);
         PairedEnergy.backward(config.energy(), phi, psi, b, d, dQ, dPhi, null);
         saEncoder.backward(dPhi, dSaIn, GradMode.NONE);                 // dL/da through the frozen critic
@@ -169,17 +201,40 @@ public final class CrlAgent {
         TanhGaussian.sampleBackward(mean, rawLogStd, noise, b, a, dAction, dLogProb, dMean, dRaw);
         joinHead(b);
         actor.backward(dHead, null, GradMode.OVERWRITE);
-        actorAdam.update(pool);
+        return actorLoss;
+    }
 
+    /**
+     * L_α at the current log α for the log π left by {@link #actorLossAndGradient}; writes dL_α/dlog α into the
+     * temperature's gradient unless the entropy term is disabled.
+     */
+    float alphaLossAndGradient(int b) {
+        float logAlpha = logAlpha();
         float alphaLoss = EntropyTemperature.loss(logAlpha, logProb, b, targetEntropy);
         if (!config.disableEntropy()) {
             alphaParams.grads()[0] = EntropyTemperature.gradient(logAlpha, logProb, b, targetEntropy);
-            alphaAdam.update(pool);
         }
-        float entropy = EntropyTemperature.sampleEntropy(logProb, b);
-        long t2 = System.nanoTime();
+        return alphaLoss;
+    }
 
-        // ---- 2. critic: InfoNCE over the B×B pairs, positives on the diagonal -------------------------------
+    /** mean(−log π) of the last {@link #actorLossAndGradient}. */
+    float sampleEntropy(int b) {
+        return EntropyTemperature.sampleEntropy(logProb, b);
+    }
+
+    float targetEntropy() {
+        return targetEntropy;
+    }
+
+    /**
+     * The critic's InfoNCE (+ penalty) on the data's actions; overwrites the critic's gradients (both encoders).
+     * Needs {@link #embedGoals} of the batch's goals as the last goal-encoder forward.
+     */
+    InfoNce.Result criticLossAndGradient(float[] states, float[] actions, int b) {
+        ensure(b);
+        int s = stateDim;
+        int a = actionDim;
+        int d = config.reprDim();
         concatRows(states, s, actions, a, b, saIn);
         System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
         pairwise.forward(phi, psi, b, b, d, logits);
@@ -187,12 +242,7 @@ public final class CrlAgent {
         pairwise.backward(phi, psi, b, b, d, logits, dLogits, dPhi, dPsi);
         saEncoder.backward(dPhi, null, GradMode.OVERWRITE);
         gEncoder.backward(dPsi, null, GradMode.OVERWRITE);
-        criticAdam.update(pool);
-        actorNanos += t2 - t1;
-        criticNanos += (t1 - t0) + (System.nanoTime() - t2);
-
-        return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, c.loss(), c.logsumexp(),
-                c.categoricalAccuracy(), c.logitsPos(), c.logitsNeg());
+        return c;
     }
 
     /**
