@@ -87,7 +87,10 @@ public final class EvalCommand implements Runnable {
                 what = file + " (" + c.info().env() + ", " + String.format("%,d", c.info().envSteps()) + " env steps)";
             }
             Evaluator ev = new Evaluator(task, episodes, seed, Envs.spec(task).episodeLength(), pool);
-            Evaluator.Result r = ev.run(policy, gif != null);
+            ProgressLine bar = new ProgressLine(System.out, System.console() != null);
+            Evaluator.Result r = ev.run(policy, gif != null, (steps, most, sps) -> bar.show(() ->
+                    ProgressLine.bar(steps, most, sps, "env steps") + "  evaluating " + episodes + " episodes on " + task));
+            bar.endLine();
             System.out.printf("eval %s on %s, %d episodes%n", what, task, episodes);
             System.out.printf("  time at goal %.1f / %d   success_any %.3f   final dist %.3f   min dist %.3f   length %.0f%n",
                     r.episodeSuccess(), Envs.spec(task).episodeLength(), r.episodeSuccessAny(), r.episodeDist(),

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.crl4j.rl.Evaluator;
 
 /**
- * The training progress bar: env steps, a bar, SPS, ETA, the latest time at goal and the critic's loss and
- * accuracy. On a terminal it redraws one line every 2 s; into a file or pipe it prints a plain line every 30 s,
+ * A progress bar: for training, env steps, a bar, SPS, ETA, the latest time at goal and the critic's loss and
+ * accuracy; for an evaluation, its env steps. On a terminal it redraws one line every 2 s; into a file or pipe it prints a plain line every 30 s,
  * so logs stay readable.
  */
 final class ProgressLine {
@@ -36,19 +36,23 @@ final class ProgressLine {
         this.timeAtGoal = value;
     }
 
-    /** Shows progress if the interval has passed since the last time. */
+    /** Shows training progress if the interval has passed since the last time. */
     void update(long envSteps, long planned, double sps, double criticLoss, double accuracy) {
+        show(() -> format(envSteps, planned, sps, timeAtGoal, criticLoss, accuracy));
+    }
+
+    /** Shows {@code line}'s text if the interval has passed since the last time (it is only built then). */
+    void show(java.util.function.Supplier<String> line) {
         long now = System.nanoTime();
         if (now - lastPrint < intervalNanos) {
             return;
         }
         lastPrint = now;
-        String line = format(envSteps, planned, sps, timeAtGoal, criticLoss, accuracy);
         if (terminal) {
-            out.print("\r" + line + "   ");
+            out.print("\r" + line.get() + "   ");
             lineOpen = true;
         } else {
-            out.println(line);
+            out.println(line.get());
         }
         out.flush();
     }
@@ -62,13 +66,19 @@ final class ProgressLine {
     }
 
     static String format(long envSteps, long planned, double sps, double timeAtGoal, double criticLoss, double accuracy) {
-        double fraction = planned > 0 ? Math.min(1.0, (double) envSteps / planned) : 0;
+        String goal = Double.isNaN(timeAtGoal) ? "-" : String.format("%.1f", timeAtGoal);
+        return bar(envSteps, planned, sps, "env steps") + String.format("  time at goal %s  critic loss %.3f  acc %.2f",
+                goal, criticLoss, accuracy);
+    }
+
+    /** The bar, percentage, count, rate and ETA of {@code done} out of {@code planned} (in {@code unit}). */
+    static String bar(long done, long planned, double perSecond, String unit) {
+        double fraction = planned > 0 ? Math.min(1.0, (double) done / planned) : 0;
         int filled = (int) Math.round(fraction * BAR_WIDTH);
         String bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
-        double eta = (planned - envSteps) / Math.max(sps, 1e-9);
-        String goal = Double.isNaN(timeAtGoal) ? "-" : String.format("%.1f", timeAtGoal);
-        return String.format("  [%s] %3.0f%%  %,d / %,d env steps  %,.0f steps/s  ETA %s  time at goal %s  critic loss %.3f  acc %.2f",
-                bar, 100 * fraction, envSteps, planned, sps, duration(eta), goal, criticLoss, accuracy);
+        double eta = (planned - done) / Math.max(perSecond, 1e-9);
+        return String.format("  [%s] %3.0f%%  %,d / %,d %s  %,.0f steps/s  ETA %s", bar, 100 * fraction, done, planned,
+                unit, perSecond, duration(eta));
     }
 
     /** The line each epoch prints: its evaluation and training statistics. */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +27,7 @@ final class SweepRunner {
     private final int threadsPerRun;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private SweepProgress progress;
 
     SweepRunner(SweepGrid grid, Path dir, int workers, int threadsPerRun) {
         this.grid = grid;
@@ -45,7 +47,14 @@ final class SweepRunner {
         Runtime.getRuntime().addShutdownHook(onStop);
         List<String> failed = new ArrayList<>();
         AtomicInteger finished = new AtomicInteger();
+        progress = new SweepProgress(dir, runs, workers, System.out, System.console() != null);
         ExecutorService pool = Executors.newFixedThreadPool(workers);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "crl4j-sweep-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(progress::tick, 2, 2, TimeUnit.SECONDS);
         try {
             for (int i = 0; i < runs.size(); i++) {
                 SweepGrid.Run run = runs.get(i);
@@ -59,6 +68,7 @@ final class SweepRunner {
                             failed.add(run.name() + ": " + problem);
                         }
                     }
+                    progress.ended(run, problem == null);
                 });
             }
             pool.shutdown();
@@ -66,6 +76,8 @@ final class SweepRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            ticker.shutdownNow();
+            progress.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(onStop);
             } catch (IllegalStateException shuttingDown) {
@@ -89,7 +101,7 @@ final class SweepRunner {
         Path runDir = run.dir(dir);
         RunState state = RunState.of(runDir);
         if (state == RunState.FINISHED) {
-            System.out.println(tag + ": finished, skipped" + scoreText(runDir));
+            progress.println(tag + ": finished, skipped" + scoreText(runDir));
             return finalEvals(runDir, tag);
         }
         List<String> args;
@@ -112,7 +124,8 @@ final class SweepRunner {
         } catch (IOException e) {
             return "cannot start: " + e.getMessage();
         }
-        System.out.println(tag + ": " + (state == RunState.INTERRUPTED ? "resuming" : "training") + " (log: " + log + ")");
+        progress.println(tag + ": " + (state == RunState.INTERRUPTED ? "resuming" : "training") + " (log: " + log + ")");
+        progress.started(run);
         Child child = runChild(args, log);
         if (child.problem != null) {
             return child.problem;
@@ -120,16 +133,16 @@ final class SweepRunner {
         String took = ProgressLine.duration((System.nanoTime() - start) / 1e9);
         RunState after = RunState.of(runDir);
         if (after == RunState.FINISHED) {
-            System.out.println(tag + ": done in " + took + scoreText(runDir));
+            progress.println(tag + ": done in " + took + scoreText(runDir));
             return finalEvals(runDir, tag);
         }
         // the run was asked to stop (0 without the finished marker) or got SIGINT/SIGTERM, and saved
         if (after == RunState.INTERRUPTED && (child.stopped() || child.code == 0)) {
-            System.out.println(tag + ": stopped after " + took + "; its resume state is saved");
+            progress.println(tag + ": stopped after " + took + "; its resume state is saved");
             return "interrupted (resume state saved)";
         }
         String why = lastLine(log);
-        System.out.println(tag + ": failed (exit " + child.code + ") after " + took + ": " + why);
+        progress.println(tag + ": failed (exit " + child.code + ") after " + took + ": " + why);
         return "failed: " + why;
     }
 
@@ -155,11 +168,11 @@ final class SweepRunner {
             Double score = RunRecord.currentFinalEval(runDir, task, FINAL_EVAL_EPISODES, FINAL_EVAL_SEED);
             if (child.code != 0 || score == null) {
                 String why = child.code != 0 ? lastLine(log) : "no readable " + runDir.resolve(RunRecord.finalEvalFile(task));
-                System.out.println(tag + ": final evaluation on " + task + " failed (exit " + child.code + "): " + why);
+                progress.println(tag + ": final evaluation on " + task + " failed (exit " + child.code + "): " + why);
                 return "final evaluation on " + task + " failed: " + why;
             }
-            System.out.printf("%s: %s time at goal %.1f (last checkpoint, %d episodes)%n", tag, task, score,
-                    FINAL_EVAL_EPISODES);
+            progress.println(String.format("%s: %s time at goal %.1f (last checkpoint, %d episodes)", tag, task, score,
+                    FINAL_EVAL_EPISODES));
         }
         return null;
     }

@@ -23,6 +23,9 @@ class ProgressLineTest {
                 .contains("acc 0.20");
         assertThat(ProgressLine.format(0, 100, 0, Double.NaN, 0, 0)).contains("time at goal -");
         assertThat(ProgressLine.format(150, 100, 10, 1, 0, 0)).contains("[" + "#".repeat(24) + "]").contains("100%");
+        // the bar alone, as eval shows it
+        assertThat(ProgressLine.bar(64_000, 128_000, 16_000, "env steps")).isEqualTo(
+                "  [" + "#".repeat(12) + "-".repeat(12) + "]  50%  64,000 / 128,000 env steps  16,000 steps/s  ETA 0m04s");
     }
 
     @Test

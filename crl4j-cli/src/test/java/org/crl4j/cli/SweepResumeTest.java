@@ -64,6 +64,9 @@ class SweepResumeTest {
         assertThat(o.code()).as(o.out() + o.err()).isZero();
         assertThat(o.out()).contains("[1/2] d4-w32-b32/seed1: finished, skipped").contains("[2/2] d4-w32-b32/seed2: resuming")
                 .contains("sweep done: 2 runs");
+        // overall progress, with an ETA from the finished run's training time
+        assertThat(o.out()).containsPattern("sweep: 1/2 runs done, 1 running, 0 left; ETA \\d+m\\d\\ds \\(\\d+m\\d\\ds per run, "
+                + "the mean of 1 finished, 1 at a time\\)").contains("sweep: 2/2 runs done, 0 running, 0 left");
         assertThat(Files.readAllBytes(first.resolve("metrics.jsonl"))).isEqualTo(firstMetrics);
         assertThat(first.resolve("train.log")).doesNotExist(); // the sweep never started run 1
         List<String> after = Files.readAllLines(secondMetrics);

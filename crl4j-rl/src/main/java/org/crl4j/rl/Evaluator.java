@@ -61,6 +61,17 @@ public final class Evaluator {
 
     /** Runs one evaluation; records env 0's observations (for a GIF) when asked. */
     public Result run(Policy policy, boolean recordFirstEnv) {
+        return run(policy, recordFirstEnv, null);
+    }
+
+    /** How far a long evaluation is: env steps so far, the most it can take (envs × episode length), steps/s. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long envSteps, long most, double stepsPerSecond);
+    }
+
+    /** As {@link #run(Policy, boolean)}, telling {@code progress} (may be null) after each step. */
+    public Result run(Policy policy, boolean recordFirstEnv, Progress progress) {
         long t0 = System.nanoTime();
         env.reset(seed);
         int n = env.numEnvs();
@@ -77,6 +88,9 @@ public final class Evaluator {
             env.step(actions);
             stats.record(env);
             steps += n;
+            if (progress != null) {
+                progress.update(steps, (long) n * env.spec().episodeLength(), steps / ((System.nanoTime() - t0) / 1e9));
+            }
             if (frames != null && !firstEnded) {
                 firstEnded = env.terminated()[0] || env.truncated()[0];
                 frames.add(java.util.Arrays.copyOf(firstEnded ? env.finalObservations() : env.observations(), obsDim));

@@ -56,39 +56,59 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         return (long) numEnvs * unrollLength;
     }
 
-    /** Training steps per epoch: (total − prefill env steps) / (epochs × env steps per training step), at least 1. */
-    public long trainingStepsPerEpoch() {
+    /**
+     * Training steps of the whole run: enough to take the requested env steps after the prefill (rounded up, so the
+     * run takes at most one training step's env steps more), and at least one per epoch.
+     */
+    public long totalTrainingSteps() {
         long prefill = (long) prefillSteps() * envStepsPerTrainingStep();
-        return Math.max(1, (totalEnvSteps - prefill) / ((long) numEpochs * envStepsPerTrainingStep()));
+        long needed = Math.max(0, totalEnvSteps - prefill);
+        return Math.max(numEpochs, (needed + envStepsPerTrainingStep() - 1) / envStepsPerTrainingStep());
     }
 
-    /** Env steps of one epoch: its training steps × env steps per training step. */
+    /**
+     * Training steps of epoch {@code epoch} (1-based): the run's training steps shared out, the first
+     * {@code total mod numEpochs} epochs taking one more. Continuing a run with more epochs ({@link #extendedTo})
+     * keeps that remainder, so the epochs already run keep their lengths.
+     */
+    public long trainingStepsInEpoch(int epoch) {
+        long total = totalTrainingSteps();
+        return total / numEpochs + (epoch <= total % numEpochs ? 1 : 0);
+    }
+
+    /** Env steps of the shorter epochs (all of them when the budget divides evenly). */
     public long envStepsPerEpoch() {
-        return trainingStepsPerEpoch() * envStepsPerTrainingStep();
+        return totalTrainingSteps() / numEpochs * envStepsPerTrainingStep();
     }
 
     /**
      * One line that says how --total-env-steps became the schedule, or null when it is taken exactly: the schedule
      * runs whole training steps (numEnvs × unrollLength env steps each), the prefill first and at least one training
-     * step per epoch, so a budget that is not a multiple of them is rounded (down, or up when it is smaller than the
-     * prefill plus one training step per epoch).
+     * step per epoch, so a budget that is not a multiple of a training step is rounded up to the next one (or raised
+     * when it is smaller than the prefill plus one training step per epoch).
      */
     public String scheduleRounding() {
         long planned = plannedEnvSteps();
         if (planned == totalEnvSteps) {
             return null;
         }
-        return String.format("--total-env-steps %,d %s to %,d env steps: a prefill of %,d, then %d epoch%s of %,d "
-                        + "training step%s of %,d env steps (%d envs × unroll %d)", totalEnvSteps,
-                planned < totalEnvSteps ? "rounded down" : "raised", planned,
-                (long) prefillSteps() * envStepsPerTrainingStep(), numEpochs, numEpochs == 1 ? "" : "s",
-                trainingStepsPerEpoch(), trainingStepsPerEpoch() == 1 ? "" : "s", envStepsPerTrainingStep(), numEnvs,
+        long total = totalTrainingSteps();
+        long longer = total % numEpochs;
+        String epochs = longer == 0
+                ? String.format("%d epoch%s of %,d training step%s", numEpochs, numEpochs == 1 ? "" : "s", total / numEpochs,
+                        total / numEpochs == 1 ? "" : "s")
+                : String.format("%d epochs of %,d and %d of %,d training steps", longer, total / numEpochs + 1,
+                        numEpochs - longer, total / numEpochs);
+        boolean raised = planned - totalEnvSteps >= envStepsPerTrainingStep();
+        return String.format("--total-env-steps %,d %s to %,d env steps: a prefill of %,d, then %s of %,d env steps "
+                        + "(%d envs × unroll %d)", totalEnvSteps, raised ? "raised" : "rounded up", planned,
+                (long) prefillSteps() * envStepsPerTrainingStep(), epochs, envStepsPerTrainingStep(), numEnvs,
                 unrollLength);
     }
 
-    /** Env steps the schedule takes: the prefill, then every epoch (at most totalEnvSteps, rounded down to epochs). */
+    /** Env steps the schedule takes: the prefill, then every training step. */
     public long plannedEnvSteps() {
-        return (long) prefillSteps() * envStepsPerTrainingStep() + numEpochs * envStepsPerEpoch();
+        return (long) prefillSteps() * envStepsPerTrainingStep() + totalTrainingSteps() * envStepsPerTrainingStep();
     }
 
     /**
@@ -101,11 +121,17 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
             return this;
         }
         long prefill = (long) prefillSteps() * envStepsPerTrainingStep();
-        long perEpoch = envStepsPerEpoch();
-        long epochs = (envSteps - prefill + perEpoch - 1) / perEpoch;
+        long perStep = envStepsPerTrainingStep();
+        long total = totalTrainingSteps();
+        long perEpoch = total / numEpochs;
+        long longer = total % numEpochs;
+        long needed = (envSteps - prefill + perStep - 1) / perStep;
+        // epochs of perEpoch training steps added after the longer ones: then total' / epochs' = perEpoch and
+        // total' mod epochs' = longer, so the schedule of the extended config has the same first epochs
+        long epochs = Math.max(numEpochs + 1, (needed - longer + perEpoch - 1) / perEpoch);
         require(epochs <= Integer.MAX_VALUE, "--total-env-steps " + envSteps + " needs more than 2^31 epochs");
-        // total = prefill + epochs × perEpoch exactly, so trainingStepsPerEpoch() is unchanged
-        return new TrainConfig(env, evalEnv, numEnvs, prefill + epochs * perEpoch, (int) epochs, unrollLength, batchSize,
-                numSgdBatchesPerTrainingStep, maxReplaySize, minReplaySize, episodeLength, gamma, numEvalEnvs, seed);
+        return new TrainConfig(env, evalEnv, numEnvs, prefill + (epochs * perEpoch + longer) * perStep, (int) epochs,
+                unrollLength, batchSize, numSgdBatchesPerTrainingStep, maxReplaySize, minReplaySize, episodeLength, gamma,
+                numEvalEnvs, seed);
     }
 }

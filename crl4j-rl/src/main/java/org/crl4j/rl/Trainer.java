@@ -187,8 +187,8 @@ public final class Trainer {
             prefilled = true;
             collectSeconds = 0; // the epochs' timing covers training steps only
         }
-        long perEpoch = cfg.trainingStepsPerEpoch();
         while (epoch <= cfg.numEpochs()) {
+            long perEpoch = cfg.trainingStepsInEpoch(epoch);
             TrainingMetrics m = new TrainingMetrics();
             long epochStart = System.nanoTime();
             long epochEnvStart = envSteps;

@@ -68,7 +68,7 @@ class ResumeTest {
         TrainConfig shortRun = small();
         TrainConfig longRun = shortRun.extendedTo(shortRun.totalEnvSteps() + 1); // rounds up to whole epochs
         assertThat(longRun.numEpochs()).isEqualTo(3);
-        assertThat(longRun.trainingStepsPerEpoch()).isEqualTo(shortRun.trainingStepsPerEpoch());
+        assertThat(longRun.trainingStepsInEpoch(3)).isEqualTo(shortRun.trainingStepsInEpoch(1));
         assertThat(longRun.totalEnvSteps()).isEqualTo(17L * 62 * 4 + 3 * 3 * 62 * 4);
         assertThat(shortRun.extendedTo(shortRun.totalEnvSteps())).as("already that long").isSameAs(shortRun);
         TrainConfig planned = new TrainConfig("reacher", "reacher", 4, 17L * 62 * 4 + 5 * 3 * 62 * 4, 5, 62, 16, 3, 2000, 1000,

@@ -63,7 +63,8 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Schedul
 
     /** How long to train and how data flows from the environments to SGD. */
     public record Schedule(
-            @Field(value = "600000", min = 1, help = "Environment steps of the whole run, prefill included.") long totalEnvSteps,
+            @Field(value = "600000", min = 1, help = "Environment steps of the whole run, prefill included; rounded up to a whole "
+                    + "training step (num-envs × unroll-length env steps), and train says so when it rounds.") long totalEnvSteps,
             @Field(value = "10", min = 1, help = "Evaluations (and checkpoints) over the run.") int numEpochs,
             @Field(value = "62", min = 1, help = "Steps per environment per training step.") int unrollLength,
             @Field(value = "128", min = 2, help = "Rows per SGD step; the paper uses 512.") int batchSize,
