@@ -211,7 +211,7 @@ final class LaneDynamics {
 
     /**
      * One control step of environments [from, to); with {@code q} non-null (then {@link #vectorInverse} must hold)
-     * also their q and qd, as {@link SpringBatch#readQ} / {@link SpringBatch#readQd} would give them.
+     * also their q and qd, as {@link SpringBatch#readState} would give them.
      */
     void step(float[] ctrl, int ctrlStride, int from, int to, Lanes ws, double[] q, double[] qd) {
         for (int e0 = from; e0 < to; e0 += W) {
@@ -238,8 +238,24 @@ final class LaneDynamics {
     }
 
     /**
-     * Inverse kinematics of the block, lanewise: the operations of {@link SpringBatch#readState} (its rotation
-     * formula, not frame()'s), so the same values. Overwrites the rotation scratch (frame() recomputes it).
+     * The inverse kinematics of environments [from, to) alone: their state loaded into {@code ws} (no controls, no
+     * substep), then {@link #inverse}; for tests against the scalar reference ({@link SpringBatch#readState}).
+     */
+    void inverseOnly(int from, int to, Lanes ws, double[] q, double[] qd) {
+        float[] noCtrl = new float[s.numMotors]; // stride 0: every environment reads these zeros
+        for (int e0 = from; e0 < to; e0 += W) {
+            int n = Math.min(W, to - e0);
+            load(ws, e0, n, noCtrl, 0);
+            inverse(ws, e0, n, q, qd);
+        }
+    }
+
+    /**
+     * Inverse kinematics of the block, lanewise: the vector version. Its scalar reference is SpringBatch's
+     * {@code inverse} (behind {@link SpringBatch#readState}): the same operations in the same order (the rotation
+     * formula of {@link Quat#matrix(double, double, double, double, double[], int)}, not frame()'s; the hinge angle
+     * by the lanewise {@link #atan2}), so the same bits (InverseKinematicsTest). Overwrites the rotation scratch
+     * (frame() recomputes it).
      */
     private void inverse(Lanes ws, int e0, int n, double[] q, double[] qd) {
         final int nl = s.numLinks, qs = s.qSize, qds = s.qdSize;
@@ -275,6 +291,7 @@ final class LaneDynamics {
         }
     }
 
+    /** A free joint's q and qd, lanewise: the free-joint branch of SpringBatch's scalar {@code inverse}. */
     private void inverseFree(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
         int m = W * l;
         DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
@@ -317,6 +334,10 @@ final class LaneDynamics {
         }
     }
 
+    /**
+     * A hinge's angle and rate (on a parent link, unrotated body frame), lanewise: the hinge branch of SpringBatch's
+     * scalar {@code inverse}.
+     */
     private void inverseHinge(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
         int m = W * l, mp = W * s.parent[l];
         DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);

@@ -62,11 +62,27 @@ final class Quat {
 
     /** Row-major 3×3 rotation matrix of a unit quaternion. */
     static double[] matrix(double[] q) {
-        double w = q[0], x = q[1], y = q[2], z = q[3];
-        return new double[] {
-            1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-            2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-            2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)};
+        double[] m = new double[9];
+        matrix(q[0], q[1], q[2], q[3], m, 0);
+        return m;
+    }
+
+    /**
+     * The row-major rotation matrix of the unit quaternion (w, x, y, z) into {@code out[off .. off + 9]}, without
+     * allocating: the scalar formula of the inverse kinematics ({@link SpringBatch#readState}), which
+     * {@code LaneDynamics.inverse} repeats lanewise operation for operation. (The substep's frame uses another
+     * rounding of the same matrix, {@code x2 = x + x, ...}; the two may differ in the last bit and are not mixed.)
+     */
+    static void matrix(double w, double x, double y, double z, double[] out, int off) {
+        out[off] = 1 - 2 * (y * y + z * z);
+        out[off + 1] = 2 * (x * y - w * z);
+        out[off + 2] = 2 * (x * z + w * y);
+        out[off + 3] = 2 * (x * y + w * z);
+        out[off + 4] = 1 - 2 * (x * x + z * z);
+        out[off + 5] = 2 * (y * z - w * x);
+        out[off + 6] = 2 * (x * z - w * y);
+        out[off + 7] = 2 * (y * z + w * x);
+        out[off + 8] = 1 - 2 * (x * x + y * y);
     }
 
     static double[] add(double[] a, double[] b) {

@@ -23,8 +23,8 @@ public final class SpringBatch {
     private final int markerQSize;
     private final int[] markerQAdr, markerQdAdr; // per marker coordinate: its q and qd address
     private final SpringDynamics dynamics; // scalar reference, one environment at a time
-    private final LaneDynamics lanes;          // null without the Vector API
-    private final boolean vectorInverse;      // the same substep, four environments at a time (Vector API)
+    private final LaneDynamics lanes;      // the same substep, four environments at a time; null without the Vector API
+    private final boolean vectorInverse;   // lanes also covers this model's inverse kinematics
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
         this.sys = sys;
@@ -228,26 +228,39 @@ public final class SpringBatch {
     // ---- inverse kinematics ---------------------------------------------------------------------------------------
 
     /**
-     * Writes environment {@code env}'s q to {@code q[qOff ..]} and qd to {@code qd[qdOff ..]}, as {@link #readQ} and
-     * {@link #readQd} do (the same operations, so the same values), computing each link's rotation once;
-     * {@code workspace} is one from {@link #newWorkspace} (its scratch is used), as for {@link #step}.
+     * Writes environment {@code env}'s q to {@code q[qOff ..]} and qd to {@code qd[qdOff ..]} (Brax's
+     * {@code kinematics.inverse}), computing each link's rotation once; {@code workspace} is one from
+     * {@link #newWorkspace} (its scratch is used), as for {@link #step}. The scalar reference of the inverse
+     * kinematics (the private {@code inverse} below).
      */
     public void readState(int env, double[] q, int qOff, double[] qd, int qdOff, Object workspace) {
+        inverse(env, ((LaneDynamics.Lanes) workspace).ik, q, qOff, qd, qdOff);
+    }
+
+    /**
+     * Writes environment {@code env}'s q (Brax {@code kinematics.inverse}) to {@code out[off ..]}: {@link #readState}'s
+     * values. Allocates scratch; for resets and tools (the step hands back q and qd itself).
+     */
+    public void readQ(int env, double[] out, int off) {
+        inverse(env, new double[9 * numLinks], out, off, new double[sys.qdSize], 0);
+    }
+
+    /** Writes environment {@code env}'s qd to {@code out[off ..]}: {@link #readState}'s values; allocates, as readQ. */
+    public void readQd(int env, double[] out, int off) {
+        inverse(env, new double[9 * numLinks], new double[sys.qSize], 0, out, off);
+    }
+
+    /**
+     * The inverse kinematics of environment {@code env}, q to {@code q[qOff ..]} and qd to {@code qd[qdOff ..]}, with
+     * {@code rm} ({@code 9 · numLinks}) as scratch for the link rotations: the scalar reference. The one other
+     * implementation, {@code LaneDynamics.inverse} (four environments at a time, behind {@link #step} with q and qd),
+     * performs the same operations lanewise and must give the same bits (InverseKinematicsTest, LaneDynamicsTest).
+     */
+    private void inverse(int env, double[] rm, double[] q, int qOff, double[] qd, int qdOff) {
         int nl = numLinks;
-        double[] rm = ((LaneDynamics.Lanes) workspace).ik;
         for (int l = 0; l < nl; l++) {
             int i = env * nl + l;
-            double w = qw[i], x = qx[i], y = qy[i], z = qz[i];
-            int r = 9 * l;
-            rm[r] = 1 - 2 * (y * y + z * z);
-            rm[r + 1] = 2 * (x * y - w * z);
-            rm[r + 2] = 2 * (x * z + w * y);
-            rm[r + 3] = 2 * (x * y + w * z);
-            rm[r + 4] = 1 - 2 * (x * x + z * z);
-            rm[r + 5] = 2 * (y * z - w * x);
-            rm[r + 6] = 2 * (x * z - w * y);
-            rm[r + 7] = 2 * (y * z + w * x);
-            rm[r + 8] = 1 - 2 * (x * x + y * y);
+            Quat.matrix(qw[i], qx[i], qy[i], qz[i], rm, 9 * l);
         }
         for (int l = 0; l < nl; l++) {
             int i = env * nl + l;
@@ -255,6 +268,7 @@ public final class SpringBatch {
             double m0 = rm[r], m1 = rm[r + 1], m2 = rm[r + 2], m3 = rm[r + 3], m4 = rm[r + 4], m5 = rm[r + 5];
             double m6 = rm[r + 6], m7 = rm[r + 7], m8 = rm[r + 8];
             if (sys.free[l]) {
+                // the frame origin, the quaternion as stored; the origin's velocity, ω in the body frame
                 double cx = sys.com[3 * l], cy = sys.com[3 * l + 1], cz = sys.com[3 * l + 2];
                 double dx = -(m0 * cx + m1 * cy + m2 * cz);
                 double dy = -(m3 * cx + m4 * cy + m5 * cz);
@@ -282,6 +296,7 @@ public final class SpringBatch {
                 readRootOrRotatedHinge(env, l, qd, qdOff, false);
                 continue;
             }
+            // a hinge on a parent link with an unrotated body frame: parent-side rotation R_ap = R_parent
             int ip = env * nl + p;
             int rp = 9 * p;
             double r0 = rm[rp], r1 = rm[rp + 1], r2 = rm[rp + 2], r3 = rm[rp + 3], r4 = rm[rp + 4];
@@ -312,91 +327,21 @@ public final class SpringBatch {
         }
     }
 
-    /** Writes environment {@code env}'s q (Brax {@code kinematics.inverse}) to {@code out[off ..]}. */
-    public void readQ(int env, double[] out, int off) {
-        readCoordinates(env, out, off, true);
+    /**
+     * Environments [from, to)'s q and qd into {@code q[e · qSize ..]} and {@code qd[e · qdSize ..]} by the lanewise
+     * inverse kinematics alone, without a step; for tests against {@link #readState}. Needs the Vector API and a
+     * model it covers ({@link #hasVectorInverse}).
+     */
+    void readStatesLanewise(int from, int to, Object workspace, double[] q, double[] qd) {
+        if (!vectorInverse) {
+            throw new IllegalStateException("no lanewise inverse kinematics here (Vector API off, or model not covered)");
+        }
+        lanes.inverseOnly(from, to, (LaneDynamics.Lanes) workspace, q, qd);
     }
 
-    /** Writes environment {@code env}'s qd to {@code out[off ..]}. */
-    public void readQd(int env, double[] out, int off) {
-        readCoordinates(env, out, off, false);
-    }
-
-    private void readCoordinates(int env, double[] out, int off, boolean positions) {
-        // scalar code, no allocation: this runs for every environment after every control step
-        int nl = numLinks;
-        for (int l = 0; l < nl; l++) {
-            int i = env * nl + l;
-            double w = qw[i], x = qx[i], y = qy[i], z = qz[i];
-            double m0 = 1 - 2 * (y * y + z * z), m1 = 2 * (x * y - w * z), m2 = 2 * (x * z + w * y);
-            double m3 = 2 * (x * y + w * z), m4 = 1 - 2 * (x * x + z * z), m5 = 2 * (y * z - w * x);
-            double m6 = 2 * (x * z - w * y), m7 = 2 * (y * z + w * x), m8 = 1 - 2 * (x * x + y * y);
-            if (sys.free[l]) {
-                double cx = sys.com[3 * l], cy = sys.com[3 * l + 1], cz = sys.com[3 * l + 2];
-                double dx = -(m0 * cx + m1 * cy + m2 * cz);
-                double dy = -(m3 * cx + m4 * cy + m5 * cz);
-                double dz = -(m6 * cx + m7 * cy + m8 * cz);
-                if (positions) {
-                    int a = off + sys.qAdr[l];
-                    out[a] = px[i] + dx;
-                    out[a + 1] = py[i] + dy;
-                    out[a + 2] = pz[i] + dz;
-                    out[a + 3] = w;
-                    out[a + 4] = x;
-                    out[a + 5] = y;
-                    out[a + 6] = z;
-                } else {
-                    // origin velocity; angular velocity in the body frame
-                    int d = off + sys.qdAdr[l];
-                    out[d] = vx[i] + wy[i] * dz - wz[i] * dy;
-                    out[d + 1] = vy[i] + wz[i] * dx - wx[i] * dz;
-                    out[d + 2] = vz[i] + wx[i] * dy - wy[i] * dx;
-                    out[d + 3] = m0 * wx[i] + m3 * wy[i] + m6 * wz[i];
-                    out[d + 4] = m1 * wx[i] + m4 * wy[i] + m7 * wz[i];
-                    out[d + 5] = m2 * wx[i] + m5 * wy[i] + m8 * wz[i];
-                }
-                continue;
-            }
-            int p = sys.parent[l];
-            if (p < 0 || !sys.bodyRotIdentity[l]) {
-                readRootOrRotatedHinge(env, l, out, off, positions);
-                continue;
-            }
-            // parent-side rotation R_ap = R_parent (the body frame is not rotated)
-            int ip = env * nl + p;
-            double pw = qw[ip], pqx = qx[ip], pqy = qy[ip], pqz = qz[ip];
-            double r0 = 1 - 2 * (pqy * pqy + pqz * pqz), r1 = 2 * (pqx * pqy - pw * pqz), r2 = 2 * (pqx * pqz + pw * pqy);
-            double r3 = 2 * (pqx * pqy + pw * pqz), r4 = 1 - 2 * (pqx * pqx + pqz * pqz), r5 = 2 * (pqy * pqz - pw * pqx);
-            double r6 = 2 * (pqx * pqz - pw * pqy), r7 = 2 * (pqy * pqz + pw * pqx), r8 = 1 - 2 * (pqx * pqx + pqy * pqy);
-            if (positions) {
-                double a1x = sys.axis1[3 * l], a1y = sys.axis1[3 * l + 1], a1z = sys.axis1[3 * l + 2];
-                double a2x = sys.axis2[3 * l], a2y = sys.axis2[3 * l + 1], a2z = sys.axis2[3 * l + 2];
-                double c2x = m0 * a2x + m1 * a2y + m2 * a2z;
-                double c2y = m3 * a2x + m4 * a2y + m5 * a2z;
-                double c2z = m6 * a2x + m7 * a2y + m8 * a2z;
-                double u1x = r0 * a1x + r1 * a1y + r2 * a1z;
-                double u1y = r3 * a1x + r4 * a1y + r5 * a1z;
-                double u1z = r6 * a1x + r7 * a1y + r8 * a1z;
-                double u2x = r0 * a2x + r1 * a2y + r2 * a2z;
-                double u2y = r3 * a2x + r4 * a2y + r5 * a2z;
-                double u2z = r6 * a2x + r7 * a2y + r8 * a2z;
-                out[off + sys.qAdr[l]] = Angles.atan2(-(c2x * u1x + c2y * u1y + c2z * u1z),
-                        c2x * u2x + c2y * u2y + c2z * u2z);
-            } else {
-                double a0x = sys.axis0[3 * l], a0y = sys.axis0[3 * l + 1], a0z = sys.axis0[3 * l + 2];
-                double c0x = m0 * a0x + m1 * a0y + m2 * a0z;
-                double c0y = m3 * a0x + m4 * a0y + m5 * a0z;
-                double c0z = m6 * a0x + m7 * a0y + m8 * a0z;
-                out[off + sys.qdAdr[l]] = c0x * (wx[i] - wx[ip]) + c0y * (wy[i] - wy[ip]) + c0z * (wz[i] - wz[ip]);
-            }
-        }
-        int k = env * markerQSize;
-        for (SpringSystem.Marker m : sys.markers) {
-            for (int j = 0; j < m.qCount(); j++) {
-                out[off + (positions ? m.qAdr() : m.qdAdr()) + j] = positions ? markerQ[k] : 0;
-                k++;
-            }
-        }
+    /** Whether {@link #step} with q and qd uses the lanewise inverse kinematics. */
+    boolean hasVectorInverse() {
+        return vectorInverse;
     }
 
     /** The general case (hinge on the world, or a rotated body frame); allocates, but no built-in task uses it. */
