@@ -69,7 +69,7 @@ public final class EvalCommand implements Runnable {
                 policy = Evaluator.random(seed + 17);
                 what = "random policy";
             } else {
-                Path file = Files.isDirectory(source) ? source.resolve("checkpoints").resolve("last.safetensors") : source;
+                Path file = Files.isDirectory(source) ? org.crl4j.rl.RunDirectory.at(source).lastCheckpoint() : source;
                 if (!Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("no checkpoint at " + file + " (a run directory holds checkpoints/last.safetensors)");
                 }

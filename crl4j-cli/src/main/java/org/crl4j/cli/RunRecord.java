@@ -60,7 +60,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
     }
 
     static RunRecord load(Path dir) {
-        Path configFile = dir.resolve("config.json");
+        Path configFile = RunDirectory.at(dir).configJson();
         if (!Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException(dir + " is not a run directory (no config.json); give run directories "
                     + "written by 'train' or a sweep directory");
@@ -68,7 +68,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         Map<String, Object> train;
         Map<String, Object> network;
         try {
-            Map<String, Object> config = org.crl4j.rl.RunDirectory.at(dir).readConfigJson();
+            Map<String, Object> config = RunDirectory.at(dir).readConfigJson();
             train = section(config, "train");
             network = section(config, "network");
         } catch (org.crl4j.core.io.CorruptFileException e) {
@@ -79,7 +79,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         List<double[]> rows = evaluations(dir);
         double wall = rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1)[2];
         Double random = null;
-        Path randomFile = dir.resolve("random_policy.json");
+        Path randomFile = RunDirectory.at(dir).randomPolicy();
         if (Files.isRegularFile(randomFile)) {
             try {
                 random = number(Json.parseObject(Files.readString(randomFile, StandardCharsets.UTF_8)).get(SUCCESS_KEY));
@@ -110,7 +110,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
     /** Each evaluation in the run's metrics.jsonl as {env steps, time at goal, wall-clock seconds}; empty before the first. */
     private static List<double[]> evaluations(Path dir) {
         List<double[]> rows = new ArrayList<>();
-        Path metrics = dir.resolve("metrics.jsonl");
+        Path metrics = RunDirectory.at(dir).metricsJsonl();
         if (Files.isRegularFile(metrics)) {
             try {
                 for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {

@@ -52,14 +52,22 @@ final class SweepProgress {
         event();
     }
 
-    /** A run ended (or was skipped as finished): {@code finished} says whether it is complete. */
+    /** A run this sweep trained from its start to its end took {@code seconds} of wall-clock, JVM and evaluations included. */
+    synchronized void measured(SweepGrid.Run run, double seconds) {
+        wallOfFinished.put(run, seconds);
+    }
+
+    /**
+     * A run ended (or was skipped as finished): {@code finished} says whether it is complete. A finished run that
+     * was not {@link #measured} (skipped, or resumed) counts with the training time its metrics record.
+     */
     synchronized void ended(SweepGrid.Run run, boolean finished) {
         running.remove(run);
         if (finished) {
             done++;
             double wall = trainingSeconds(run.dir(sweepDir));
             if (Double.isFinite(wall)) {
-                wallOfFinished.put(run, wall);
+                wallOfFinished.putIfAbsent(run, wall);
             }
         } else {
             failed++;

@@ -115,12 +115,7 @@ final class SweepRunner {
         Path log = runDir.resolve("train.log");
         long start = System.nanoTime();
         try {
-            Files.createDirectories(runDir);
-            if (state == RunState.NEW) {
-                // a run killed before its first save left no resume state: start it over, not append to it
-                Files.deleteIfExists(runDir.resolve("metrics.jsonl"));
-                Files.deleteIfExists(runDir.resolve("metrics.csv"));
-            }
+            Files.createDirectories(runDir); // a run killed before its first save is started over by train itself
         } catch (IOException e) {
             return "cannot start: " + e.getMessage();
         }
@@ -134,7 +129,11 @@ final class SweepRunner {
         RunState after = RunState.of(runDir);
         if (after == RunState.FINISHED) {
             progress.println(tag + ": done in " + took + scoreText(runDir));
-            return finalEvals(runDir, tag);
+            String problem = finalEvals(runDir, tag);
+            if (state == RunState.NEW && problem == null) {
+                progress.measured(run, (System.nanoTime() - start) / 1e9);
+            }
+            return problem;
         }
         // the run was asked to stop (0 without the finished marker) or got SIGINT/SIGTERM, and saved
         if (after == RunState.INTERRUPTED && (child.stopped() || child.code == 0)) {
