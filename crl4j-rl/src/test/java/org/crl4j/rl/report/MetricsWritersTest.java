@@ -81,4 +81,24 @@ class MetricsWritersTest {
         new MetricsCsv(f).append(Map.of("epoch", 3, "loss", 0.25));
         assertThat(Files.readAllLines(f)).containsExactly("epoch,loss", "1,0.5", "2,", "3,0.25");
     }
+
+    @Test
+    void csvQuotesCellsWithCommasQuotesAndLineBreaks(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("metrics.csv");
+        MetricsCsv csv = new MetricsCsv(f);
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("epoch", 1);
+        a.put("env", "maze:#R.G#,#...#");
+        a.put("note \"x\"", "say \"hi\"");
+        csv.append(a);
+        List<String> lines = Files.readAllLines(f);
+        assertThat(lines).containsExactly("epoch,env,\"note \"\"x\"\"\"", "1,\"maze:#R.G#,#...#\",\"say \"\"hi\"\"\"");
+        assertThat(MetricsCsv.parseLine(lines.get(1))).containsExactly("1", "maze:#R.G#,#...#", "say \"hi\"");
+        // a resumed writer reads the quoted header back as the same three columns
+        Map<String, Object> b = new LinkedHashMap<>(a);
+        b.put("epoch", 2);
+        new MetricsCsv(f).append(b);
+        assertThat(MetricsCsv.parseLine(Files.readAllLines(f).get(2))).containsExactly("2", "maze:#R.G#,#...#", "say \"hi\"");
+        assertThat(MetricsCsv.cell("a\nb")).isEqualTo("\"a\nb\"");
+    }
 }
