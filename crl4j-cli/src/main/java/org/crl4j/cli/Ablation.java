@@ -40,16 +40,16 @@ enum Ablation {
                 + Arrays.stream(values()).map(a -> a.id).collect(Collectors.joining(", ")));
     }
 
-    /** The ablation a run's config.json "network" section describes (several switches: joined with "+"). */
-    static String describe(Map<String, Object> network) {
+    /** The ablation a run's options describe (kebab-case keys; several switches: joined with "+"). */
+    static String describe(Map<String, Object> options) {
         List<String> on = new java.util.ArrayList<>();
-        if (Boolean.FALSE.equals(network.get("layer_norm"))) {
+        if (Boolean.FALSE.equals(options.get("layer-norm"))) {
             on.add(NO_LAYER_NORM.id);
         }
-        if ("relu".equals(network.get("activation"))) {
+        if ("relu".equals(options.get("activation"))) {
             on.add(RELU.id);
         }
-        if (Boolean.FALSE.equals(network.get("residual"))) {
+        if (Boolean.FALSE.equals(options.get("residual"))) {
             on.add(NO_RESIDUAL.id);
         }
         return on.isEmpty() ? NONE.id : String.join("+", on);

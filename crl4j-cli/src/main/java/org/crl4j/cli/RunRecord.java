@@ -11,6 +11,8 @@ import java.util.Map;
 
 import org.crl4j.core.io.Json;
 import org.crl4j.rl.RunDirectory;
+import org.crl4j.rl.config.RunConfig;
+import org.crl4j.rl.config.RunConfigs;
 
 /**
  * One training run as {@code plot} reads it from its directory: the options (config.json), the evaluations
@@ -65,12 +67,9 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
             throw new IllegalArgumentException(dir + " is not a run directory (no config.json); give run directories "
                     + "written by 'train' or a sweep directory");
         }
-        Map<String, Object> train;
-        Map<String, Object> network;
+        Map<String, Object> options;
         try {
-            Map<String, Object> config = RunDirectory.at(dir).readConfigJson();
-            train = section(config, "train");
-            network = section(config, "network");
+            options = options(RunDirectory.at(dir).readConfigJson(), configFile.toString());
         } catch (org.crl4j.core.io.CorruptFileException e) {
             throw new IllegalArgumentException(e.getMessage());
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
@@ -87,7 +86,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
                 throw new IllegalArgumentException(randomFile + " is unreadable or malformed (" + e.getMessage() + ")");
             }
         }
-        long seed = train.get("seed") instanceof Number n ? n.longValue() : 0;
+        long seed = options.get("seed") instanceof Number n ? n.longValue() : 0;
         double[] steps = rows.stream().mapToDouble(r -> r[0]).toArray();
         double[] success = rows.stream().mapToDouble(r -> r[1]).toArray();
         double last = steps.length == 0 ? Double.NaN : steps[steps.length - 1];
@@ -102,7 +101,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list " + dir + " (" + e.getMessage() + ")");
         }
-        return new RunRecord(dir, params(train, network), seed, steps, success, wall,
+        return new RunRecord(dir, params(options), seed, steps, success, wall,
                 random == null || random.isNaN() ? null : random,
                 RunDirectory.at(dir).isFinished(), Map.copyOf(evals));
     }
@@ -173,22 +172,42 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
      * The options that tell runs apart, seed excluded: the swept ones first under their sweep names (depth and width
      * stand for the actor's too when they match the critic's), then all others under their config names.
      */
-    static Map<String, Object> params(Map<String, Object> train, Map<String, Object> network) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("depth", network.get("critic_depth"));
-        p.put("width", network.get("critic_width"));
-        p.put("batch", train.get("batch_size"));
-        p.put("ablation", Ablation.describe(network));
-        for (Map.Entry<String, Object> e : train.entrySet()) {
-            if (!List.of("batch_size", "seed").contains(e.getKey())) {
-                p.put(e.getKey(), e.getValue());
-            }
+    /**
+     * A run's options by their kebab-case names, from config.json: its "config" tree (format 2 on; the eval task
+     * resolved), or, for a format-1 directory, its snake_case "train" and "network" sections under the same names
+     * (floats as the float32 they were, so that old and new runs of one setting group together).
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> options(Map<String, Object> configJson, String source) {
+        if (configJson.get("config") instanceof Map<?, ?> tree) {
+            RunConfig config = RunConfigs.bind((Map<String, ?>) tree, source);
+            Map<String, Object> o = RunConfigs.toFlatMap(config);
+            o.put("eval-env", config.evalEnvId());
+            return o;
         }
-        for (Map.Entry<String, Object> e : network.entrySet()) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        section(configJson, "train").forEach((k, v) -> o.put(k.replace('_', '-'), v));
+        section(configJson, "network").forEach((k, v) -> o.put(k.replace('_', '-'),
+                v instanceof Double d ? Double.parseDouble(Float.toString(d.floatValue())) : v));
+        return o;
+    }
+
+    /** Options that do not make a run different from another (or that are named by depth, width, batch, ablation). */
+    private static final List<String> NOT_PARAMETERS = List.of("batch-size", "seed", "critic-depth", "critic-width",
+            "layer-norm", "activation", "residual", "gif", "checkpoint-every", "episode-length");
+
+    /** What sets a run apart, for grouping seeds: depth, width, batch, ablation, then every other option. */
+    static Map<String, Object> params(Map<String, Object> options) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("depth", options.get("critic-depth"));
+        p.put("width", options.get("critic-width"));
+        p.put("batch", options.get("batch-size"));
+        p.put("ablation", Ablation.describe(options));
+        for (Map.Entry<String, Object> e : options.entrySet()) {
             String k = e.getKey();
-            boolean shown = List.of("critic_depth", "critic_width", "layer_norm", "activation", "residual").contains(k)
-                    || k.equals("actor_depth") && e.getValue().equals(network.get("critic_depth"))
-                    || k.equals("actor_width") && e.getValue().equals(network.get("critic_width"));
+            boolean shown = NOT_PARAMETERS.contains(k)
+                    || k.equals("actor-depth") && e.getValue().equals(options.get("critic-depth"))
+                    || k.equals("actor-width") && e.getValue().equals(options.get("critic-width"));
             if (!shown) {
                 p.put(k, e.getValue());
             }

@@ -114,7 +114,7 @@ final class ScalingReport {
 
     /** The random policy's score when every run has the same evaluation task (else no single reference line). */
     Double randomPolicy() {
-        if (groups.stream().map(g -> g.params().get("eval_env")).distinct().count() != 1) {
+        if (groups.stream().map(g -> g.params().get("eval-env")).distinct().count() != 1) {
             return null;
         }
         double[] r = groups.stream().flatMap(g -> g.runs().stream()).filter(x -> x.randomPolicy() != null)
@@ -194,7 +194,7 @@ final class ScalingReport {
         Path summary = out.resolve("summary.md");
         AtomicFiles.writeString(summary, summaryMarkdown());
         written.add(summary);
-        String task = groups.stream().map(g -> String.valueOf(g.params().get("eval_env"))).distinct()
+        String task = groups.stream().map(g -> String.valueOf(g.params().get("eval-env"))).distinct()
                 .collect(Collectors.joining(", "));
         LinePlot curves = new LinePlot("time at goal on " + task + " (mean ± SE over seeds)", "environment steps",
                 "steps at goal (of 1000)");

@@ -168,8 +168,9 @@ final class SweepProgress {
         try {
             RunDirectory d = RunDirectory.at(runDir);
             List<Map<String, Object>> rows = d.metricsRows();
-            if (rows.isEmpty() || !(d.readConfigJson().get("train") instanceof Map<?, ?> train)
-                    || !(train.get("total_env_steps") instanceof Number planned)
+            if (rows.isEmpty()
+                    || !(RunRecord.options(d.readConfigJson(), d.configJson().toString()).get("total-env-steps")
+                            instanceof Number planned)
                     || !(rows.get(rows.size() - 1).get("training/envsteps") instanceof Number steps)) {
                 return 0;
             }

@@ -50,7 +50,7 @@ final class TrainingRun {
                         + " they are deleted and the run starts again");
             }
             TrainConfig tc = cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength());
-            dir.writeConfig(cfg, tc, cfg.crlConfig(), threads);
+            dir.writeConfig(cfg, threads);
             System.out.println("crl4j train " + tc);
             String rounding = tc.scheduleRounding();
             if (rounding != null) {

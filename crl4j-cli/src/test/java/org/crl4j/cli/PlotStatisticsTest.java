@@ -8,6 +8,11 @@ import java.util.Map;
 
 import org.crl4j.core.io.Json;
 import org.crl4j.rl.report.LinePlot;
+import org.crl4j.rl.Checkpoint;
+import org.crl4j.rl.RunDirectory;
+import org.crl4j.rl.TrainConfig;
+import org.crl4j.rl.config.RunConfig;
+import org.crl4j.rl.config.RunConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,11 +179,30 @@ class PlotStatisticsTest {
         Map<String, Object> train = Map.of("batch_size", 256L, "seed", 3L, "env", "reacher");
         Map<String, Object> network = new LinkedHashMap<>(Map.of("critic_depth", 16L, "actor_depth", 4L, "critic_width", 256L,
                 "actor_width", 256L, "layer_norm", false, "activation", "relu", "residual", true));
-        Map<String, Object> p = RunRecord.params(train, network);
+        // format 1: snake_case sections, read under the options' own names
+        Map<String, Object> p = RunRecord.params(RunRecord.options(Map.of("train", train, "network", network), "x"));
         assertThat(p).containsEntry("depth", 16L).containsEntry("ablation", "no-layer-norm+relu")
-                .containsEntry("actor_depth", 4L).doesNotContainKey("actor_width").doesNotContainKey("seed");
+                .containsEntry("actor-depth", 4L).doesNotContainKey("actor-width").doesNotContainKey("seed");
         network.put("layer_norm", true);
         network.put("activation", "swish");
-        assertThat(RunRecord.params(train, network)).containsEntry("ablation", "none");
+        assertThat(RunRecord.params(RunRecord.options(Map.of("train", train, "network", network), "x")))
+                .containsEntry("ablation", "none");
+    }
+
+    @Test
+    void aFormatOneAndACurrentRunOfOneSettingAreOneGroup() {
+        RunConfig current = RunConfigs.bind(Map.of("env", "reacher", "critic-depth", 8, "actor-depth", 8, "seed", 2,
+                "logsumexp-penalty-coeff", 0.1), "now");
+        Map<String, Object> now = RunRecord.params(RunRecord.options(Map.of("format", RunDirectory.FORMAT,
+                "config", RunConfigs.toMap(current)), "now"));
+        // what format 1 wrote for the same options: the trainer's and network's views, floats widened from float32
+        TrainConfig t = current.trainConfig(1000);
+        Map<String, Object> old = RunRecord.params(RunRecord.options(Map.of("train", Checkpoint.toMap(t),
+                "network", Checkpoint.toMap(current.crlConfig())), "old"));
+        assertThat(now).containsEntry("depth", 8).containsEntry("eval-env", "reacher").containsEntry("ablation", "none");
+        for (String k : List.of("depth", "width", "batch", "ablation", "env", "eval-env", "num-envs", "total-env-steps",
+                "repr-dim", "energy", "logsumexp-penalty-coeff", "actor-lr", "gamma")) {
+            assertThat(String.valueOf(old.get(k))).as(k).isEqualTo(String.valueOf(now.get(k)));
+        }
     }
 }

@@ -74,4 +74,29 @@ class RunDirectoryFormatTest {
                 .contains("\ntotal-env-steps = " + (2108 + 2 * 248) + "  #");
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(2);
     }
+
+    @Test
+    void aFormatTwoRunDirectoryIsPlottedAndLosesItsSecondSpellingOnResume(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("two");
+        assertThat(CommandLineErrorsTest.run(TrainLengthenTest.tiny(run, 1).toArray(new String[0])).code()).isZero();
+        Map<String, Object> now = Json.parseObject(Files.readString(run.resolve("config.json")));
+        assertThat(now).containsOnlyKeys("format", "config", "threads");
+        // as format 2 wrote it: the same plus snake_case "train" and "network", and no checksums file
+        Map<String, Object> two = new LinkedHashMap<>(now);
+        two.put("format", 2);
+        two.put("train", Map.of("env", "reacher", "critic_depth_is_not_here", 1, "seed", 1));
+        two.put("network", Map.of("critic_depth", 999));
+        Files.writeString(run.resolve("config.json"), Json.writePretty(two));
+        Files.delete(run.resolve("checksums.sha256"));
+        RunRecord record = RunRecord.load(run);
+        assertThat(record.params()).as("read from \"config\", not the old sections").containsEntry("depth", 4);
+
+        CommandLineErrorsTest.Outcome resumed = CommandLineErrorsTest.run("train", "--resume", run.toString(),
+                "--total-env-steps", "" + (2108 + 2 * 248));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("upgrading its config files to run-directory format " + RunDirectory.FORMAT);
+        Map<String, Object> after = Json.parseObject(Files.readString(run.resolve("config.json")));
+        assertThat(after).containsOnlyKeys("format", "config", "threads").containsEntry("format", (long) RunDirectory.FORMAT);
+        assertThat(run.resolve("checksums.sha256")).isRegularFile();
+    }
 }

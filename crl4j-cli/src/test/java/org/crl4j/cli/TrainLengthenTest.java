@@ -72,13 +72,11 @@ class TrainLengthenTest {
                     .as("best.safetensors is epoch " + bestEpoch).isEqualTo(best);
         }
         Map<String, Object> config = Json.parseObject(Files.readString(run.resolve("config.json")));
-        Map<?, ?> train = (Map<?, ?>) config.get("train");
-        assertThat(((Number) train.get("num_epochs")).longValue()).isEqualTo(4);
-        assertThat(((Number) train.get("total_env_steps")).longValue()).isEqualTo(3100);
-        assertThat(Files.readString(run.resolve("config.toml"))).contains("\nnum-epochs = 4  #").contains("\ntotal-env-steps = 3100  #");
         Map<?, ?> schedule = (Map<?, ?>) ((Map<?, ?>) config.get("config")).get("schedule");
-        assertThat(((Number) schedule.get("total-env-steps")).longValue()).isEqualTo(3100);
         assertThat(((Number) schedule.get("num-epochs")).longValue()).isEqualTo(4);
+        assertThat(((Number) schedule.get("total-env-steps")).longValue()).isEqualTo(3100);
+        assertThat(config).as("one spelling: no snake_case sections").doesNotContainKeys("train", "network");
+        assertThat(Files.readString(run.resolve("config.toml"))).contains("\nnum-epochs = 4  #").contains("\ntotal-env-steps = 3100  #");
         assertThat(Files.readString(run.resolve("finished.json"))).contains("\"env_steps\":3100");
     }
 

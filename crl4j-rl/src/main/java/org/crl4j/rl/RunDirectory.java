@@ -20,7 +20,8 @@ import org.crl4j.rl.config.RunConfigs;
  * A training run on disk, the one place that knows its layout (format {@value #FORMAT}):
  * <pre>
  *   config.toml             the run's options, sectioned, with their help (re-usable with train --config)
- *   config.json             the same for programs: {"format", "config" (as config.toml), "train", "network", "threads"}
+ *   config.json             the same for programs: {"format", "config" (as config.toml, kebab-case), "threads"}
+ *   checksums.sha256        SHA-256 of config.json and config.toml (sha256sum's format), checked on reading config.json
  *   metrics.jsonl, .csv     one row per epoch (evaluation and training statistics)
  *   tensorboard/            the same rows as TensorBoard events
  *   checkpoints/            last, best, epoch_E (every checkpoint-every epochs), resume (+ resume.prev)
@@ -30,11 +31,12 @@ import org.crl4j.rl.config.RunConfigs;
  *   finished.json           written last, when the whole schedule has run
  *   lock                    held by the process training in it (see {@link RunLock})
  * </pre>
- * Format 1 (before 2026-12-06) had no "format" or "config" in config.json and a flat, snake_case config.toml; such
- * a run still resumes: {@link #upgrade} rewrites its config files from its resume state.
+ * Format 1 (before 2026-12-06) had no "format" or "config" in config.json and a flat, snake_case config.toml; format 2
+ * (2026-12-06) also kept snake_case "train" and "network" sections in config.json, a second spelling of the options.
+ * Both still resume and are read: {@link #upgrade} rewrites their config files (from the resume state for format 1).
  */
 public final class RunDirectory {
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     private final Path root;
 
@@ -136,12 +138,10 @@ public final class RunDirectory {
      * Writes config.json and config.toml from one config (atomically, each), then checksums.sha256 with their SHA-256
      * in sha256sum's format ({@code sha256sum -c checksums.sha256} checks them by hand; config.json is checked on read).
      */
-    public void writeConfig(RunConfig config, TrainConfig train, CrlConfig network, int threads) throws IOException {
+    public void writeConfig(RunConfig config, int threads) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("config", RunConfigs.toMap(config));
-        json.put("train", Checkpoint.toMap(train));
-        json.put("network", Checkpoint.toMap(network));
         json.put("threads", threads);
         String jsonText = Json.writePretty(json) + "\n";
         String tomlText = RunConfigs.toToml(config, "crl4j train: this run's options (use with "
@@ -284,7 +284,7 @@ public final class RunDirectory {
         RunConfig now = RunConfigs.with(saved, Map.of("total-env-steps", train.totalEnvSteps(),
                 "num-epochs", train.numEpochs()), configJson().toString());
         if (!now.equals(saved) || rewrite) {
-            writeConfig(now, train, network, threads);
+            writeConfig(now, threads);
         }
         return now;
     }
