@@ -197,12 +197,18 @@ class PlotStatisticsTest {
                 "config", RunConfigs.toMap(current)), "now"));
         // what format 1 wrote for the same options: the trainer's and network's views, floats widened from float32
         TrainConfig t = current.trainConfig(1000);
-        Map<String, Object> old = RunRecord.params(RunRecord.options(Map.of("train", Checkpoint.toMap(t),
-                "network", Checkpoint.toMap(current.crlConfig())), "old"));
+        Map<String, Object> old = RunRecord.params(RunRecord.options(Map.of("train", snake(Checkpoint.toMap(t)),
+                "network", snake(Checkpoint.toMap(current.crlConfig()))), "old"));
         assertThat(now).containsEntry("depth", 8).containsEntry("eval-env", "reacher").containsEntry("ablation", "none");
         for (String k : List.of("depth", "width", "batch", "ablation", "env", "eval-env", "num-envs", "total-env-steps",
                 "repr-dim", "energy", "logsumexp-penalty-coeff", "actor-lr", "gamma")) {
             assertThat(String.valueOf(old.get(k))).as(k).isEqualTo(String.valueOf(now.get(k)));
         }
+    }
+
+    private static Map<String, Object> snake(Map<String, Object> kebab) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        kebab.forEach((k, v) -> m.put(k.replace('-', '_'), v));
+        return m;
     }
 }

@@ -31,7 +31,9 @@ public final class Checkpoint {
     }
 
     public static final String META_KEY = "crl4j";
-    public static final int FORMAT = 1;
+    /** 2: the configurations in the metadata spell their fields as the options do (kebab-case); 1 (before
+     *  2026-12-06) spelled them snake_case. Both are read. */
+    public static final int FORMAT = 2;
 
     /** What is saved besides the tensors. */
     public record Info(String env, int stateDim, int actionDim, int goalDim, CrlConfig config, long envSteps,
@@ -87,8 +89,9 @@ public final class Checkpoint {
         }
         try {
             long format = num(meta, "format").longValue();
-            if (format != FORMAT) {
-                throw new IOException(path + " is checkpoint format " + format + "; this crl4j reads format " + FORMAT);
+            if (format < 1 || format > FORMAT) {
+                throw new IOException(path + " is checkpoint format " + format + "; this crl4j reads formats 1 to "
+                        + FORMAT + " (a newer crl4j wrote it: update crl4j)");
             }
             @SuppressWarnings("unchecked")
             CrlConfig cfg = fromMap((Map<String, Object>) meta.get("network"));
@@ -126,8 +129,14 @@ public final class Checkpoint {
         return m;
     }
 
-    private static Number num(Map<String, Object> m, String key) {
+    /** An option's value by its kebab-case name, or by the snake_case one format 1 wrote. */
+    private static Object option(Map<String, Object> m, String key) {
         Object v = m.get(key);
+        return v != null ? v : m.get(key.replace('-', '_'));
+    }
+
+    private static Number num(Map<String, Object> m, String key) {
+        Object v = option(m, key);
         if (!(v instanceof Number n)) {
             throw new IllegalArgumentException("missing number '" + key + "'");
         }
@@ -142,47 +151,47 @@ public final class Checkpoint {
     public static Map<String, Object> toMap(TrainConfig t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("env", t.env());
-        m.put("eval_env", t.evalEnv());
-        m.put("num_envs", t.numEnvs());
-        m.put("total_env_steps", t.totalEnvSteps());
-        m.put("num_epochs", t.numEpochs());
-        m.put("unroll_length", t.unrollLength());
-        m.put("batch_size", t.batchSize());
-        m.put("num_sgd_batches_per_training_step", t.numSgdBatchesPerTrainingStep());
-        m.put("max_replay_size", t.maxReplaySize());
-        m.put("min_replay_size", t.minReplaySize());
-        m.put("episode_length", t.episodeLength());
+        m.put("eval-env", t.evalEnv());
+        m.put("num-envs", t.numEnvs());
+        m.put("total-env-steps", t.totalEnvSteps());
+        m.put("num-epochs", t.numEpochs());
+        m.put("unroll-length", t.unrollLength());
+        m.put("batch-size", t.batchSize());
+        m.put("num-sgd-batches-per-training-step", t.numSgdBatchesPerTrainingStep());
+        m.put("max-replay-size", t.maxReplaySize());
+        m.put("min-replay-size", t.minReplaySize());
+        m.put("episode-length", t.episodeLength());
         m.put("gamma", t.gamma());
-        m.put("num_eval_envs", t.numEvalEnvs());
+        m.put("num-eval-envs", t.numEvalEnvs());
         m.put("seed", t.seed());
         return m;
     }
 
     public static TrainConfig trainConfigFromMap(Map<String, Object> m) {
-        return new TrainConfig((String) m.get("env"), (String) m.get("eval_env"), num(m, "num_envs").intValue(),
-                num(m, "total_env_steps").longValue(), num(m, "num_epochs").intValue(), num(m, "unroll_length").intValue(),
-                num(m, "batch_size").intValue(), num(m, "num_sgd_batches_per_training_step").intValue(),
-                num(m, "max_replay_size").intValue(), num(m, "min_replay_size").intValue(),
-                num(m, "episode_length").intValue(), num(m, "gamma").doubleValue(), num(m, "num_eval_envs").intValue(),
+        return new TrainConfig((String) option(m, "env"), (String) option(m, "eval-env"), num(m, "num-envs").intValue(),
+                num(m, "total-env-steps").longValue(), num(m, "num-epochs").intValue(), num(m, "unroll-length").intValue(),
+                num(m, "batch-size").intValue(), num(m, "num-sgd-batches-per-training-step").intValue(),
+                num(m, "max-replay-size").intValue(), num(m, "min-replay-size").intValue(),
+                num(m, "episode-length").intValue(), num(m, "gamma").doubleValue(), num(m, "num-eval-envs").intValue(),
                 num(m, "seed").longValue());
     }
 
     public static Map<String, Object> toMap(CrlConfig c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("critic_width", c.criticWidth());
-        m.put("critic_depth", c.criticDepth());
-        m.put("actor_width", c.actorWidth());
-        m.put("actor_depth", c.actorDepth());
-        m.put("repr_dim", c.reprDim());
+        m.put("critic-width", c.criticWidth());
+        m.put("critic-depth", c.criticDepth());
+        m.put("actor-width", c.actorWidth());
+        m.put("actor-depth", c.actorDepth());
+        m.put("repr-dim", c.reprDim());
         m.put("energy", c.energy().jaxName());
-        m.put("contrastive_loss", c.contrastiveLoss().jaxName());
-        m.put("logsumexp_penalty_coeff", (double) c.logsumexpPenalty());
-        m.put("actor_lr", (double) c.actorLr());
-        m.put("critic_lr", (double) c.criticLr());
-        m.put("alpha_lr", (double) c.alphaLr());
-        m.put("entropy_param", (double) c.entropyParam());
-        m.put("disable_entropy", c.disableEntropy());
-        m.put("layer_norm", c.layerNorm());
+        m.put("contrastive-loss", c.contrastiveLoss().jaxName());
+        m.put("logsumexp-penalty-coeff", (double) c.logsumexpPenalty());
+        m.put("actor-lr", (double) c.actorLr());
+        m.put("critic-lr", (double) c.criticLr());
+        m.put("alpha-lr", (double) c.alphaLr());
+        m.put("entropy-param", (double) c.entropyParam());
+        m.put("disable-entropy", c.disableEntropy());
+        m.put("layer-norm", c.layerNorm());
         m.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("residual", c.residual());
         m.put("recompute", c.recompute().name().toLowerCase(java.util.Locale.ROOT));
@@ -190,13 +199,14 @@ public final class Checkpoint {
     }
 
     public static CrlConfig fromMap(Map<String, Object> m) {
-        return new CrlConfig(num(m, "critic_width").intValue(), num(m, "critic_depth").intValue(),
-                num(m, "actor_width").intValue(), num(m, "actor_depth").intValue(), num(m, "repr_dim").intValue(),
-                Energy.fromJaxName((String) m.get("energy")), InfoNce.Variant.fromJaxName((String) m.get("contrastive_loss")),
-                num(m, "logsumexp_penalty_coeff").floatValue(), num(m, "actor_lr").floatValue(),
-                num(m, "critic_lr").floatValue(), num(m, "alpha_lr").floatValue(), num(m, "entropy_param").floatValue(),
-                (Boolean) m.get("disable_entropy"), (Boolean) m.get("layer_norm"),
-                Activation.parse((String) m.get("activation")), (Boolean) m.get("residual"),
-                MlpOptions.Recompute.parse((String) m.get("recompute")));
+        return new CrlConfig(num(m, "critic-width").intValue(), num(m, "critic-depth").intValue(),
+                num(m, "actor-width").intValue(), num(m, "actor-depth").intValue(), num(m, "repr-dim").intValue(),
+                Energy.fromJaxName((String) option(m, "energy")),
+                InfoNce.Variant.fromJaxName((String) option(m, "contrastive-loss")),
+                num(m, "logsumexp-penalty-coeff").floatValue(), num(m, "actor-lr").floatValue(),
+                num(m, "critic-lr").floatValue(), num(m, "alpha-lr").floatValue(), num(m, "entropy-param").floatValue(),
+                (Boolean) option(m, "disable-entropy"), (Boolean) option(m, "layer-norm"),
+                Activation.parse((String) option(m, "activation")), (Boolean) option(m, "residual"),
+                MlpOptions.Recompute.parse((String) option(m, "recompute")));
     }
 }

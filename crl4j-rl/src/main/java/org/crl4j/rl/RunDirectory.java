@@ -212,37 +212,11 @@ public final class RunDirectory {
 
     /** Format 1 kept checkpoint_every and gif at the top of config.json; everything else is in the resume state. */
     private static RunConfig fromFormat1(Map<String, Object> json, TrainConfig t, CrlConfig c) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("env", t.env());
-        v.put("num-envs", t.numEnvs());
-        v.put("critic-depth", c.criticDepth());
-        v.put("critic-width", c.criticWidth());
-        v.put("actor-depth", c.actorDepth());
-        v.put("actor-width", c.actorWidth());
-        v.put("repr-dim", c.reprDim());
-        v.put("layer-norm", c.layerNorm());
-        v.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
-        v.put("residual", c.residual());
-        v.put("recompute", c.recompute().name().toLowerCase(java.util.Locale.ROOT));
-        v.put("energy", c.energy().jaxName());
-        v.put("contrastive-loss", c.contrastiveLoss().jaxName());
-        v.put("logsumexp-penalty-coeff", (double) c.logsumexpPenalty());
-        v.put("actor-lr", (double) c.actorLr());
-        v.put("critic-lr", (double) c.criticLr());
-        v.put("alpha-lr", (double) c.alphaLr());
-        v.put("entropy-param", (double) c.entropyParam());
-        v.put("disable-entropy", c.disableEntropy());
-        v.put("gamma", t.gamma());
-        v.put("total-env-steps", t.totalEnvSteps());
-        v.put("num-epochs", t.numEpochs());
-        v.put("unroll-length", t.unrollLength());
-        v.put("batch-size", t.batchSize());
-        v.put("num-sgd-batches-per-training-step", t.numSgdBatchesPerTrainingStep());
-        v.put("max-replay-size", t.maxReplaySize());
-        v.put("min-replay-size", t.minReplaySize());
-        v.put("seed", t.seed());
+        // the checkpoint's views of the configs use the option names; episode-length is the task's, not an option
+        Map<String, Object> v = new LinkedHashMap<>(Checkpoint.toMap(t));
+        v.putAll(Checkpoint.toMap(c));
+        v.remove("episode-length");
         v.put("eval-env", t.evalEnv().equals(t.env()) ? "" : t.evalEnv());
-        v.put("num-eval-envs", t.numEvalEnvs());
         v.put("gif", !Boolean.FALSE.equals(json.get("gif")));
         v.put("checkpoint-every", json.get("checkpoint_every") instanceof Number k ? k.intValue() : 0);
         return RunConfigs.bind(v, "a format-1 run directory");

@@ -377,7 +377,7 @@ public final class Trainer {
     /** In a fixed order (Map.of's differs from JVM to JVM, and so would the checkpoint's bytes). */
     private Map<String, Object> orderedExtra() {
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("eval_env", cfg.evalEnv());
+        extra.put("eval-env", cfg.evalEnv());
         extra.put("seed", cfg.seed());
         return extra;
     }
