@@ -12,6 +12,7 @@ import org.crl4j.nn.loss.InfoNce;
 import org.crl4j.nn.loss.PairedEnergy;
 import org.crl4j.nn.loss.PairwiseEnergy;
 import org.crl4j.nn.loss.TanhGaussian;
+import org.crl4j.rl.ranks.GradientReducer;
 
 /**
  * Contrastive RL (Eysenbach et al.; scaled as in Wang et al. 2025), one SGD step read top to bottom in
@@ -137,6 +138,15 @@ public final class CrlAgent {
      * (relabelled from the future). {@code rng} supplies the actor's reparameterisation noise.
      */
     public StepMetrics sgdStep(float[] states, float[] actions, float[] goals, int b, Rng rng) {
+        return sgdStep(states, actions, goals, b, rng, GradientReducer.SINGLE);
+    }
+
+    /**
+     * As {@link #sgdStep(float[], float[], float[], int, Rng)} on this rank's share of a data-parallel batch: each
+     * gradient is replaced by its mean over the ranks ({@code reducer}) just before its Adam update, so every rank
+     * applies the same update. The metrics are this rank's.
+     */
+    public StepMetrics sgdStep(float[] states, float[] actions, float[] goals, int b, Rng rng, GradientReducer reducer) {
         // ψ(g) once for both losses: the actor update leaves the critic's parameters alone, so the goal
         // embeddings the actor loss reads are exactly those the critic's InfoNCE needs (a training forward, kept
         // for the critic's backward; computing it twice cost one g-encoder forward per SGD step).
@@ -146,9 +156,11 @@ public final class CrlAgent {
 
         // ---- 1. actor and entropy temperature, through the current critic (its parameters untouched) ----------
         float actorLoss = actorLossAndGradient(states, goals, b, rng);
+        reduce(reducer, GradientReducer.Group.ACTOR, actorParams);
         actorAdam.update(pool);
         float alphaLoss = alphaLossAndGradient(b);
         if (!config.disableEntropy()) {
+            reduce(reducer, GradientReducer.Group.ALPHA, alphaParams);
             alphaAdam.update(pool);
         }
         float entropy = EntropyTemperature.sampleEntropy(logProb, b);
@@ -156,12 +168,19 @@ public final class CrlAgent {
 
         // ---- 2. critic: InfoNCE over the B×B pairs, positives on the diagonal -------------------------------
         InfoNce.Result c = criticLossAndGradient(states, actions, b);
+        reduce(reducer, GradientReducer.Group.CRITIC, criticParams);
         criticAdam.update(pool);
         actorNanos += t2 - t1;
         criticNanos += (t1 - t0) + (System.nanoTime() - t2);
 
         return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, c.loss(), c.logsumexp(),
                 c.categoricalAccuracy(), c.logitsPos(), c.logitsNeg());
+    }
+
+    private static void reduce(GradientReducer reducer, GradientReducer.Group group, ParamStore params) {
+        if (reducer.ranks() > 1) { // one process: the gradient is the mean already
+            reducer.allReduceMean(group, params.grads());
+        }
     }
 
     // The pieces of one SGD step, package-private so tests can evaluate each loss and its gradient without an
