@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.crl4j.rl.RunDirectory;
+
 /** Runs a sweep's runs, {@code workers} at a time, each in its own JVM. */
 final class SweepRunner {
     /** A final evaluation's episodes and eval seed (eval's defaults): every run of a sweep is scored on the same goals. */
@@ -112,7 +114,7 @@ final class SweepRunner {
             args.addAll(List.of("--run-dir", runDir.toString()));
         }
         args.addAll(List.of("--threads", Integer.toString(threadsPerRun)));
-        Path log = runDir.resolve("train.log");
+        Path log = RunDirectory.at(runDir).trainLog();
         long start = System.nanoTime();
         try {
             Files.createDirectories(runDir); // a run killed before its first save is started over by train itself
@@ -156,7 +158,7 @@ final class SweepRunner {
             }
             List<String> args = List.of("eval", runDir.toString(), "--env", task, "--episodes", "" + FINAL_EVAL_EPISODES,
                     "--seed", "" + FINAL_EVAL_SEED, "--threads", "" + threadsPerRun, "--record");
-            Path log = runDir.resolve("train.log");
+            Path log = RunDirectory.at(runDir).trainLog();
             Child child = runChild(args, log);
             if (child.problem != null) {
                 return "final evaluation on " + task + ": " + child.problem;

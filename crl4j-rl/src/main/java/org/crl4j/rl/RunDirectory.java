@@ -130,6 +130,53 @@ public final class RunDirectory {
         return root.resolve("finished.json");
     }
 
+    /** The log of a run trained by a sweep (the child JVM's output). */
+    public Path trainLog() {
+        return root.resolve("train.log");
+    }
+
+    /**
+     * The run's files as they stand, relative to its root, in the order a copy elsewhere must receive them so that
+     * the copy is always a run directory that resumes (the order train writes them in): the config files, the
+     * metrics and media, the checkpoints, the previous then the current resume state, the log, and finished.json
+     * last, so that a copy holding finished.json holds everything. The lock and temporary files are never copied.
+     */
+    public List<String> filesToCopy() throws IOException {
+        List<Path> ordered = new ArrayList<>(List.of(configJson(), configToml(), checksums(), randomPolicy(),
+                metricsJsonl(), metricsCsv()));
+        ordered.addAll(sorted(tensorboard(), "*"));
+        ordered.addAll(List.of(learningCurve("png"), learningCurve("svg"), evalGif()));
+        ordered.addAll(sorted(root, "eval_*.json"));
+        List<Path> checkpointFiles = sorted(checkpoints(), "*.safetensors");
+        Path prev = Trainer.previousOf(resumeState());
+        checkpointFiles.remove(prev);
+        checkpointFiles.remove(resumeState());
+        ordered.addAll(checkpointFiles);
+        ordered.addAll(List.of(prev, resumeState(), trainLog(), finishedMarker()));
+        List<String> out = new ArrayList<>();
+        for (Path p : ordered) {
+            if (Files.isRegularFile(p)) {
+                out.add(root.relativize(p).toString().replace('\\', '/'));
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> sorted(Path dir, String glob) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.newDirectoryStream(dir, glob)) {
+                for (Path f : files) {
+                    if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")) {
+                        found.add(f);
+                    }
+                }
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
     public boolean isFinished() {
         return Files.isRegularFile(finishedMarker());
     }
