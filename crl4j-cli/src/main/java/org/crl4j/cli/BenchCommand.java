@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code crl4j bench …}: speed measurements. */
-@Command(name = "bench", description = "Measure speed: the network training step (nn) or a single GEMM (gemm).",
-        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.GemmCmd.class})
+@Command(name = "bench", description = "Measure speed: the network training step (nn), the whole CRL SGD step on "
+        + "data-parallel ranks (sgd) or a single GEMM (gemm).",
+        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.Sgd.class, BenchCommand.GemmCmd.class})
 public final class BenchCommand implements Runnable {
 
     @Override
@@ -114,6 +115,56 @@ public final class BenchCommand implements Runnable {
             if (json) {
                 System.out.println(org.crl4j.core.io.Json.write(out));
             }
+        }
+    }
+
+    @Command(name = "sgd", mixinStandardHelpOptions = true,
+            description = "SGD steps/s of the whole CRL step (ant-sized inputs) on K data-parallel ranks in this JVM, each "
+                    + "with B/K rows and its own threads, gradients averaged every step, against 1 rank with all B rows.")
+    static final class Sgd implements Runnable {
+        @Option(names = "--width", defaultValue = "256", description = "Width of every network (default ${DEFAULT-VALUE}).")
+        int width;
+        @Option(names = "--depth", defaultValue = "16", description = "Depth of every network (default ${DEFAULT-VALUE}).")
+        int depth;
+        @Option(names = "--batch", defaultValue = "512", description = "Total batch over all ranks (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--ranks", defaultValue = "2", description = "Ranks (default ${DEFAULT-VALUE}).")
+        int ranks;
+        @Option(names = "--threads-per-rank", defaultValue = "1", description = "Threads of each rank (default ${DEFAULT-VALUE}).")
+        int threadsPerRank;
+        @Option(names = "--steps", defaultValue = "30", description = "Timed SGD steps (default ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "10", description = "Untimed SGD steps first (default ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds of 1 rank and K ranks (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public void run() {
+            if (ranks < 2 || threadsPerRank < 1 || steps < 1 || warmup < 0 || rounds < 1) {
+                throw new IllegalArgumentException("--ranks must be at least 2, --threads-per-rank, --steps and --rounds at "
+                        + "least 1, --warmup at least 0");
+            }
+            System.out.printf("bench sgd: W%d D%d B%d, 1 rank × %d thread%s vs %d ranks × %d (B/%d each), %d steps × %d "
+                            + "rounds, %s%n", width, depth, batch, threadsPerRank, threadsPerRank == 1 ? "" : "s", ranks,
+                    threadsPerRank, ranks, steps, rounds, Simd.describe());
+            double best1 = 0;
+            double bestK = 0;
+            double reduce = Double.NaN;
+            for (int r = 0; r < rounds; r++) {
+                var one = org.crl4j.bench.DataParallelBenchmark.run(width, depth, batch, 1, threadsPerRank, steps, warmup);
+                var k = org.crl4j.bench.DataParallelBenchmark.run(width, depth, batch, ranks, threadsPerRank, steps, warmup);
+                System.out.printf("  round %d: 1 rank %.2f steps/s, %d ranks %.2f steps/s (%.2f×), all-reduce %.2f ms/step on "
+                        + "rank 0 (waiting for the others included)%n", r + 1, one.stepsPerSecond(), ranks, k.stepsPerSecond(),
+                        k.stepsPerSecond() / one.stepsPerSecond(), 1e3 * k.reduceSecondsPerStep());
+                best1 = Math.max(best1, one.stepsPerSecond());
+                if (k.stepsPerSecond() > bestK) {
+                    bestK = k.stepsPerSecond();
+                    reduce = k.reduceSecondsPerStep();
+                }
+            }
+            System.out.printf("best: 1 rank %.2f, %d ranks %.2f SGD steps/s = %.2f× (ideal %d×); all-reduce %.2f ms/step%n",
+                    best1, ranks, bestK, bestK / best1, ranks, 1e3 * reduce);
         }
     }
 
