@@ -1,5 +1,7 @@
 package org.crl4j.rl;
 
+import java.util.List;
+
 import org.crl4j.core.Parallel;
 import org.crl4j.core.Rng;
 import org.crl4j.nn.Adam;
@@ -123,6 +125,33 @@ public final class CrlAgent {
         actorNanos = 0;
         criticNanos = 0;
         return r;
+    }
+
+    /**
+     * A 64-bit fingerprint of everything an SGD step reads and writes: the parameters, both Adam moments and the
+     * Adam step counts of the actor, the critic and α. Data-parallel ranks compare it every epoch: the same bits on
+     * every rank, or the ranks have diverged.
+     */
+    public long fingerprint() {
+        long h = 0xcbf29ce484222325L;
+        for (Adam adam : List.of(actorAdam, criticAdam, alphaAdam)) {
+            h = mix(h, adam.step());
+        }
+        for (float[] a : List.of(actorParams.params(), criticParams.params(), alphaParams.params(),
+                actorAdam.firstMoment(), actorAdam.secondMoment(), criticAdam.firstMoment(), criticAdam.secondMoment(),
+                alphaAdam.firstMoment(), alphaAdam.secondMoment())) {
+            h = mix(h, a.length);
+            for (float v : a) {
+                h = mix(h, Float.floatToRawIntBits(v));
+            }
+        }
+        return h;
+    }
+
+    private static long mix(long h, long v) {
+        h ^= v;
+        h *= 0x100000001b3L; // FNV-1a's prime, then a finaliser so that nearby inputs spread
+        return h ^ (h >>> 29);
     }
 
     public ParamStore actorParams() {

@@ -33,8 +33,9 @@ class DataParallelTest {
                 CrlAgentTest.Batch batch = new CrlAgentTest.Batch(dataSeed * 1000 + step);
                 agent.sgdStep(batch.states, batch.actions, batch.goals, CrlAgentTest.B, noise, reducer);
             }
+            long fp = agent.fingerprint();
             return new float[][] {agent.actorParams().params().clone(), agent.criticParams().params().clone(),
-                    {agent.logAlpha()}};
+                    {agent.logAlpha()}, {Float.intBitsToFloat((int) fp), Float.intBitsToFloat((int) (fp >>> 32))}};
         }
     }
 
@@ -63,12 +64,14 @@ class DataParallelTest {
         CrlConfig cfg = CrlAgentTest.config(1e-3f, 1e-3f, 0.5f);
         List<float[][]> ranks = trainRanks(cfg, new long[] {1, 2, 3});
         for (int r = 1; r < ranks.size(); r++) {
+            assertThat(ranks.get(r)[3]).as("rank " + r + "'s fingerprint (parameters and Adam state)").isEqualTo(ranks.get(0)[3]);
             for (int g = 0; g < 3; g++) {
                 assertThat(ranks.get(r)[g]).as("rank " + r + ", group " + g).isEqualTo(ranks.get(0)[g]);
             }
         }
         float[][] alone = train(cfg, 1, GradientReducer.SINGLE);
         assertThat(alone[1]).as("the averaged gradients moved the critic elsewhere").isNotEqualTo(ranks.get(0)[1]);
+        assertThat(alone[3]).as("and the fingerprint tells").isNotEqualTo(ranks.get(0)[3]);
         assertThat(alone[0]).isNotEqualTo(ranks.get(0)[0]);
     }
 
@@ -124,6 +127,26 @@ class DataParallelTest {
                     .isInstanceOf(IllegalStateException.class);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void theFingerprintSeesOneBitOfAnyParameterOrMoment() {
+        try (Parallel pool = new Parallel(1)) {
+            CrlAgent a = new CrlAgent(CrlAgentTest.S, CrlAgentTest.A, CrlAgentTest.G, CrlAgentTest.config(1e-3f, 1e-3f, 0.5f), pool);
+            a.init(new Rng(3));
+            CrlAgentTest.Batch batch = new CrlAgentTest.Batch(1);
+            a.sgdStep(batch.states, batch.actions, batch.goals, CrlAgentTest.B, new Rng(5));
+            long before = a.fingerprint();
+            assertThat(a.fingerprint()).isEqualTo(before);
+            float[] p = a.criticParams().params();
+            p[p.length / 2] = Float.intBitsToFloat(Float.floatToRawIntBits(p[p.length / 2]) ^ 1);
+            assertThat(a.fingerprint()).isNotEqualTo(before);
+            p[p.length / 2] = Float.intBitsToFloat(Float.floatToRawIntBits(p[p.length / 2]) ^ 1);
+            assertThat(a.fingerprint()).isEqualTo(before);
+            float[] v = a.actorAdam.secondMoment();
+            v[3] = Float.intBitsToFloat(Float.floatToRawIntBits(v[3]) ^ 1);
+            assertThat(a.fingerprint()).as("an Adam moment").isNotEqualTo(before);
         }
     }
 }
