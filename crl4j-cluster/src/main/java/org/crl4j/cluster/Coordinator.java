@@ -87,6 +87,8 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private final Map<ActorRef<Worker.Command>, WorkerInfo> workers = new HashMap<>();
     private final Set<Address> refused = new HashSet<>();
     private Set<ActorRef<Worker.Command>> listed = Set.of();
+    /** Up (or WeaklyUp) members, from this actor's own MemberEvents: Cluster.state() can lag behind them. */
+    private final Set<Address> up = new HashSet<>();
 
     public static Behavior<Command> create(Settings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings)));
@@ -135,12 +137,6 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
      * the worker of a node that is leaving or already removed, and such a worker must not be counted again.
      */
     private void challengeListed() {
-        Set<Address> up = new HashSet<>();
-        cluster.state().getMembers().forEach(m -> {
-            if (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) {
-                up.add(m.address());
-            }
-        });
         for (ActorRef<Worker.Command> w : listed) {
             Address address = w.path().address();
             if (up.contains(address) && !workers.containsKey(w) && !pendingNonces.containsKey(w)
@@ -191,6 +187,12 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private Behavior<Command> onMember(MemberChanged m) {
         ClusterEvent.MemberEvent e = m.event();
         Address address = e.member().address();
+        MemberStatus status = e.member().status();
+        if (status == MemberStatus.up() || status == MemberStatus.weaklyUp()) {
+            up.add(address);
+        } else {
+            up.remove(address);
+        }
         if (e instanceof ClusterEvent.MemberUp && !address.equals(cluster.selfMember().address())) {
             if (!settings.registrationTimeout().isZero()) {
                 timers.startSingleTimer("deadline-" + address, new RegistrationDeadline(address),

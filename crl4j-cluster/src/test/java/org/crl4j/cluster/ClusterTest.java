@@ -20,7 +20,12 @@ import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -221,6 +226,38 @@ class ClusterTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    @Test
+    @Order(6)
+    void remoteMessagesUseJacksonCborAndChunksMustFitTheFrame() throws Exception {
+        Serialization serialization = SerializationExtension.get(Adapter.toClassic(seed.system()));
+        assertThat(serialization.findSerializerFor(new FileTransfer.Chunk("t", 0, new byte[1], 0)))
+                .isInstanceOf(JacksonCborSerializer.class);
+        assertThat(serialization.findSerializerFor(new Worker.Challenge("n", coordinator)))
+                .isInstanceOf(JacksonCborSerializer.class);
+        assertThat(ClusterConfig.maximumFrameSize(seed.system().settings().config()))
+                .isEqualTo(ClusterConfig.DEFAULT_MAXIMUM_FRAME_SIZE);
+
+        // A 256 KiB chunk would not fit Artery's default 256 KiB frame with its envelope: the receiver refuses it.
+        Path file = tmp.resolve("small.bin");
+        Files.write(file, new byte[1000]);
+        TestProbe<FileTransfer.UploadResult> result = TestProbe.create(workerNodeB.system());
+        workerNodeB.system().systemActorOf(FileTransfer.sender(file, "small.bin", registeredCoordinatorRef(),
+                256 * 1024, 4, FileTransfer.Faults.NONE, result.getRef()), "oversized-chunks", Props.empty());
+        FileTransfer.UploadResult r = result.receiveMessage(Duration.ofSeconds(10));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.message()).contains("does not fit maximum-frame-size");
+    }
+
+    /** The coordinator's ref as seen from worker B's node. */
+    private ActorRef<Coordinator.Command> registeredCoordinatorRef() throws Exception {
+        TestProbe<Receptionist.Listing> probe = TestProbe.create(workerNodeB.system());
+        workerNodeB.system().receptionist().tell(Receptionist.find(Coordinator.COORDINATOR, probe.getRef()));
+        Set<ActorRef<Coordinator.Command>> found = probe.receiveMessage(Duration.ofSeconds(5))
+                .getServiceInstances(Coordinator.COORDINATOR);
+        assertThat(found).hasSize(1);
+        return found.iterator().next();
     }
 
     private List<Coordinator.WorkerInfo> workers() throws Exception {
