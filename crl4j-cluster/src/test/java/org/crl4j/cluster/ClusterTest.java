@@ -46,7 +46,7 @@ class ClusterTest {
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(6);
 
     @TempDir
-    Path tmp;
+    static Path tmp;
 
     private final List<ClusterNode> nodes = new ArrayList<>();
     private ClusterNode seed;
@@ -61,7 +61,7 @@ class ClusterTest {
     @BeforeAll
     void startCluster() throws Exception {
         started = System.nanoTime();
-        inbox = Files.createTempDirectory("crl4j-cluster-inbox");
+        inbox = tmp.resolve("inbox");
         seed = node(ClusterNode.startSeed(ClusterNode.LOOPBACK, 0, true, null));
         assertThat(seed.port()).isPositive();
         events = TestProbe.create(seed.system());
