@@ -74,7 +74,7 @@ public final class EvalCommand implements Runnable {
                     throw new IllegalArgumentException("no checkpoint at " + file + " (a run directory holds checkpoints/last.safetensors)");
                 }
                 Checkpoint.Loaded c = Checkpoint.load(file, pool);
-                Object evalEnv = c.info().extra().getOrDefault("eval-env", c.info().extra().get("eval_env")); // format 1: eval_env
+                Object evalEnv = c.info().extra().get("eval-env");
                 task = env != null ? env : evalEnv instanceof String s ? s : c.info().env();
                 var spec = Envs.spec(task);
                 if (spec.stateDim() != c.info().stateDim() || spec.actionDim() != c.info().actionDim()

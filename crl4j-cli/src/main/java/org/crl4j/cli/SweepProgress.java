@@ -1,6 +1,7 @@
 package org.crl4j.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,6 +31,9 @@ final class SweepProgress {
     private int done;
     private int failed;
     private boolean lineOpen;
+    private int openLength;
+    /** Each run's planned env steps, once its config.json could be read (it does not change while it runs). */
+    private final Map<SweepGrid.Run, Double> planned = new HashMap<>();
     private long lastPlain = System.nanoTime();
 
     SweepProgress(Path sweepDir, List<SweepGrid.Run> runs, int workers, PrintStream out, boolean terminal) {
@@ -109,12 +113,13 @@ final class SweepProgress {
             out.print("\r" + s + "   ");
             out.flush();
             lineOpen = true;
+            openLength = s.length() + 3;
         }
     }
 
     private void clearLine() {
         if (lineOpen) {
-            out.print("\r" + " ".repeat(status().length() + 3) + "\r");
+            out.print("\r" + " ".repeat(openLength) + "\r");
             lineOpen = false;
         }
     }
@@ -124,7 +129,7 @@ final class SweepProgress {
         int left = total - done - failed - running.size();
         double work = left;
         for (SweepGrid.Run r : running) {
-            work += 1 - fractionDone(r.dir(sweepDir));
+            work += 1 - fractionDone(r);
         }
         return status(total, done, running.size(), left, failed, meanWall, wallOfFinished.size(), work, workers);
     }
@@ -164,17 +169,22 @@ final class SweepProgress {
     }
 
     /** Env steps so far over those planned, from the run's files (0 before its first evaluation or if unreadable). */
-    private static double fractionDone(Path runDir) {
+    private double fractionDone(SweepGrid.Run run) {
         try {
-            RunDirectory d = RunDirectory.at(runDir);
+            RunDirectory d = RunDirectory.at(run.dir(sweepDir));
+            Double total = planned.get(run);
+            if (total == null && Files.isRegularFile(d.configJson())
+                    && RunRecord.options(d.readConfigJson(), d.configJson().toString()).get("total-env-steps")
+                            instanceof Number n) {
+                total = n.doubleValue();
+                planned.put(run, total);
+            }
             List<Map<String, Object>> rows = d.metricsRows();
-            if (rows.isEmpty()
-                    || !(RunRecord.options(d.readConfigJson(), d.configJson().toString()).get("total-env-steps")
-                            instanceof Number planned)
+            if (total == null || rows.isEmpty()
                     || !(rows.get(rows.size() - 1).get("training/envsteps") instanceof Number steps)) {
                 return 0;
             }
-            return Math.min(1, steps.doubleValue() / planned.doubleValue());
+            return Math.min(1, steps.doubleValue() / total);
         } catch (java.io.IOException | RuntimeException unreadable) {
             return 0;
         }

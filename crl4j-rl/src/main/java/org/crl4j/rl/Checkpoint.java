@@ -98,7 +98,7 @@ public final class Checkpoint {
             Info info = new Info((String) meta.get("env"), num(meta, "state_dim").intValue(),
                     num(meta, "action_dim").intValue(), num(meta, "goal_dim").intValue(), cfg,
                     num(meta, "env_steps").longValue(), num(meta, "sgd_steps").longValue(), num(meta, "epoch").intValue(),
-                    castMap(meta.get("extra")));
+                    extra(meta.get("extra")));
             CrlAgent agent = new CrlAgent(info.stateDim(), info.actionDim(), info.goalDim(), cfg, pool);
             for (ParamStore ps : stores(agent)) {
                 ps.copyFrom(c, "", ps.params());
@@ -143,9 +143,13 @@ public final class Checkpoint {
         return n;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    /** The extra metadata, its keys as the options spell them (format 1 wrote {@code eval_env}). */
+    private static Map<String, Object> extra(Object o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k).replace('_', '-'), v));
+        }
+        return out;
     }
 
     public static Map<String, Object> toMap(TrainConfig t) {

@@ -248,7 +248,10 @@ public final class RunDirectory {
 
     /** The run's options from config.json; a format-1 directory gets them rebuilt from its resume state's configs. */
     public RunConfig readConfig(TrainConfig train, CrlConfig network) throws IOException {
-        Map<String, Object> json = Files.isRegularFile(configJson()) ? readConfigJson() : Map.of();
+        return fromJson(Files.isRegularFile(configJson()) ? readConfigJson() : Map.of(), train, network);
+    }
+
+    private RunConfig fromJson(Map<String, Object> json, TrainConfig train, CrlConfig network) {
         if (json.get("config") instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
             Map<String, ?> tree = (Map<String, ?>) m;
@@ -269,39 +272,27 @@ public final class RunDirectory {
         return RunConfigs.bind(v, "a format-1 run directory");
     }
 
-    /** Whether config.json is of this format and whole (else {@link #upgrade} rewrites it). */
-    public boolean isCurrentFormat() throws IOException {
-        if (!Files.isRegularFile(configJson())) {
-            return false;
-        }
-        try {
-            return readConfigJson().get("format") instanceof Number n && n.intValue() == FORMAT;
-        } catch (CorruptFileException e) {
-            return false;
-        }
-    }
-
     /**
-     * Makes the config files state the schedule the resume state holds (it is the truth), and brings a format-1
-     * directory to this format: after a lengthening, or on the next resume when a crash came between saving the
+     * Makes the config files state the schedule the resume state holds (it is the truth), and brings a directory of
+     * an older format to this one: after a lengthening, or on the next resume when a crash came between saving the
      * resume state and rewriting these. A damaged config.json is rebuilt from the resume state (checkpoint-every and
      * gif, which only config.json holds, go back to their defaults). Says what it does through {@code note}.
      */
     public RunConfig upgrade(TrainConfig train, CrlConfig network, int threads, java.util.function.Consumer<String> note)
             throws IOException {
-        RunConfig saved;
-        boolean rewrite = !isCurrentFormat();
+        Map<String, Object> json;
         try {
-            saved = readConfig(train, network);
-            if (rewrite) {
-                note.accept("upgrading its config files to run-directory format " + FORMAT);
-            }
+            json = Files.isRegularFile(configJson()) ? readConfigJson() : Map.of();
         } catch (CorruptFileException e) {
             note.accept(e.getMessage() + "; rebuilding it from the resume state (checkpoint-every and gif back to "
                     + "their defaults)");
-            saved = fromFormat1(Map.of(), train, network);
-            rewrite = true;
+            json = null;
         }
+        boolean rewrite = json == null || !(json.get("format") instanceof Number f && f.intValue() == FORMAT);
+        if (json != null && rewrite) {
+            note.accept("upgrading its config files to run-directory format " + FORMAT);
+        }
+        RunConfig saved = json == null ? fromFormat1(Map.of(), train, network) : fromJson(json, train, network);
         RunConfig now = RunConfigs.with(saved, Map.of("total-env-steps", train.totalEnvSteps(),
                 "num-epochs", train.numEpochs()), configJson().toString());
         if (!now.equals(saved) || rewrite) {
@@ -370,13 +361,7 @@ public final class RunDirectory {
      */
     public void deleteDerivedMetrics() throws IOException {
         Files.deleteIfExists(metricsCsv());
-        if (Files.isDirectory(tensorboard())) {
-            try (var events = Files.newDirectoryStream(tensorboard())) {
-                for (Path f : events) {
-                    Files.delete(f);
-                }
-            }
-        }
+        deleteMatching(tensorboard(), "*");
     }
 
     /**
@@ -384,16 +369,21 @@ public final class RunDirectory {
      * Only safe while holding the run's lock, as no other process may be writing then.
      */
     public void deleteInterruptedWrites() throws IOException {
-        for (Path d : List.of(root, checkpoints())) {
-            if (!Files.isDirectory(d)) {
-                continue;
-            }
-            try (var temps = Files.newDirectoryStream(d, ".*.tmp")) {
-                for (Path f : temps) {
-                    Files.deleteIfExists(f);
+        deleteMatching(root, ".*.tmp");
+        deleteMatching(checkpoints(), ".*.tmp");
+    }
+
+    /** Deletes the files in {@code dir} whose names match {@code glob}; returns how many (0 when there is no dir). */
+    private static int deleteMatching(Path dir, String glob) throws IOException {
+        int n = 0;
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.newDirectoryStream(dir, glob)) {
+                for (Path f : files) {
+                    n += Files.deleteIfExists(f) ? 1 : 0;
                 }
             }
         }
+        return n;
     }
 
     /**
@@ -408,14 +398,7 @@ public final class RunDirectory {
         Files.deleteIfExists(metricsJsonl());
         Files.deleteIfExists(finishedMarker());
         Files.deleteIfExists(randomPolicy()); // measured for that run's config, which the new one may not share
-        if (Files.isDirectory(checkpoints())) {
-            try (var saved = Files.newDirectoryStream(checkpoints(), "*.safetensors")) {
-                for (Path f : saved) {
-                    Files.delete(f);
-                    found = true;
-                }
-            }
-        }
+        found |= deleteMatching(checkpoints(), "*.safetensors") > 0;
         return found;
     }
 

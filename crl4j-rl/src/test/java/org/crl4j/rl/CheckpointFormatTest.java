@@ -51,6 +51,7 @@ class CheckpointFormatTest {
             Checkpoint.Loaded loaded = Checkpoint.load(formatOne, pool);
             assertThat(loaded.info().config()).isEqualTo(cfg);
             assertThat(loaded.info().envSteps()).isEqualTo(1234);
+            assertThat(loaded.info().extra()).as("format 1's eval_env, by its option name").containsEntry("eval-env", "reacher");
             assertThat(loaded.agent().actorParams().params()).isEqualTo(agent.actorParams().params());
             assertThat(loaded.agent().criticParams().params()).isEqualTo(agent.criticParams().params());
 
