@@ -127,16 +127,18 @@ public final class Safetensors {
         byte[] header = header(layout, meta);
         int checksumAt = checksum ? 8 + checksumOffset(header) : -1;
         AtomicFiles.write(path, channel -> {
-            CRC32C crc = new CRC32C();
+            CRC32C crc = checksum ? new CRC32C() : null; // a plain write computes none
             ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(header.length).put(header).flip();
-            crc.update(prefix.duplicate());
+            if (crc != null) {
+                crc.update(prefix.duplicate());
+            }
             AtomicFiles.writeFully(channel, prefix);
             ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : layout) {
                 t.writeTo(channel, scratch, crc);
             }
-            if (checksum) {
+            if (crc != null) {
                 ByteBuffer digits = ByteBuffer.wrap(hex(crc.getValue()));
                 while (digits.hasRemaining()) {
                     channel.write(digits, checksumAt + digits.position());

@@ -242,10 +242,15 @@ public final class Tensor {
         return out.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Writes the data as little-endian bytes, converting arrays through {@code scratch} (direct, little-endian). */
+    /**
+     * Writes the data as little-endian bytes, converting arrays through {@code scratch} (direct, little-endian), and
+     * feeds the same bytes to {@code checksum} unless it is null.
+     */
     void writeTo(FileChannel channel, ByteBuffer scratch, java.util.zip.Checksum checksum) throws IOException {
         if (bytes != null) {
-            checksum.update(bytes.duplicate());
+            if (checksum != null) {
+                checksum.update(bytes.duplicate());
+            }
             AtomicFiles.writeFully(channel, bytes.duplicate());
             return;
         }
@@ -256,7 +261,9 @@ public final class Tensor {
             scratch.clear();
             fill(scratch, done, count);
             scratch.limit(count * dtype.byteSize());
-            checksum.update(scratch.duplicate());
+            if (checksum != null) {
+                checksum.update(scratch.duplicate());
+            }
             AtomicFiles.writeFully(channel, scratch);
         }
     }
