@@ -67,8 +67,19 @@ public final class SweepCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--workers", defaultValue = "1", description = "Runs at once (default ${DEFAULT-VALUE}); each gets cores / workers threads.")
     int workers;
-    @Option(names = "--threads", description = "Threads per run (default: cores / workers).")
+    @Option(names = "--threads", description = "Threads per run (default: cores / workers; 1 with --cluster-port).")
     Integer threads;
+    @Option(names = "--cluster-port", paramLabel = "P", description = "Train the runs on other machines: this process "
+            + "becomes the coordinator on port P (0: any free port) and hands the runs to workers that join it with "
+            + "'crl4j worker --join HOST:P'; their files come back to the sweep directory here. Needs a shared secret "
+            + "(" + ClusterSecret.ENV + " or --secret-file).")
+    Integer clusterPort;
+    @Option(names = "--cluster-host", paramLabel = "ADDRESS", defaultValue = org.crl4j.cluster.ClusterNode.LOOPBACK,
+            description = "The address workers reach the coordinator at (default ${DEFAULT-VALUE}: this machine only; "
+                    + "give this machine's network address to take workers from other machines).")
+    String clusterHost;
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "With --cluster-port: file holding the shared secret.")
+    Path secretFile;
     @CommandLine.Unmatched
     List<String> trainFlags = new ArrayList<>();
 
@@ -112,9 +123,10 @@ public final class SweepCommand implements Callable<Integer> {
         if (resume != null) {
             for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
                 String n = o.longestName();
-                if (!Set.of("--resume", "--workers", "--threads").contains(n)) {
+                if (!Set.of("--resume", "--workers", "--threads", "--cluster-port", "--cluster-host", "--secret-file").contains(n)) {
                     throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed sweep keeps its grid "
-                            + "(see " + resume.resolve(SWEEP_FILE) + "); only --workers and --threads may change");
+                            + "(see " + resume.resolve(SWEEP_FILE) + "); only --workers, --threads and the --cluster "
+                            + "options may change");
                 }
             }
             if (!trainFlags.isEmpty()) {
@@ -131,10 +143,31 @@ public final class SweepCommand implements Callable<Integer> {
             dir = sweepDir != null ? sweepDir : Path.of("sweeps", RunDirectory.safeName(env) + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        int perRun = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        org.crl4j.cluster.Secret secret = null;
+        if (clusterPort != null) {
+            if (clusterPort < 0 || clusterPort > 65535) {
+                throw new IllegalArgumentException("--cluster-port must be in 0..65535, got " + clusterPort);
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--workers")) {
+                throw new IllegalArgumentException("--workers is for runs on this machine; with --cluster-port each "
+                        + "worker's --slots says how many runs it trains at once");
+            }
+            secret = ClusterSecret.load(secretFile); // before anything is written
+        } else if (spec.commandLine().getParseResult().hasMatchedOption("--cluster-host")
+                || spec.commandLine().getParseResult().hasMatchedOption("--secret-file")) {
+            throw new IllegalArgumentException("--cluster-host and --secret-file need --cluster-port P");
+        }
+        int perRun = threads != null ? threads : clusterPort != null ? 1
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         try (FileChannel held = lock(dir)) {
             SweepGrid grid = fromOptions != null ? claim(dir, fromOptions) : readSweepFile(dir);
+            if (clusterPort != null) {
+                return new ClusterSweep(grid, dir, perRun, clusterHost, clusterPort, secret).runAll() ? 0 : 1;
+            }
             return new SweepRunner(grid, dir, workers, perRun).runAll() ? 0 : 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the lock on " + dir + ": " + e.getMessage(), e);
         }

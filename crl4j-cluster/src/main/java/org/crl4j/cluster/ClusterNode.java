@@ -53,10 +53,18 @@ public final class ClusterNode implements AutoCloseable {
     /** Parses {@code host:port}. */
     public static Address parseSeed(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("expected host:port, got " + hostPort);
+        int port = -1;
+        if (colon > 0) {
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException notANumber) {
+                port = -1;
+            }
         }
-        return seedAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("expected HOST:PORT (e.g. 127.0.0.1:25520), got " + hostPort);
+        }
+        return seedAddress(hostPort.substring(0, colon), port);
     }
 
     public void join(Address seed) {

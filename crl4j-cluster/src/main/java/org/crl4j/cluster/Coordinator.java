@@ -29,7 +29,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * The coordinator, on the seed node. It discovers workers through the Receptionist, challenges each with a fresh
  * nonce, counts only those that answer with the right HMAC of the cluster secret, downs the nodes of those that do
  * not (or that join and register no worker in time), watches registered workers (DeathWatch and reachability
- * events), and receives files from registered workers.
+ * events), receives files from registered workers, and hands out jobs ({@link StartJob}): it sends the worker
+ * the job and, for a resumption, the run's files, and accepts the worker's copies of that run only under the
+ * job's current lease, so a worker that was given up cannot write into the sweep directory any more.
  */
 public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
 
@@ -44,9 +46,20 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             implements Command, CborSerializable {
     }
 
-    /** A worker offers a file; see {@link FileTransfer}. */
-    public record FileOffer(String transferId, String name, long size, int chunkSize, int chunkCount, String sha256,
-                            ActorRef<FileTransfer.SenderCommand> sender) implements Command, CborSerializable {
+    /**
+     * Local: give {@code job} to the worker {@code worker} ({@link WorkerInfo#worker()}) under {@code lease}, after
+     * sending it {@code files} (relative to {@code sourceDir}, in that order) when it resumes from them.
+     */
+    public record StartJob(String worker, String job, long lease, List<List<String>> commands, int threads,
+                           Path sourceDir, List<String> files) implements Command {
+    }
+
+    /** From a worker: the job's commands ended, and everything it copied back has arrived. */
+    public record JobEnded(String job, long lease, boolean completed, boolean stopped, int exitCode, String problem)
+            implements Command, CborSerializable {
+    }
+
+    private record ResumeFilesSent(String worker, FileBatch.Result result) implements Command {
     }
 
     /** Local query. */
@@ -89,6 +102,9 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
     private Set<ActorRef<Worker.Command>> listed = Set.of();
     /** Up (or WeaklyUp) members, from this actor's own MemberEvents: Cluster.state() can lag behind them. */
     private final Set<Address> up = new HashSet<>();
+    /** Each job's current lease: files and reports under any other are ignored. */
+    private final Map<String, Long> leases = new HashMap<>();
+    private final Map<String, String> holders = new HashMap<>();
 
     public static Behavior<Command> create(Settings settings) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, settings)));
@@ -118,7 +134,10 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 .onMessage(ReachabilityChanged.class, this::onReachability)
                 .onMessage(WorkerTerminated.class, this::onTerminated)
                 .onMessage(RegistrationDeadline.class, this::onDeadline)
-                .onMessage(FileOffer.class, this::onOffer)
+                .onMessage(FileTransfer.Offer.class, this::onOffer)
+                .onMessage(StartJob.class, this::onStartJob)
+                .onMessage(JobEnded.class, this::onJobEnded)
+                .onMessage(ResumeFilesSent.class, this::onResumeFilesSent)
                 .onMessage(GetWorkers.class, q -> {
                     q.replyTo().tell(List.copyOf(new ArrayList<>(workers.values())));
                     return this;
@@ -253,17 +272,72 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
                 Duration.between(info.registeredAt(), Instant.now())));
     }
 
-    private Behavior<Command> onOffer(FileOffer offer) {
+    private Behavior<Command> onOffer(FileTransfer.Offer offer) {
         boolean fromWorker = workers.keySet().stream()
                 .anyMatch(w -> w.path().address().equals(offer.sender().path().address()));
+        String refusal = null;
         if (!fromWorker) {
-            getContext().getLog().warn("file offer {} from unregistered {} ignored", offer.name(),
-                    offer.sender().path().address());
-            offer.sender().tell(new FileTransfer.Failed(offer.transferId(), "not a registered worker"));
+            refusal = "not a registered worker";
+        } else if (offer.job() != null && (leases.getOrDefault(offer.job(), -1L) != offer.lease()
+                || offer.name() == null || !offer.name().startsWith(offer.job() + "/"))) {
+            refusal = "not a file of job " + offer.job() + " under its current lease";
+        }
+        if (refusal != null) {
+            getContext().getLog().warn("file offer {} from {} ignored: {}", offer.name(),
+                    offer.sender().path().address(), refusal);
+            offer.sender().tell(new FileTransfer.Failed(offer.transferId(), refusal));
             return this;
         }
         getContext().spawnAnonymous(FileTransfer.receiver(offer, settings.inbox(),
                 ClusterConfig.maximumFrameSize(getContext().getSystem().settings().config()), settings.listener()));
+        return this;
+    }
+
+    private Behavior<Command> onStartJob(StartJob s) {
+        ActorRef<Worker.Command> w = workers.keySet().stream().filter(r -> r.path().toString().equals(s.worker()))
+                .findFirst().orElse(null);
+        if (w == null) {
+            emit(new CoordinatorEvent.JobEnded(s.job(), s.lease(), s.worker(), false, true, -1,
+                    "the worker left before the job started"));
+            return this;
+        }
+        leases.put(s.job(), s.lease());
+        holders.put(s.job(), s.worker());
+        w.tell(new Worker.Assign(s.job(), s.lease(), s.commands(), s.threads(), s.files(), getContext().getSelf()));
+        if (!s.files().isEmpty()) {
+            List<FileBatch.Item> items = s.files().stream()
+                    .map(f -> new FileBatch.Item(s.sourceDir().resolve(f), f)).toList();
+            ActorRef<FileBatch.Result> replyTo = getContext().messageAdapter(FileBatch.Result.class,
+                    r -> new ResumeFilesSent(s.worker(), r));
+            getContext().spawnAnonymous(FileBatch.create(items, s.job(), s.lease(), w.narrow(),
+                    FileTransfer.DEFAULT_CHUNK_SIZE, 4, true, replyTo));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onResumeFilesSent(ResumeFilesSent r) {
+        FileBatch.Result result = r.result();
+        if (result.ok() || leases.getOrDefault(result.job(), -1L) != result.lease()) {
+            return this;
+        }
+        getContext().getLog().warn("job {} (lease {}): its resume state did not reach {}: {}", result.job(),
+                result.lease(), r.worker(), result.problem());
+        leases.remove(result.job());
+        holders.remove(result.job());
+        workers.keySet().stream().filter(w -> w.path().toString().equals(r.worker())).findFirst()
+                .ifPresent(w -> w.tell(new Worker.CancelJob(result.job(), result.lease())));
+        emit(new CoordinatorEvent.JobEnded(result.job(), result.lease(), r.worker(), false, false, -1,
+                "its resume state did not reach the worker: " + result.problem()));
+        return this;
+    }
+
+    private Behavior<Command> onJobEnded(JobEnded e) {
+        if (leases.getOrDefault(e.job(), -1L) != e.lease()) {
+            getContext().getLog().info("report on job {} under old lease {} ignored", e.job(), e.lease());
+            return this;
+        }
+        leases.remove(e.job());
+        emit(new CoordinatorEvent.JobEnded(e.job(), e.lease(), holders.remove(e.job()), e.completed(), e.stopped(), e.exitCode(), e.problem()));
         return this;
     }
 

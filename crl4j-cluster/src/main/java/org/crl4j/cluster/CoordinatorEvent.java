@@ -23,6 +23,11 @@ public sealed interface CoordinatorEvent {
             implements CoordinatorEvent {
     }
 
+    /** A job's commands ended on its worker (or it could not start there); see {@link Coordinator.JobEnded}. */
+    record JobEnded(String job, long lease, String worker, boolean completed, boolean stopped, int exitCode,
+                    String problem) implements CoordinatorEvent {
+    }
+
     record FileReceived(String name, Path path, long size, String sha256, int corruptChunks, String from)
             implements CoordinatorEvent {
     }

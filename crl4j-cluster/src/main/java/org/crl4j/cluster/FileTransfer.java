@@ -29,11 +29,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Chunked, checksummed file transfer from a worker to the coordinator.
+ * Chunked, checksummed file transfer between the coordinator and a worker, either way: a worker sends a run's files
+ * back to the sweep directory, the coordinator sends a run's resume state to the worker that takes it over.
  *
  * <pre>
- * sender (worker)                         coordinator / receiver
- *   FileOffer(id, name, size, chunkSize, n, sha256) ──▶ coordinator spawns a receiver (registered workers only)
+ * sender                                  receiving node (coordinator or worker) / receiver
+ *   Offer(id, job, lease, name, size, chunkSize, n, sha256) ──▶ the node checks who sends it, spawns a receiver
  *   ◀── Accepted(id, receiver)
  *   Chunk(id, i, bytes, crc32c) ──▶   (at most `window` unacknowledged)
  *   ◀── ChunkAck(id, i)      CRC-32C matches: written at i * chunkSize into a hidden .part file
@@ -57,12 +58,25 @@ public final class FileTransfer {
     static final Duration RESEND_AFTER = Duration.ofSeconds(2);
     static final int MAX_IDLE_TICKS = 10;
     static final Duration RECEIVER_IDLE = Duration.ofSeconds(30);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+    /** One path segment: no leading dot, so never "." or ".." and never a hidden temporary name. */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+    private static final int MAX_SEGMENTS = 8;
 
     private FileTransfer() {
     }
 
     // ---- protocol ----
+
+    /**
+     * The first message of a transfer. {@code name} is a relative path of plain segments separated by '/'
+     * (e.g. {@code d4-w128-b128/seed1/checkpoints/last.safetensors}); {@code job} and {@code lease} say which run
+     * and which hand-out of it the file belongs to (null and 0 for a file outside any job), so a receiving node can
+     * refuse files of a hand-out it has given up.
+     */
+    public record Offer(String transferId, String job, long lease, String name, long size, int chunkSize,
+                        int chunkCount, String sha256, ActorRef<SenderCommand> sender)
+            implements Coordinator.Command, Worker.Command, CborSerializable {
+    }
 
     public interface SenderCommand {
     }
@@ -170,12 +184,13 @@ public final class FileTransfer {
         return (int) ((size + chunkSize - 1) / chunkSize);
     }
 
-    public static Behavior<SenderCommand> sender(Path file, String name, ActorRef<Coordinator.Command> coordinator,
+    /** Sends {@code file} as {@code name} to {@code to} (a coordinator or a worker) and tells {@code replyTo} how it went. */
+    public static Behavior<SenderCommand> sender(Path file, String name, String job, long lease, ActorRef<Offer> to,
                                                  int chunkSize, int window, Faults faults,
                                                  ActorRef<UploadResult> replyTo) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             try {
-                return new Sender(ctx, timers, file, name, coordinator, chunkSize, window, faults, replyTo);
+                return new Sender(ctx, timers, file, name, job, lease, to, chunkSize, window, faults, replyTo);
             } catch (IOException e) {
                 replyTo.tell(UploadResult.failure(name, "cannot read " + file + ": " + e));
                 return Behaviors.stopped();
@@ -183,7 +198,8 @@ public final class FileTransfer {
         }));
     }
 
-    public static Behavior<ReceiverCommand> receiver(Coordinator.FileOffer offer, Path inbox, long maximumFrameSize,
+    /** Receives the offered file into {@code inbox}/name (parent directories created) and tells {@code listener}. */
+    public static Behavior<ReceiverCommand> receiver(Offer offer, Path inbox, long maximumFrameSize,
                                                      ActorRef<CoordinatorEvent> listener) {
         return Behaviors.setup(ctx -> {
             String from = offer.sender().path().address().toString();
@@ -205,8 +221,25 @@ public final class FileTransfer {
         });
     }
 
-    private static String validate(Coordinator.FileOffer o, long maximumFrameSize) {
-        if (o.name() == null || !NAME.matcher(o.name()).matches()) {
+    /** True for a relative path of at most 8 plain segments: nothing absolute, no "..", no hidden names. */
+    public static boolean isSafeName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 1000) {
+            return false;
+        }
+        String[] segments = name.split("/", -1);
+        if (segments.length > MAX_SEGMENTS) {
+            return false;
+        }
+        for (String seg : segments) {
+            if (!SEGMENT.matcher(seg).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String validate(Offer o, long maximumFrameSize) {
+        if (!isSafeName(o.name())) {
             return "bad file name " + o.name();
         }
         if (o.chunkSize() <= 0 || o.chunkSize() > maximumFrameSize - FRAME_OVERHEAD) {
@@ -227,6 +260,8 @@ public final class FileTransfer {
     private static final class Sender extends AbstractBehavior<SenderCommand> {
         private final String transferId = UUID.randomUUID().toString();
         private final String name;
+        private final String job;
+        private final long lease;
         private final FileChannel channel;
         private final long size;
         private final int chunkSize;
@@ -234,7 +269,7 @@ public final class FileTransfer {
         private final int window;
         private final Faults faults;
         private final String sha256;
-        private final ActorRef<Coordinator.Command> coordinator;
+        private final ActorRef<Offer> to;
         private final ActorRef<UploadResult> replyTo;
         private final BitSet acked = new BitSet();
         private final int[] attempts;
@@ -246,11 +281,13 @@ public final class FileTransfer {
         private int idleTicks;
 
         Sender(ActorContext<SenderCommand> ctx, TimerScheduler<SenderCommand> timers, Path file, String name,
-               ActorRef<Coordinator.Command> coordinator, int chunkSize, int window, Faults faults,
+               String job, long lease, ActorRef<Offer> to, int chunkSize, int window, Faults faults,
                ActorRef<UploadResult> replyTo) throws IOException {
             super(ctx);
             this.name = name;
-            this.coordinator = coordinator;
+            this.job = job;
+            this.lease = lease;
+            this.to = to;
             this.chunkSize = chunkSize;
             this.window = Math.max(1, window);
             this.faults = faults;
@@ -260,8 +297,7 @@ public final class FileTransfer {
             this.size = channel.size();
             this.chunks = chunkCount(size, chunkSize);
             this.attempts = new int[chunks];
-            coordinator.tell(new Coordinator.FileOffer(transferId, name, size, chunkSize, chunks, sha256,
-                    ctx.getSelf()));
+            to.tell(new Offer(transferId, job, lease, name, size, chunkSize, chunks, sha256, ctx.getSelf()));
             timers.startTimerWithFixedDelay(Tick.INSTANCE, RESEND_AFTER);
         }
 
@@ -293,7 +329,7 @@ public final class FileTransfer {
                         if (attempts[i] >= MAX_ATTEMPTS) {
                             return fail("chunk " + i + " rejected " + attempts[i] + " times: " + n.reason());
                         }
-                        getContext().getLog().info("{}: chunk {} rejected by the coordinator ({}), sending it again",
+                        getContext().getLog().info("{}: chunk {} rejected by the receiver ({}), sending it again",
                                 name, i, n.reason());
                         progress = true;
                         resent++;
@@ -368,7 +404,7 @@ public final class FileTransfer {
     // ---- receiver ----
 
     private static final class Receiver extends AbstractBehavior<ReceiverCommand> {
-        private final Coordinator.FileOffer offer;
+        private final Offer offer;
         private final Path target;
         private final Path part;
         private final FileChannel channel;
@@ -379,15 +415,16 @@ public final class FileTransfer {
         private int corrupt;
         private boolean done;
 
-        Receiver(ActorContext<ReceiverCommand> ctx, Coordinator.FileOffer offer, Path inbox,
+        Receiver(ActorContext<ReceiverCommand> ctx, Offer offer, Path inbox,
                  ActorRef<CoordinatorEvent> listener, String from) throws IOException {
             super(ctx);
             this.offer = offer;
             this.listener = listener;
             this.from = from;
-            Files.createDirectories(inbox);
             this.target = inbox.resolve(offer.name());
-            this.part = inbox.resolve("." + offer.name() + "." + offer.transferId() + ".part");
+            Files.createDirectories(target.getParent());
+            // hidden, and beside its target so that the rename stays on one file system
+            this.part = target.resolveSibling("." + target.getFileName() + "." + offer.transferId() + ".part");
             this.channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             ctx.setReceiveTimeout(RECEIVER_IDLE, Idle.INSTANCE);
             offer.sender().tell(new Accepted(offer.transferId(), ctx.getSelf()));

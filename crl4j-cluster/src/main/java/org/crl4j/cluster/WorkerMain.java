@@ -1,14 +1,10 @@
 package org.crl4j.cluster;
 
-import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-
 /**
- * A worker node in its own JVM: {@code WorkerMain --seed HOST:PORT --slots N [--host 127.0.0.1] [--port 0]
- * [--fast]}, the secret in the environment variable CRL4J_CLUSTER_SECRET. Prints {@code WORKER_REGISTERED <port>}
- * on stdout once the coordinator has counted it, and exits when its node leaves or is downed.
+ * A worker node in its own JVM, for tests of the cluster alone: {@code WorkerMain --seed HOST:PORT --slots N
+ * [--host 127.0.0.1] [--port 0] [--fast]}, the secret in the environment variable CRL4J_CLUSTER_SECRET. It runs no
+ * jobs (that needs the command line's launcher: {@code crl4j worker}). Prints {@code WORKER_REGISTERED <port>} on
+ * stdout once the coordinator has counted it.
  */
 public final class WorkerMain {
     private WorkerMain() {
@@ -37,22 +33,7 @@ public final class WorkerMain {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("set CRL4J_CLUSTER_SECRET");
         }
-        ClusterNode node = ClusterNode.startJoining(host, port, ClusterNode.parseSeed(seed), fast,
-                com.typesafe.config.ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on"));
-        ActorRef<Worker.Command> worker = node.system().systemActorOf(
-                Worker.create(Worker.Settings.of(new Secret(secret), slots)), "worker",
-                org.apache.pekko.actor.typed.Props.empty());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            CompletionStage<Boolean> registered = AskPattern.ask(worker, Worker.GetStatus::new, Duration.ofSeconds(2),
-                    node.system().scheduler());
-            if (registered.toCompletableFuture().get()) {
-                System.out.println("WORKER_REGISTERED " + node.port());
-                System.out.flush();
-                break;
-            }
-            Thread.sleep(100);
-        }
-        node.system().getWhenTerminated().toCompletableFuture().get();
+        System.exit(WorkerNode.run(new WorkerNode.Options(host, port, ClusterNode.parseSeed(seed), fast,
+                Worker.Settings.of(new Secret(secret), slots)), System.out));
     }
 }

@@ -243,7 +243,7 @@ class ClusterTest {
         Path file = tmp.resolve("small.bin");
         Files.write(file, new byte[1000]);
         TestProbe<FileTransfer.UploadResult> result = TestProbe.create(workerNodeB.system());
-        workerNodeB.system().systemActorOf(FileTransfer.sender(file, "small.bin", registeredCoordinatorRef(),
+        workerNodeB.system().systemActorOf(FileTransfer.sender(file, "small.bin", null, 0, registeredCoordinatorRef().narrow(),
                 256 * 1024, 4, FileTransfer.Faults.NONE, result.getRef()), "oversized-chunks", Props.empty());
         FileTransfer.UploadResult r = result.receiveMessage(Duration.ofSeconds(10));
         assertThat(r.ok()).isFalse();
