@@ -57,6 +57,7 @@ final class ClusterSweep {
 
     /** True when every run has finished (and has its final evaluations). */
     boolean runAll() throws InterruptedException {
+        deletePartFiles(dir); // transfers a killed coordinator left half-received
         BlockingQueue<CoordinatorEvent> events = new LinkedBlockingQueue<>();
         ClusterNode node = ClusterNode.startSeed(host, port, ClusterSecret.fastFailureDetection(), null);
         Thread onStop = new Thread(node::close, "crl4j-sweep-stop");
@@ -204,6 +205,17 @@ final class ClusterSweep {
             return String.format(", score %.1f", RunRecord.load(runDir).score());
         } catch (RuntimeException unreadable) {
             return "";
+        }
+    }
+
+    private static void deletePartFiles(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")
+                    && p.getFileName().toString().endsWith(".part")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalStateException("cannot clean " + root + ": " + e.getMessage(), e);
         }
     }
 

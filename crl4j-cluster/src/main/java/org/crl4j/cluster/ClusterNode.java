@@ -42,6 +42,8 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Starts a node that has not joined anything yet. */
     public static ClusterNode start(String host, int port, boolean fastFailureDetection, Config extra) {
+        // SLF4J initialised here, before Pekko's threads log concurrently (else it prints a "replayed" warning)
+        org.slf4j.LoggerFactory.getILoggerFactory();
         Config config = ClusterConfig.build(host, port, fastFailureDetection, extra);
         return new ClusterNode(ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config));
     }

@@ -185,8 +185,13 @@ final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         }
         List<String> args = job.commands().get(command).stream().map(a -> a.replace(Worker.RUN_DIR, dir.toString()))
                 .toList();
+        Path log = dir.resolve("train.log");
         try {
-            process = launcher.start(args, dir.resolve("train.log"), job.threads());
+            // the run's log says where each part of it ran: its own lines name this worker's directory
+            Files.writeString(log, String.format("crl4j worker %s: %s (lease %d) in %s: %s%n",
+                    getContext().getSystem().address(), job.job(), job.lease(), dir, String.join(" ", args)),
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            process = launcher.start(args, log, job.threads());
         } catch (IOException e) {
             end(false, false, -1, "cannot start " + String.join(" ", args) + ": " + e.getMessage());
             return;
