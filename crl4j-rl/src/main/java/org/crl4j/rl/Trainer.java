@@ -16,6 +16,7 @@ import org.crl4j.core.io.Tensor;
 import org.crl4j.envs.EnvSpec;
 import org.crl4j.envs.Envs;
 import org.crl4j.envs.VecEnv;
+import org.crl4j.rl.ranks.Rank;
 
 /**
  * The training loop of the reference: prefill the replay with the (untrained, stochastic) actor; then, per
@@ -36,6 +37,10 @@ public final class Trainer {
 
     private TrainConfig cfg; // not final: extendTo() lengthens the schedule
     private final Parallel pool;
+    private final Rank rank;
+    /** This rank's environments and rows per SGD step: the run's numEnvs and batchSize split evenly over the ranks. */
+    private final int localEnvs;
+    private final int localBatch;
     private final EnvSpec spec;
     private final VecEnv env;
     private final CrlAgent agent;
@@ -65,19 +70,38 @@ public final class Trainer {
     private double sgdSeconds;
 
     public Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool) {
-        this(cfg, crl, pool, null);
+        this(cfg, crl, pool, null, Rank.SINGLE);
+    }
+
+    /**
+     * Rank {@code rank.rank()} of a data-parallel run: it steps numEnvs / ranks environments of its own (own seeds)
+     * into its own replay, samples batchSize / ranks rows per SGD step, and averages its gradients with the other
+     * ranks before every update, so the parameters stay the same on every rank. The InfoNCE negatives of a row are
+     * the other rows of its rank's share. The schedule (env steps, epochs) counts all ranks together, as one process
+     * with numEnvs environments would. Only rank 0 evaluates.
+     */
+    public Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool, Rank rank) {
+        this(cfg, crl, pool, null, rank);
     }
 
     /** With {@code agent} null a fresh agent is initialised from the seed; otherwise that agent is trained on. */
-    private Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool, CrlAgent restored) {
+    private Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool, CrlAgent restored, Rank rank) {
         this.cfg = cfg;
         this.pool = pool;
+        this.rank = rank;
+        int k = rank.ranks();
+        if (cfg.numEnvs() % k != 0 || cfg.batchSize() % k != 0 || cfg.batchSize() / k < 2) {
+            throw new IllegalArgumentException("--num-envs " + cfg.numEnvs() + " and --batch-size " + cfg.batchSize()
+                    + " must both be divisible by --ranks " + k + " (with at least 2 rows per rank)");
+        }
+        this.localEnvs = cfg.numEnvs() / k;
+        this.localBatch = cfg.batchSize() / k;
         EnvSpec base = Envs.spec(cfg.env());
         if (base.episodeLength() != cfg.episodeLength()) {
             throw new IllegalArgumentException(cfg.env() + " has episodes of " + base.episodeLength()
                     + " steps; --episode-length " + cfg.episodeLength() + " differs");
         }
-        this.env = Envs.make(cfg.env(), cfg.numEnvs(), cfg.seed(), pool, VecEnv.ResetMode.SAME_START);
+        this.env = Envs.make(cfg.env(), localEnvs, rankSeed(cfg.seed(), rank.rank()), pool, VecEnv.ResetMode.SAME_START);
         this.spec = env.spec();
         if (restored != null) {
             this.agent = restored;
@@ -85,21 +109,32 @@ public final class Trainer {
             this.agent = new CrlAgent(spec.stateDim(), spec.actionDim(), spec.goalDim(), crl, pool);
             agent.init(Rng.forStream(cfg.seed(), 1));
         }
-        this.replay = new TrajectoryReplay(cfg.numEnvs(), cfg.maxReplaySize(), spec.stateDim(), spec.actionDim());
-        this.batches = new ContrastiveBatches(replay, cfg.episodeLength(), cfg.gamma(), spec.goalIndices(),
-                cfg.batchSize());
-        this.evaluator = new Evaluator(cfg.evalEnv(), cfg.numEvalEnvs(), cfg.seed() + 1_000_003L, cfg.episodeLength(), pool);
-        if (!evaluator.env().spec().sameShape(spec)) {
+        this.replay = new TrajectoryReplay(localEnvs, cfg.maxReplaySize(), spec.stateDim(), spec.actionDim());
+        this.batches = new ContrastiveBatches(replay, cfg.episodeLength(), cfg.gamma(), spec.goalIndices(), localBatch);
+        this.evaluator = rank.isLead()
+                ? new Evaluator(cfg.evalEnv(), cfg.numEvalEnvs(), cfg.seed() + 1_000_003L, cfg.episodeLength(), pool)
+                : null;
+        if (evaluator != null && !evaluator.env().spec().sameShape(spec)) {
             throw new IllegalArgumentException("evaluation env " + cfg.evalEnv() + " does not match " + cfg.env());
         }
-        this.actRng = Rng.forStream(cfg.seed(), 2);
-        this.sampleRng = Rng.forStream(cfg.seed(), 3);
-        this.sgdRng = Rng.forStream(cfg.seed(), 4);
-        this.actions = new float[cfg.numEnvs() * spec.actionDim()];
-        this.bStates = new float[cfg.batchSize() * spec.stateDim()];
-        this.bActions = new float[cfg.batchSize() * spec.actionDim()];
-        this.bGoals = new float[cfg.batchSize() * spec.goalDim()];
-        this.trajIdsBefore = new int[cfg.numEnvs()];
+        long streams = 1000L * rank.rank(); // rank 0 keeps the one-process streams
+        this.actRng = Rng.forStream(cfg.seed(), streams + 2);
+        this.sampleRng = Rng.forStream(cfg.seed(), streams + 3);
+        this.sgdRng = Rng.forStream(cfg.seed(), streams + 4);
+        this.actions = new float[localEnvs * spec.actionDim()];
+        this.bStates = new float[localBatch * spec.stateDim()];
+        this.bActions = new float[localBatch * spec.actionDim()];
+        this.bGoals = new float[localBatch * spec.goalDim()];
+        this.trajIdsBefore = new int[localEnvs];
+    }
+
+    /** Rank 0's environments are the one-process run's; the others draw their own from the seed. */
+    private static long rankSeed(long seed, int rank) {
+        return rank == 0 ? seed : Rng.forStream(seed, 10_000L + rank).nextLong();
+    }
+
+    public Rank rank() {
+        return rank;
     }
 
     public CrlAgent agent() {
@@ -123,11 +158,11 @@ public final class Trainer {
         long t0 = System.nanoTime();
         int obsDim = spec.observationDim();
         for (int t = 0; t < steps; t++) {
-            agent.act(env.observations(), cfg.numEnvs(), false, actRng, actions);
-            System.arraycopy(env.trajectoryIds(), 0, trajIdsBefore, 0, cfg.numEnvs());
+            agent.act(env.observations(), localEnvs, false, actRng, actions);
+            System.arraycopy(env.trajectoryIds(), 0, trajIdsBefore, 0, localEnvs);
             replay.add(env.observations(), obsDim, actions, trajIdsBefore);
             env.step(actions);
-            envSteps += cfg.numEnvs();
+            envSteps += cfg.numEnvs(); // all ranks' steps: they step in lockstep
         }
         collectSeconds += (System.nanoTime() - t0) / 1e9;
     }
@@ -141,7 +176,7 @@ public final class Trainer {
         for (int k = 0; k < n; k++) {
             batches.fill(k, bStates, bActions, bGoals);
             long b = System.nanoTime();
-            into.add(agent.sgdStep(bStates, bActions, bGoals, cfg.batchSize(), sgdRng));
+            into.add(agent.sgdStep(bStates, bActions, bGoals, localBatch, sgdRng, rank.reducer()));
             sgdNanos += System.nanoTime() - b;
             sgdSteps++;
         }
@@ -193,7 +228,7 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             long epochEnvStart = envSteps;
             while (stepInEpoch < perEpoch) {
-                if (stopRequested) {
+                if (rank.anyAsks(stopRequested)) {
                     trainSeconds = (System.nanoTime() - start) / 1e9;
                     return false;
                 }
@@ -205,7 +240,8 @@ public final class Trainer {
             double epochSec = (System.nanoTime() - epochStart) / 1e9;
             int finishedEpoch = epoch;
             long evalStart = System.nanoTime();
-            Evaluator.Result eval = evaluator.run(agent, finishedEpoch == cfg.numEpochs());
+            rank.requireSameOnAllRanks(agent.fingerprint(), "the parameters and optimiser state after epoch " + finishedEpoch);
+            Evaluator.Result eval = evaluator == null ? null : evaluator.run(agent, finishedEpoch == cfg.numEpochs());
             double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
             epoch++;
             stepInEpoch = 0;
@@ -217,12 +253,14 @@ public final class Trainer {
             metrics.put("training/sgd_steps", (double) sgdSteps);
             metrics.putAll(m.toMap());
             metrics.put("buffer_current_size", (double) replay.size());
-            metrics.put("eval/episode_success", eval.episodeSuccess());
-            metrics.put("eval/episode_success_any", eval.episodeSuccessAny());
-            metrics.put("eval/episode_dist", eval.episodeDist());
-            metrics.put("eval/episode_min_dist", eval.minDist());
-            metrics.put("eval/avg_episode_length", eval.avgEpisodeLength());
-            metrics.put("eval/sps", eval.sps());
+            if (eval != null) {
+                metrics.put("eval/episode_success", eval.episodeSuccess());
+                metrics.put("eval/episode_success_any", eval.episodeSuccessAny());
+                metrics.put("eval/episode_dist", eval.episodeDist());
+                metrics.put("eval/episode_min_dist", eval.minDist());
+                metrics.put("eval/avg_episode_length", eval.avgEpisodeLength());
+                metrics.put("eval/sps", eval.sps());
+            }
             metrics.put("timing/collect_seconds", collectSeconds);
             metrics.put("timing/relabel_seconds", relabelSeconds);
             metrics.put("timing/sgd_seconds", sgdSeconds);
@@ -259,6 +297,10 @@ public final class Trainer {
         pos.put("step_in_epoch", stepInEpoch);
         pos.put("training_steps", trainingSteps);
         pos.put("train_seconds", trainSeconds);
+        if (rank.ranks() > 1) {
+            pos.put("rank", rank.rank());
+            pos.put("ranks", rank.ranks());
+        }
         meta.put("position", pos);
         Checkpoint.save(file, agent, checkpointInfo(epoch - 1), extra, meta);
     }
@@ -288,11 +330,17 @@ public final class Trainer {
      */
     public static Trainer resumeLatest(Path file, Parallel pool, java.util.function.Consumer<String> note)
             throws IOException {
+        return resumeLatest(file, pool, Rank.SINGLE, note);
+    }
+
+    /** As {@link #resumeLatest(Path, Parallel, java.util.function.Consumer)}, for one rank of a data-parallel run. */
+    public static Trainer resumeLatest(Path file, Parallel pool, Rank rank, java.util.function.Consumer<String> note)
+            throws IOException {
         Path previous = previousOf(file);
         CorruptFileException damaged = null; // stays null when file is missing
         if (Files.isRegularFile(file) || !Files.isRegularFile(previous)) {
             try {
-                return resume(file, pool);
+                return resume(file, pool, rank);
             } catch (CorruptFileException e) {
                 if (!Files.isRegularFile(previous)) {
                     throw e;
@@ -302,7 +350,7 @@ public final class Trainer {
         }
         Trainer t;
         try {
-            t = resume(previous, pool);
+            t = resume(previous, pool, rank);
         } catch (CorruptFileException e) {
             throw new CorruptFileException(file, (damaged != null ? damaged.problem() : "missing")
                     + ", and the previous state " + previous.getFileName() + " is damaged too (" + e.problem()
@@ -323,6 +371,11 @@ public final class Trainer {
 
     /** A trainer continuing the run saved in {@code file} by {@link #saveResumeState}. */
     public static Trainer resume(Path file, Parallel pool) throws IOException {
+        return resume(file, pool, Rank.SINGLE);
+    }
+
+    /** As {@link #resume(Path, Parallel)}, for rank {@code rank} of a data-parallel run; the state must be that rank's. */
+    public static Trainer resume(Path file, Parallel pool, Rank rank) throws IOException {
         Checkpoint.Loaded c = Checkpoint.load(file, pool);
         Object train = c.metadata().get("train");
         Object position = c.metadata().get("position");
@@ -330,10 +383,17 @@ public final class Trainer {
             throw new CorruptFileException(file, "it holds an agent but no training state (was it written by "
                     + "'train' as checkpoints/resume.safetensors?)");
         }
+        int savedRank = pm.get("rank") instanceof Number n ? n.intValue() : 0;
+        int savedRanks = pm.get("ranks") instanceof Number n ? n.intValue() : 1;
+        if (savedRank != rank.rank() || savedRanks != rank.ranks()) {
+            throw new IllegalArgumentException(file + " is the state of rank " + savedRank + " of " + savedRanks
+                    + ", not of rank " + rank.rank() + " of " + rank.ranks()
+                    + "; resume a data-parallel run with the ranks it was saved with");
+        }
         try {
             @SuppressWarnings("unchecked")
             TrainConfig cfg = Checkpoint.trainConfigFromMap((Map<String, Object>) tm);
-            Trainer t = new Trainer(cfg, c.info().config(), pool, c.agent());
+            Trainer t = new Trainer(cfg, c.info().config(), pool, c.agent(), rank);
             t.env.restoreState(c.contents(), "env/");
             t.replay.restoreState(c.contents(), "replay/");
             long[] rng = new long[3];
@@ -356,6 +416,9 @@ public final class Trainer {
 
     /** One evaluation of the uniformly random policy on the evaluation task: the baseline of the learning curve. */
     public Evaluator.Result evaluateRandomPolicy() {
+        if (evaluator == null) {
+            throw new IllegalStateException("only rank 0 evaluates");
+        }
         return evaluator.run(Evaluator.random(cfg.seed() + 99), false);
     }
 

@@ -9,8 +9,11 @@ package org.crl4j.rl.ranks;
  * sum); the cluster transport comes with crl4j-cluster.
  */
 public interface GradientReducer {
-    /** Which parameters a gradient belongs to; every rank reduces the groups in this order each SGD step. */
-    enum Group { ACTOR, ALPHA, CRITIC }
+    /**
+     * Which parameters a gradient belongs to; every rank reduces the groups in this order each SGD step. CONTROL
+     * carries the trainer's own agreements (stop requests, the epoch's parameter fingerprint), not gradients.
+     */
+    enum Group { ACTOR, ALPHA, CRITIC, CONTROL }
 
     /** Replaces {@code grads} (this rank's gradient of {@code group}) by the mean over all ranks. */
     void allReduceMean(Group group, float[] grads);
