@@ -42,7 +42,7 @@ public final class DataParallelBenchmark {
         LocalRanks local = new LocalRanks(ranks);
         ExecutorService threads = Executors.newFixedThreadPool(ranks);
         try {
-            List<Future<double[]>> results = new ArrayList<>();
+            List<Future<RankTime>> results = new ArrayList<>();
             for (int r = 0; r < ranks; r++) {
                 int rank = r;
                 GradientReducer inner = ranks == 1 ? GradientReducer.SINGLE : local.reducer(r);
@@ -51,10 +51,10 @@ public final class DataParallelBenchmark {
             double seconds = 0;
             double reduceSeconds = 0;
             for (int r = 0; r < ranks; r++) {
-                double[] t = results.get(r).get();
-                seconds = Math.max(seconds, t[0]);
+                RankTime t = results.get(r).get();
+                seconds = Math.max(seconds, t.seconds());
                 if (r == 0) {
-                    reduceSeconds = t[1];
+                    reduceSeconds = t.reduceSeconds();
                 }
             }
             return new Result(ranks, threadsPerRank, width, depth, batch, steps / seconds, reduceSeconds / steps);
@@ -98,8 +98,16 @@ public final class DataParallelBenchmark {
         }
     }
 
-    /** One rank: warm-up steps, then {@code steps} timed ones; returns {seconds, seconds inside the all-reduce}. */
-    private static double[] rankLoop(CrlConfig cfg, int share, int rank, GradientReducer inner, int threads, int steps,
+    /** One rank's timed steps: wall seconds, and seconds of them inside the all-reduce. */
+    public record RankTime(double seconds, double reduceSeconds) {
+    }
+
+    /**
+     * One rank: an agent initialised from seed 1, rank {@code rank}'s random batch of {@code share} rows, warm-up
+     * steps, then {@code steps} timed ones. Public so that other transports (crl4j-cluster's ranks as processes) time
+     * exactly the same work.
+     */
+    public static RankTime rankLoop(CrlConfig cfg, int share, int rank, GradientReducer inner, int threads, int steps,
             int warmup) {
         TimedReducer timed = new TimedReducer(inner);
         try (Parallel pool = new Parallel(threads)) {
@@ -121,7 +129,7 @@ public final class DataParallelBenchmark {
             for (int i = 0; i < steps; i++) {
                 agent.sgdStep(states, actions, goals, share, noise, timed);
             }
-            return new double[] {(System.nanoTime() - t0) / 1e9, timed.nanos / 1e9};
+            return new RankTime((System.nanoTime() - t0) / 1e9, timed.nanos / 1e9);
         }
     }
 }

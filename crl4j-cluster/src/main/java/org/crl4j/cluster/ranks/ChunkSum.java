@@ -1,0 +1,74 @@
+package org.crl4j.cluster.ranks;
+
+import java.util.Arrays;
+
+/**
+ * The owner's side of a chunk: keeps the other ranks' contributions until all have come (they arrive in any order),
+ * then adds them in {@link org.crl4j.rl.ranks.LocalRanks}' order, rank 0's value first (not 0 + it, which would turn
+ * −0 into +0), then ranks 1 .. K−1, in float, times 1/K. Java's float arithmetic is IEEE-exact, so the same operands
+ * in the same order give LocalRanks' bits, −0, infinities, subnormals and a NaN's payload included. The one thing Java
+ * leaves open is which payload survives when two ranks hand in different NaNs for the same element (the compiled
+ * code's operand order decides, in LocalRanks too); every rank still gets the same bits, as one owner computes them.
+ * Its buffers live as long as the reducer.
+ */
+final class ChunkSum {
+    private final int rank;
+    private final int k;
+    private final float[] acc;
+    private final float[] other;
+    private byte[][] pending = new byte[0][];
+    private int[] count = new int[0];
+
+    ChunkSum(int rank, int k, int chunkFloats) {
+        this.rank = rank;
+        this.k = k;
+        this.acc = new float[chunkFloats];
+        this.other = new float[chunkFloats];
+    }
+
+    void startRound(int chunks) {
+        if (count.length < chunks) {
+            count = new int[chunks];
+            pending = new byte[chunks * k][];
+        } else {
+            Arrays.fill(count, 0, chunks, 0);
+            Arrays.fill(pending, 0, chunks * k, null);
+        }
+    }
+
+    /** Keeps rank {@code from}'s bytes of chunk {@code c}; true once every other rank's are in. */
+    boolean add(int c, int from, byte[] data) {
+        if (from < 0 || from >= k || from == rank || pending[c * k + from] != null) {
+            throw new IllegalStateException("rank " + rank + " got an unexpected contribution to chunk " + c
+                    + " from rank " + from);
+        }
+        pending[c * k + from] = data;
+        return ++count[c] == k - 1;
+    }
+
+    /** Replaces {@code grads[off, off + len)}, this rank's part of chunk {@code c}, by the chunk's mean. */
+    void reduceInto(int c, float[] grads, int off, int len) {
+        if (rank == 0) {
+            System.arraycopy(grads, off, acc, 0, len);
+        } else {
+            FloatBytes.decode(pending[c * k], acc, 0);
+        }
+        for (int r = 1; r < k; r++) {
+            float[] src = grads;
+            int from = off;
+            if (r != rank) {
+                FloatBytes.decode(pending[c * k + r], other, 0);
+                src = other;
+                from = 0;
+            }
+            for (int i = 0; i < len; i++) {
+                acc[i] += src[from + i];
+            }
+        }
+        float scale = 1f / k;
+        for (int i = 0; i < len; i++) {
+            grads[off + i] = acc[i] * scale;
+        }
+        Arrays.fill(pending, c * k, c * k + k, null);
+    }
+}
