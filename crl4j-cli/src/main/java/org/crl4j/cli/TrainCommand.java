@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.crl4j.envs.Envs;
 import org.crl4j.rl.RunDirectory;
+import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.config.RunConfig;
 import org.crl4j.rl.config.RunConfigs;
 import picocli.CommandLine;
@@ -31,7 +32,11 @@ import picocli.CommandLine.Option;
                 + "dashes, in its section ([networks] critic-depth = 16) or not; flags override the file. A run's "
                 + "config.toml is such a file. All options and defaults: docs/configuration.md."})
 public final class TrainCommand implements Runnable {
-    @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
+    @Option(names = "--threads", description = "Worker threads (default: all cores; per rank with --ranks).") Integer threads;
+    @Option(names = "--ranks", defaultValue = "1", description = "Data-parallel processes on this machine (default "
+            + "${DEFAULT-VALUE}): each steps num-envs / K environments into its own replay and takes batch-size / K rows "
+            + "of each SGD step; their gradients are averaged over the cluster transport every step, so the parameters "
+            + "stay identical (checked every epoch).") int ranks;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted run with its saved "
             + "options; only --threads may be given with it, and --total-env-steps N to lengthen a run (finished or "
@@ -79,6 +84,9 @@ public final class TrainCommand implements Runnable {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (ranks < 1) {
+            throw new IllegalArgumentException("--ranks must be at least 1");
+        }
         if (resume != null) {
             for (OptionSpec o : parsed.matchedOptions()) {
                 String n = o.longestName();
@@ -97,7 +105,14 @@ public final class TrainCommand implements Runnable {
         Path dir = runDir != null ? runDir : Path.of("runs", RunDirectory.safeName(cfg.env().env()) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
-            TrainingRun.start(cfg, RunDirectory.create(dir), t);
+            if (ranks > 1) {
+                TrainConfig tc = cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength());
+                if (tc.numEnvs() % ranks != 0 || tc.batchSize() % ranks != 0 || tc.batchSize() / ranks < 2) {
+                    throw new IllegalArgumentException("--num-envs " + tc.numEnvs() + " and --batch-size " + tc.batchSize()
+                            + " must both be divisible by --ranks " + ranks + " (at least 2 rows per rank)");
+                }
+            }
+            TrainingRun.start(cfg, RunDirectory.create(dir), t, ranks);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }

@@ -34,11 +34,17 @@ final class TrainProcess {
 
     /** Starts {@code crl4j <cliArgs>} with stdout and stderr appended to {@code log}. */
     static Process start(List<String> cliArgs, Path log, int threads) throws IOException {
+        return start(cliArgs, log, threads, java.util.Map.of());
+    }
+
+    /** As {@link #start(List, Path, int)}, with {@code env} added to the child's environment. */
+    static Process start(List<String> cliArgs, Path log, int threads, java.util.Map<String, String> env) throws IOException {
         List<String> cmd = javaCommand();
         cmd.addAll(cliArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads)); // as the launcher does for train
+        pb.environment().putAll(env);
         return pb.start();
     }
 }

@@ -20,6 +20,8 @@ import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.Trainer;
 import org.crl4j.rl.TrainingMetrics;
 import org.crl4j.rl.config.RunConfig;
+import org.crl4j.rl.ranks.GradientReducer;
+import org.crl4j.rl.ranks.Rank;
 import org.crl4j.rl.report.LinePlot;
 import org.crl4j.rl.report.MetricsCsv;
 import org.crl4j.rl.report.TensorBoardWriter;
@@ -34,15 +36,23 @@ final class TrainingRun {
     private final RunConfig config;
     private final Trainer trainer;
     private final Parallel pool;
+    /** The other ranks of a data-parallel run, or null for one process. */
+    private final RankGroup ranks;
 
-    private TrainingRun(RunDirectory dir, RunConfig config, Trainer trainer, Parallel pool) {
+    private TrainingRun(RunDirectory dir, RunConfig config, Trainer trainer, Parallel pool, RankGroup ranks) {
         this.dir = dir;
         this.config = config;
         this.trainer = trainer;
         this.pool = pool;
+        this.ranks = ranks;
     }
 
     static void start(RunConfig cfg, RunDirectory dir, int threads) {
+        start(cfg, dir, threads, 1);
+    }
+
+    /** A new run; with {@code ranks} > 1 this process is rank 0 of a data-parallel run and starts the others. */
+    static void start(RunConfig cfg, RunDirectory dir, int threads, int ranks) {
         // The lock is taken before the first file is written and held until training ends, however it ends.
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             if (dir.discardUnresumableStart()) {
@@ -50,7 +60,7 @@ final class TrainingRun {
                         + " they are deleted and the run starts again");
             }
             TrainConfig tc = cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength());
-            dir.writeConfig(cfg, threads);
+            dir.writeConfig(cfg, threads, ranks);
             System.out.println("crl4j train " + tc);
             String rounding = tc.scheduleRounding();
             if (rounding != null) {
@@ -58,7 +68,22 @@ final class TrainingRun {
             }
             System.out.println("  " + cfg.crlConfig());
             System.out.println("  run directory: " + dir);
-            new TrainingRun(dir, cfg, new Trainer(tc, cfg.crlConfig(), pool), pool).train(false);
+            if (ranks == 1) {
+                new TrainingRun(dir, cfg, new Trainer(tc, cfg.crlConfig(), pool), pool, null).train(false);
+                return;
+            }
+            System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s, %d envs and %d rows of each batch "
+                            + "per rank; ranks 1..%d log to %s%n", ranks, threads, threads == 1 ? "" : "s",
+                    tc.numEnvs() / ranks, tc.batchSize() / ranks, ranks - 1, dir.root().resolve("ranks"));
+            RankGroup group = RankGroup.lead(dir, ranks, threads, null);
+            Trainer trainer;
+            try {
+                trainer = new Trainer(tc, cfg.crlConfig(), pool, new Rank(0, ranks, group.reducer()));
+            } catch (RuntimeException e) {
+                group.abort();
+                throw e;
+            }
+            new TrainingRun(dir, cfg, trainer, pool, group).train(false);
         } catch (IOException e) {
             throw failure(dir, "cannot write to " + dir, e);
         }
@@ -68,7 +93,11 @@ final class TrainingRun {
     static void resume(RunDirectory dir, int threads, Long lengthenTo) {
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             dir.deleteInterruptedWrites();
-            Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, note -> System.out.println("crl4j train: " + note));
+            int k = dir.ranks();
+            // rank 0's state says where every rank resumes, so the other ranks start once it is loaded
+            LateReducer late = new LateReducer(k);
+            Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, new Rank(0, k, late),
+                    note -> System.out.println("crl4j train: " + note));
             System.out.println("crl4j train: resuming " + dir + " at " + String.format("%,d", trainer.envSteps())
                     + " env steps (" + trainer.config().env() + ")");
             if (lengthenTo != null) {
@@ -77,7 +106,13 @@ final class TrainingRun {
                 System.out.println("  its schedule is complete; lengthen it with --total-env-steps N");
             }
             RunConfig cfg = dir.upgrade(trainer.config(), trainer.agent().config, threads, n -> System.out.println("  " + n));
-            new TrainingRun(dir, cfg, trainer, pool).train(true);
+            RankGroup group = null;
+            if (k > 1) {
+                System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s%n", k, threads, threads == 1 ? "" : "s");
+                group = RankGroup.lead(dir, k, threads, trainer.envSteps());
+                late.target = group.reducer();
+            }
+            new TrainingRun(dir, cfg, trainer, pool, group).train(true);
         } catch (IOException e) {
             throw failure(dir, "cannot resume " + dir, e);
         }
@@ -162,29 +197,22 @@ final class TrainingRun {
                 }
             }
             ProgressLine progress = new ProgressLine(System.out, System.console() != null);
-            boolean completed = trainer.run(new Trainer.Listener() {
-                double best = bestSoFar;
-
-                @Override
-                public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
-                    progress.update(envSteps, planned, sps, w.criticLoss(), w.accuracy());
-                }
-
-                @Override
-                public void onEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval) {
-                    progress.endLine();
-                    progress.timeAtGoal(eval.episodeSuccess());
-                    System.out.println(ProgressLine.epochLine(epoch, epochs, m, eval));
-                    try {
-                        best = recordEpoch(epoch, m, eval, csv, events, best, baseline);
-                    } catch (IOException ex) {
-                        throw failure(dir, "training stopped", ex);
+            boolean completed;
+            try {
+                completed = runTrainer(progress, planned, epochs, bestSoFar, csv, events, baseline);
+            } catch (RuntimeException e) {
+                if (ranks != null) {
+                    ranks.abort();
+                    if (e instanceof IllegalStateException) { // a rank lost, or the ranks diverged
+                        throw new IllegalStateException(e.getMessage() + "; the data-parallel run stopped, its last "
+                                + "saved epoch is intact: continue with './crl4j train --resume " + dir + "'", e);
                     }
                 }
-            });
+                throw e;
+            }
             progress.endLine();
             if (!completed) {
-                trainer.saveResumeState(dir.resumeState());
+                saveResumeState();
                 System.out.printf("interrupted at %,d env steps; saved. Continue with: ./crl4j train --resume %s%n",
                         trainer.envSteps(), dir);
                 System.out.flush(); // the JVM is about to exit (Ctrl-C/SIGTERM); a log file must still get this line
@@ -193,6 +221,9 @@ final class TrainingRun {
                 System.out.println("done: " + dir + " (checkpoints/last.safetensors, best.safetensors; "
                         + "evaluate with ./crl4j eval " + dir + ")");
             }
+            if (ranks != null) {
+                ranks.close();
+            }
         } finally {
             saved.countDown();
             try {
@@ -200,6 +231,62 @@ final class TrainingRun {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C path: the hook is running and returns now that the state is saved.
             }
+        }
+    }
+
+    private boolean runTrainer(ProgressLine progress, long planned, int epochs, double bestSoFar, MetricsCsv csv,
+                               TensorBoardWriter events, double baseline) {
+        return trainer.run(new Trainer.Listener() {
+            double best = bestSoFar;
+
+            @Override
+            public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
+                progress.update(envSteps, planned, sps, w.criticLoss(), w.accuracy());
+            }
+
+            @Override
+            public void onEpoch(int epoch, Map<String, Double> m, Evaluator.Result eval) {
+                progress.endLine();
+                progress.timeAtGoal(eval.episodeSuccess());
+                System.out.println(ProgressLine.epochLine(epoch, epochs, m, eval));
+                try {
+                    best = recordEpoch(epoch, m, eval, csv, events, best, baseline);
+                } catch (IOException ex) {
+                    throw failure(dir, "training stopped", ex);
+                }
+            }
+        });
+    }
+
+    /**
+     * The resume state, last of an epoch's files; in a data-parallel run only after every other rank has saved its
+     * own (one CONTROL all-reduce), so each state of rank 0 has a matching state on every rank.
+     */
+    private void saveResumeState() throws IOException {
+        trainer.rank().anyAsks(false);
+        trainer.saveResumeState(dir.resumeState());
+    }
+
+    /** Rank 0's reducer before the other ranks are started (a resumed run learns where from rank 0's state). */
+    private static final class LateReducer implements GradientReducer {
+        private final int ranks;
+        volatile GradientReducer target;
+
+        LateReducer(int ranks) {
+            this.ranks = ranks;
+        }
+
+        @Override
+        public void allReduceMean(Group group, float[] grads) {
+            if (target == null) {
+                throw new IllegalStateException("the other ranks have not started");
+            }
+            target.allReduceMean(group, grads);
+        }
+
+        @Override
+        public int ranks() {
+            return ranks;
         }
     }
 
@@ -248,7 +335,7 @@ final class TrainingRun {
             best = eval.episodeSuccess();
             Checkpoint.save(dir.bestCheckpoint(), trainer.agent(), trainer.checkpointInfo(epoch));
         }
-        trainer.saveResumeState(dir.resumeState());
+        saveResumeState();
         writeLearningCurve(dir, trainer.config().evalEnv(), baseline);
         if (config.eval().gif() && eval.firstEnvObservations() != null) {
             TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START)

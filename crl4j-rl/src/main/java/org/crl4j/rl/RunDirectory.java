@@ -186,10 +186,18 @@ public final class RunDirectory {
      * in sha256sum's format ({@code sha256sum -c checksums.sha256} checks them by hand; config.json is checked on read).
      */
     public void writeConfig(RunConfig config, int threads) throws IOException {
+        writeConfig(config, threads, 1);
+    }
+
+    /** As {@link #writeConfig(RunConfig, int)} for a run of {@code ranks} data-parallel processes (recorded when > 1). */
+    public void writeConfig(RunConfig config, int threads, int ranks) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("config", RunConfigs.toMap(config));
         json.put("threads", threads);
+        if (ranks > 1) {
+            json.put("ranks", ranks);
+        }
         String jsonText = Json.writePretty(json) + "\n";
         String tomlText = RunConfigs.toToml(config, "crl4j train: this run's options (use with "
                 + "train --config; defaults and meanings: docs/configuration.md)");
@@ -296,9 +304,22 @@ public final class RunDirectory {
         RunConfig now = RunConfigs.with(saved, Map.of("total-env-steps", train.totalEnvSteps(),
                 "num-epochs", train.numEpochs()), configJson().toString());
         if (!now.equals(saved) || rewrite) {
-            writeConfig(now, threads);
+            writeConfig(now, threads, json != null && json.get("ranks") instanceof Number r ? r.intValue() : 1);
         }
         return now;
+    }
+
+    /**
+     * The number of data-parallel processes the run trains with ({@code train --ranks K}; 1 for one process), as
+     * config.json records it; 1 when config.json is missing or unreadable (upgrade then reports it).
+     */
+    public int ranks() {
+        try {
+            return Files.isRegularFile(configJson()) && readConfigJson().get("ranks") instanceof Number r
+                    ? r.intValue() : 1;
+        } catch (IOException | RuntimeException unreadable) {
+            return 1;
+        }
     }
 
     /** Appends one row to metrics.jsonl (one write of a whole line; a line cut short by a crash is dropped on resume). */
