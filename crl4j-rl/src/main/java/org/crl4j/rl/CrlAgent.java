@@ -40,6 +40,9 @@ public final class CrlAgent {
     final ParamStore actorParams = new ParamStore();
     final ParamStore criticParams = new ParamStore();
     final ParamStore alphaParams = new ParamStore();
+    /** The three gradients end to end, for one all-reduce per SGD step (data-parallel ranks only). */
+    private float[] fusedGrads = new float[0];
+    private long reduceNanos;
     private final ResidualMlp actor;
     private final ResidualMlp saEncoder;
     private final ResidualMlp gEncoder;
@@ -117,13 +120,14 @@ public final class CrlAgent {
     private long criticNanos;
 
     /**
-     * Seconds spent in {@link #sgdStep} since the last call, split into the actor/temperature update (through the
-     * frozen critic) and the critic update (ψ(g) counted there); resets both.
+     * Seconds spent in {@link #sgdStep} since the last call: the actor and temperature (losses through the frozen
+     * critic, and their updates), the critic (ψ(g) counted there), and the wait in the ranks' all-reduce; resets them.
      */
     public double[] takeActorCriticSeconds() {
-        double[] r = {actorNanos / 1e9, criticNanos / 1e9};
+        double[] r = {actorNanos / 1e9, criticNanos / 1e9, reduceNanos / 1e9};
         actorNanos = 0;
         criticNanos = 0;
+        reduceNanos = 0;
         return r;
     }
 
@@ -185,36 +189,61 @@ public final class CrlAgent {
 
         // ---- 1. actor and entropy temperature, through the current critic (its parameters untouched) ----------
         float actorLoss = actorLossAndGradient(states, goals, b, rng);
-        reduce(reducer, GradientReducer.Group.ACTOR, actorParams);
-        actorAdam.update(pool);
-        float alphaLoss = alphaLossAndGradient(b);
-        if (!config.disableEntropy()) {
-            reduce(reducer, GradientReducer.Group.ALPHA, alphaParams);
-            alphaAdam.update(pool);
-        }
+        float alphaLoss = alphaLossAndGradient(b); // reads log π of this batch, not the actor's parameters
         float entropy = EntropyTemperature.sampleEntropy(logProb, b);
         long t2 = System.nanoTime();
 
         // ---- 2. critic: InfoNCE over the B×B pairs, positives on the diagonal -------------------------------
+        // Its gradient does not depend on the actor's update, so all three gradients are ready before any update:
+        // one all-reduce per SGD step between ranks instead of three (each costs a round trip).
         InfoNce.Result c = criticLossAndGradient(states, actions, b);
-        reduce(reducer, GradientReducer.Group.CRITIC, criticParams);
+        long t3 = System.nanoTime();
+        reduceAll(reducer);
+        long t4 = System.nanoTime();
+        actorAdam.update(pool);
+        if (!config.disableEntropy()) {
+            alphaAdam.update(pool);
+        }
+        long t5 = System.nanoTime();
         criticAdam.update(pool);
-        actorNanos += t2 - t1;
-        criticNanos += (t1 - t0) + (System.nanoTime() - t2);
+        actorNanos += (t2 - t1) + (t5 - t4);
+        criticNanos += (t1 - t0) + (t3 - t2) + (System.nanoTime() - t5);
+        reduceNanos += t4 - t3;
 
         return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, c.loss(), c.logsumexp(),
                 c.categoricalAccuracy(), c.logitsPos(), c.logitsNeg());
     }
 
-    private static void reduce(GradientReducer reducer, GradientReducer.Group group, ParamStore params) {
-        if (reducer.ranks() > 1) { // one process: the gradient is the mean already
-            reducer.allReduceMean(group, params.grads());
+    /**
+     * Replaces the actor's, α's (unless the entropy term is off) and the critic's gradients by their means over the
+     * ranks, in one message ({@link GradientReducer.Group#ALL}: the three gradients end to end). One process: the
+     * gradients are the means already.
+     */
+    private void reduceAll(GradientReducer reducer) {
+        if (reducer.ranks() == 1) {
+            return;
         }
+        float[] ga = actorParams.grads();
+        float[] gα = alphaParams.grads();
+        float[] gc = criticParams.grads();
+        int na = ga.length;
+        int nα = config.disableEntropy() ? 0 : gα.length;
+        int n = na + nα + gc.length;
+        if (fusedGrads.length != n) {
+            fusedGrads = new float[n];
+        }
+        System.arraycopy(ga, 0, fusedGrads, 0, na);
+        System.arraycopy(gα, 0, fusedGrads, na, nα);
+        System.arraycopy(gc, 0, fusedGrads, na + nα, gc.length);
+        reducer.allReduceMean(GradientReducer.Group.ALL, fusedGrads);
+        System.arraycopy(fusedGrads, 0, ga, 0, na);
+        System.arraycopy(fusedGrads, na, gα, 0, nα);
+        System.arraycopy(fusedGrads, na + nα, gc, 0, gc.length);
     }
 
     // The pieces of one SGD step, package-private so tests can evaluate each loss and its gradient without an
-    // optimiser update; sgdStep is exactly embedGoals, actorLossAndGradient, actor Adam, alphaLossAndGradient,
-    // α Adam, criticLossAndGradient, critic Adam.
+    // optimiser update; sgdStep is exactly embedGoals, actorLossAndGradient, alphaLossAndGradient,
+    // criticLossAndGradient, (the ranks' all-reduce), actor Adam, α Adam, critic Adam.
 
     /** ψ(g) for the batch (a training forward of the goal encoder, kept for the critic's backward). */
     void embedGoals(float[] goals, int b) {

@@ -267,6 +267,9 @@ public final class Trainer {
             double[] ac = agent.takeActorCriticSeconds();
             metrics.put("timing/actor_seconds", ac[0]);
             metrics.put("timing/critic_seconds", ac[1]);
+            if (rank.ranks() > 1) {
+                metrics.put("timing/allreduce_seconds", ac[2]); // this rank's wait for the others, transport included
+            }
             metrics.put("timing/eval_seconds", evalSeconds);
             collectSeconds = relabelSeconds = sgdSeconds = 0;
             listener.onEpoch(finishedEpoch, metrics, eval);

@@ -10,10 +10,11 @@ package org.crl4j.rl.ranks;
  */
 public interface GradientReducer {
     /**
-     * Which parameters a gradient belongs to; every rank reduces the groups in this order each SGD step. CONTROL
-     * carries the trainer's own agreements (stop requests, the epoch's parameter fingerprint), not gradients.
+     * Which parameters a gradient belongs to. CrlAgent reduces ALL (the actor's, α's and the critic's gradients end
+     * to end) once per SGD step; the single groups are for callers that reduce them apart. CONTROL carries the
+     * trainer's own agreements (stop requests, the epoch's parameter fingerprint), not gradients.
      */
-    enum Group { ACTOR, ALPHA, CRITIC, CONTROL }
+    enum Group { ACTOR, ALPHA, CRITIC, ALL, CONTROL }
 
     /** Replaces {@code grads} (this rank's gradient of {@code group}) by the mean over all ranks. */
     void allReduceMean(Group group, float[] grads);
