@@ -183,9 +183,8 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
             RunConfig config = RunConfigs.bind((Map<String, ?>) tree, source);
             Map<String, Object> o = RunConfigs.toFlatMap(config);
             o.put("eval-env", config.evalEnvId());
-            if (configJson.get("ranks") instanceof Number r && r.intValue() > 1) {
-                o.put("ranks", r.intValue()); // data-parallel processes: their runs are not one-process runs' seeds
-            }
+            // data-parallel processes: runs with 2 ranks are not seeds of one-process runs
+            o.put("ranks", configJson.get("ranks") instanceof Number r ? r.intValue() : 1);
             return o;
         }
         Map<String, Object> o = new LinkedHashMap<>();
