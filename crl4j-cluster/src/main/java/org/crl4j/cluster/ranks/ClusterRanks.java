@@ -1,5 +1,7 @@
 package org.crl4j.cluster.ranks;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -79,6 +81,19 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
         public Settings withStallTimeout(Duration d) {
             return new Settings(chunkFloats, owners, rendezvousTimeout, lossGrace, d);
         }
+    }
+
+    /**
+     * Extra node configuration for chunks above the ordinary frame: every node of the run routes the ranks' actors
+     * through Artery's large-message lane (its own connection, so heartbeats never queue behind it) with frames
+     * that fit {@code chunkFloats}. Pass it to {@link org.crl4j.cluster.ClusterNode}'s start methods.
+     */
+    public static Config largeChunkConfig(int chunkFloats) {
+        long frame = (long) chunkFloats * Float.BYTES + FileTransfer.FRAME_OVERHEAD;
+        return ConfigFactory.parseString("pekko.remote.artery {\n"
+                + "  large-message-destinations = [\"/system/" + RankMailbox.NAME_PREFIX + "*\"]\n"
+                + "  advanced.maximum-large-frame-size = " + Math.max(frame, 2 * 1024 * 1024) + "\n"
+                + "}\n");
     }
 
     private final int rank;

@@ -60,6 +60,7 @@ class ClusterRanksTest {
         for (ClusterNode n : nodes) {
             n.awaitUp(Duration.ofSeconds(15));
         }
+        long up = ms(t0);
         List<Future<ClusterRanks>> joining = new ArrayList<>();
         for (int r = 0; r < k; r++) {
             int rank = r;
@@ -68,7 +69,8 @@ class ClusterRanksTest {
         for (Future<ClusterRanks> f : joining) {
             reducers.add(f.get(30, TimeUnit.SECONDS));
         }
-        System.err.printf("[ClusterRanksTest] %d ranks up and found each other in %d ms%n", k, ms(t0));
+        System.err.printf("[ClusterRanksTest] %d nodes Up after %d ms, the ranks found each other after %d ms%n", k, up,
+                ms(t0));
         return reducers;
     }
 
