@@ -198,6 +198,21 @@ class ClusterRanksTest {
         matchesLocalRanksBitForBit(3, ClusterRanks.Settings.defaults().withOwners(ClusterRanks.Owners.RANK_ZERO));
     }
 
+    @Test
+    void chunksTravelThroughTheirOwnSerializerWithTheirBits() throws Exception {
+        ClusterNode node = ClusterNode.start(ClusterNode.LOOPBACK, 0, false, null);
+        nodes.add(node);
+        org.apache.pekko.serialization.Serialization ser = org.apache.pekko.serialization.SerializationExtension
+                .get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()));
+        RankMessages.Mean m = new RankMessages.Mean(7, Group.CRITIC, 9, 2, 1,
+                new float[] {-0f, Float.intBitsToFloat(0x7fc00123), Float.NEGATIVE_INFINITY});
+        assertThat(ser.findSerializerFor(m)).isInstanceOf(PartSerializer.class);
+        RankMessages.Mean back = (RankMessages.Mean) ser.deserialize(ser.serialize(m).get(), PartSerializer.ID, "M")
+                .get();
+        assertThat(back).usingRecursiveComparison().ignoringFields("data").isEqualTo(m);
+        assertThat(rawBits(back.data())).isEqualTo(rawBits(m.data()));
+    }
+
     // ---- real agents ----
 
     private static final int S = 5;
