@@ -15,29 +15,27 @@ final class ChunkSum {
     private final int rank;
     private final int k;
     private final float[] acc;
-    private final float[] other;
-    private byte[][] pending = new byte[0][];
+    private float[][] pending = new float[0][];
     private int[] count = new int[0];
 
     ChunkSum(int rank, int k, int chunkFloats) {
         this.rank = rank;
         this.k = k;
         this.acc = new float[chunkFloats];
-        this.other = new float[chunkFloats];
     }
 
     void startRound(int chunks) {
         if (count.length < chunks) {
             count = new int[chunks];
-            pending = new byte[chunks * k][];
+            pending = new float[chunks * k][];
         } else {
             Arrays.fill(count, 0, chunks, 0);
             Arrays.fill(pending, 0, chunks * k, null);
         }
     }
 
-    /** Keeps rank {@code from}'s bytes of chunk {@code c}; true once every other rank's are in. */
-    boolean add(int c, int from, byte[] data) {
+    /** Keeps rank {@code from}'s floats of chunk {@code c}; true once every other rank's are in. */
+    boolean add(int c, int from, float[] data) {
         if (from < 0 || from >= k || from == rank || pending[c * k + from] != null) {
             throw new IllegalStateException("rank " + rank + " got an unexpected contribution to chunk " + c
                     + " from rank " + from);
@@ -51,14 +49,13 @@ final class ChunkSum {
         if (rank == 0) {
             System.arraycopy(grads, off, acc, 0, len);
         } else {
-            FloatBytes.decode(pending[c * k], acc, 0);
+            System.arraycopy(pending[c * k], 0, acc, 0, len);
         }
         for (int r = 1; r < k; r++) {
             float[] src = grads;
             int from = off;
             if (r != rank) {
-                FloatBytes.decode(pending[c * k + r], other, 0);
-                src = other;
+                src = pending[c * k + r];
                 from = 0;
             }
             for (int i = 0; i < len; i++) {

@@ -1,7 +1,10 @@
 package org.crl4j.cluster.ranks;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -79,6 +82,19 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
         public Settings withStallTimeout(Duration d) {
             return new Settings(chunkFloats, owners, rendezvousTimeout, lossGrace, d);
         }
+    }
+
+    /**
+     * Extra node configuration for chunks above the ordinary frame: every node of the run routes the ranks' actors
+     * through Artery's large-message lane (its own connection, so heartbeats never queue behind it) with frames
+     * that fit {@code chunkFloats}. Pass it to {@link org.crl4j.cluster.ClusterNode}'s start methods.
+     */
+    public static Config largeChunkConfig(int chunkFloats) {
+        long frame = (long) chunkFloats * Float.BYTES + FileTransfer.FRAME_OVERHEAD;
+        return ConfigFactory.parseString("pekko.remote.artery {\n"
+                + "  large-message-destinations = [\"/system/" + RankMailbox.NAME_PREFIX + "*\"]\n"
+                + "  advanced.maximum-large-frame-size = " + Math.max(frame, 2 * 1024 * 1024) + "\n"
+                + "}\n");
     }
 
     private final int rank;
@@ -171,19 +187,19 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
             } else {
                 int off = c * settings.chunkFloats();
                 peers[owner].tell(new RankMessages.Contribution(round, group, n, c, rank,
-                        FloatBytes.encode(grads, off, Math.min(settings.chunkFloats(), n - off))));
+                        Arrays.copyOfRange(grads, off, off + chunkLength(c, n))));
                 waiting++;
             }
         }
         while (waiting > 0) {
             RankMessages.Part part = next(group, n);
             int c = part.chunk();
-            if (c < 0 || c >= chunks || part.data().length != chunkLength(c, n) * Float.BYTES) {
+            if (c < 0 || c >= chunks || part.data().length != chunkLength(c, n)) {
                 throw new IllegalStateException("rank " + part.from() + " sent a malformed chunk " + c + " of " + group
                         + " (round " + round + ")");
             }
             if (part instanceof RankMessages.Mean) {
-                FloatBytes.decode(part.data(), grads, c * settings.chunkFloats());
+                System.arraycopy(part.data(), 0, grads, c * settings.chunkFloats(), part.data().length);
                 waiting--;
             } else if (sum.add(c, part.from(), part.data())) {
                 reduceAndSend(group, grads, c);
@@ -205,7 +221,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
         int len = chunkLength(c, grads.length);
         sum.reduceInto(c, grads, off, len);
         if (k > 1) {
-            byte[] mean = FloatBytes.encode(grads, off, len);
+            float[] mean = Arrays.copyOfRange(grads, off, off + len); // Artery serializes it later, grads moves on
             for (int r = 0; r < k; r++) {
                 if (r != rank) {
                     peers[r].tell(new RankMessages.Mean(round, group, grads.length, c, rank, mean));

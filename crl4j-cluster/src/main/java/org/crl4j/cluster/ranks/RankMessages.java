@@ -1,13 +1,11 @@
 package org.crl4j.cluster.ranks;
 
-import org.crl4j.cluster.CborSerializable;
 import org.crl4j.rl.ranks.GradientReducer;
 
 /**
  * What ranks send each other. A round is one {@code allReduceMean} call; every rank counts its calls, so the round
  * number, the group and the gradient's length name the same reduction on every rank and a rank that called out of
- * step is caught instead of silently mixing two groups. Floats travel as little-endian bytes: CBOR writes a byte
- * string with one copy, a float array element by element.
+ * step is caught instead of silently mixing two groups. {@link PartSerializer} writes them (not Jackson-CBOR).
  */
 public final class RankMessages {
     private RankMessages() {
@@ -31,17 +29,17 @@ public final class RankMessages {
         /** The sending rank. */
         int from();
 
-        byte[] data();
+        float[] data();
     }
 
     /** Rank {@code from}'s gradient of one chunk, sent to the chunk's owner. */
-    public record Contribution(long round, GradientReducer.Group group, int length, int chunk, int from, byte[] data)
-            implements Part, CborSerializable {
+    public record Contribution(long round, GradientReducer.Group group, int length, int chunk, int from, float[] data)
+            implements Part {
     }
 
     /** The mean of one chunk, computed by its owner (the rank {@code from}), sent to every other rank. */
-    public record Mean(long round, GradientReducer.Group group, int length, int chunk, int from, byte[] data)
-            implements Part, CborSerializable {
+    public record Mean(long round, GradientReducer.Group group, int length, int chunk, int from, float[] data)
+            implements Part {
     }
 
     /** A rank that can no longer take part (local only: the mailbox tells its reducer). */

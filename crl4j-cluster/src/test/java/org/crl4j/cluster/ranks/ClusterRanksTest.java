@@ -60,6 +60,7 @@ class ClusterRanksTest {
         for (ClusterNode n : nodes) {
             n.awaitUp(Duration.ofSeconds(15));
         }
+        long up = ms(t0);
         List<Future<ClusterRanks>> joining = new ArrayList<>();
         for (int r = 0; r < k; r++) {
             int rank = r;
@@ -68,7 +69,8 @@ class ClusterRanksTest {
         for (Future<ClusterRanks> f : joining) {
             reducers.add(f.get(30, TimeUnit.SECONDS));
         }
-        System.err.printf("[ClusterRanksTest] %d ranks up and found each other in %d ms%n", k, ms(t0));
+        System.err.printf("[ClusterRanksTest] %d nodes Up after %d ms, the ranks found each other after %d ms%n", k, up,
+                ms(t0));
         return reducers;
     }
 
@@ -194,6 +196,21 @@ class ClusterRanksTest {
     @Test
     void threeRanksGatheredAtRankZeroGiveLocalRanksBits() throws Exception {
         matchesLocalRanksBitForBit(3, ClusterRanks.Settings.defaults().withOwners(ClusterRanks.Owners.RANK_ZERO));
+    }
+
+    @Test
+    void chunksTravelThroughTheirOwnSerializerWithTheirBits() throws Exception {
+        ClusterNode node = ClusterNode.start(ClusterNode.LOOPBACK, 0, false, null);
+        nodes.add(node);
+        org.apache.pekko.serialization.Serialization ser = org.apache.pekko.serialization.SerializationExtension
+                .get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()));
+        RankMessages.Mean m = new RankMessages.Mean(7, Group.CRITIC, 9, 2, 1,
+                new float[] {-0f, Float.intBitsToFloat(0x7fc00123), Float.NEGATIVE_INFINITY});
+        assertThat(ser.findSerializerFor(m)).isInstanceOf(PartSerializer.class);
+        RankMessages.Mean back = (RankMessages.Mean) ser.deserialize(ser.serialize(m).get(), PartSerializer.ID, "M")
+                .get();
+        assertThat(back).usingRecursiveComparison().ignoringFields("data").isEqualTo(m);
+        assertThat(rawBits(back.data())).isEqualTo(rawBits(m.data()));
     }
 
     // ---- real agents ----
