@@ -138,12 +138,31 @@ public final class BenchCommand implements Runnable {
         int warmup;
         @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds of 1 rank and K ranks (default ${DEFAULT-VALUE}).")
         int rounds;
+        @Option(names = "--processes", description = "Ranks as separate JVMs whose gradients go over the cluster transport "
+                + "(Pekko on 127.0.0.1, as 'train --ranks'), one thread each, instead of threads of this JVM.")
+        boolean processes;
 
         @Override
         public void run() {
             if (ranks < 2 || threadsPerRank < 1 || steps < 1 || warmup < 0 || rounds < 1) {
                 throw new IllegalArgumentException("--ranks must be at least 2, --threads-per-rank, --steps and --rounds at "
                         + "least 1, --warmup at least 0");
+            }
+            if (processes) {
+                if (threadsPerRank != 1) {
+                    throw new IllegalArgumentException("--processes runs one thread per rank; leave --threads-per-rank out");
+                }
+                System.out.printf("bench sgd --processes: %s%n", Simd.describe());
+                try {
+                    org.crl4j.cluster.ranks.RanksBenchmark.main(new String[] {"--ranks", "" + ranks, "--width", "" + width,
+                        "--depth", "" + depth, "--batch", "" + batch, "--steps", "" + steps, "--warmup", "" + warmup,
+                        "--rounds", "" + rounds});
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException("bench sgd --processes: " + e.getMessage(), e);
+                }
+                return;
             }
             System.out.printf("bench sgd: W%d D%d B%d, 1 rank × %d thread%s vs %d ranks × %d (B/%d each), %d steps × %d "
                             + "rounds, %s%n", width, depth, batch, threadsPerRank, threadsPerRank == 1 ? "" : "s", ranks,
