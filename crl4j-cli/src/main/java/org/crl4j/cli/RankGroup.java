@@ -43,6 +43,14 @@ final class RankGroup implements AutoCloseable {
         this.members = members;
     }
 
+    /**
+     * Pekko must not leave the cluster nor abort its transport (Artery has a JVM shutdown hook of its own) when the
+     * JVM is asked to stop: on Ctrl-C or SIGTERM the ranks still agree on the step to stop at and save their states
+     * over it; {@link #close} leaves afterwards.
+     */
+    private static final com.typesafe.config.Config NODE = com.typesafe.config.ConfigFactory.parseString(
+            "pekko.jvm-shutdown-hooks = off\npekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off");
+
     static ClusterRanks.Settings settings() {
         ClusterRanks.Settings d = ClusterRanks.Settings.defaults();
         return new ClusterRanks.Settings(d.chunkFloats(), d.owners(), RENDEZVOUS, d.lossGrace(), STALL);
@@ -58,7 +66,7 @@ final class RankGroup implements AutoCloseable {
      * waits until all have joined.
      */
     static RankGroup lead(RunDirectory run, int ranks, int threads, Long resumeAtEnvSteps) {
-        ClusterNode node = ClusterNode.startSeed(ClusterNode.LOOPBACK, 0, ClusterSecret.fastFailureDetection(), null);
+        ClusterNode node = ClusterNode.startSeed(ClusterNode.LOOPBACK, 0, ClusterSecret.fastFailureDetection(), NODE);
         byte[] id = new byte[8];
         new SecureRandom().nextBytes(id);
         String runId = "run_" + HexFormat.of().formatHex(id);
@@ -103,7 +111,7 @@ final class RankGroup implements AutoCloseable {
     /** Rank {@code rank} (≥ 1): joins rank 0's node at {@code join} and the run's group. */
     static RankGroup member(String join, String runId, int rank, int ranks) throws InterruptedException {
         ClusterNode node = ClusterNode.startJoining(ClusterNode.LOOPBACK, 0, ClusterNode.parseSeed(join),
-                ClusterSecret.fastFailureDetection(), null);
+                ClusterSecret.fastFailureDetection(), NODE);
         try {
             return new RankGroup(node, ClusterRanks.join(node.system(), runId, rank, ranks, settings()), List.of());
         } catch (TimeoutException e) {

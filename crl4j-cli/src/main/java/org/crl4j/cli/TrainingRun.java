@@ -336,11 +336,17 @@ final class TrainingRun {
             Checkpoint.save(dir.bestCheckpoint(), trainer.agent(), trainer.checkpointInfo(epoch));
         }
         saveResumeState();
-        writeLearningCurve(dir, trainer.config().evalEnv(), baseline);
-        if (config.eval().gif() && eval.firstEnvObservations() != null) {
-            TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START)
-                    .renderer(), eval.firstEnvObservations(), 384, 5, 25, dir.evalGif());
-            System.out.println("  wrote " + dir.evalGif());
+        try {
+            writeLearningCurve(dir, trainer.config().evalEnv(), baseline);
+            if (config.eval().gif() && eval.firstEnvObservations() != null) {
+                TrajectoryGif.write(Envs.factory(trainer.config().evalEnv()).create(1, pool, VecEnv.ResetMode.SAME_START)
+                        .renderer(), eval.firstEnvObservations(), 384, 5, 25, dir.evalGif());
+                System.out.println("  wrote " + dir.evalGif());
+            }
+        } catch (IllegalStateException stopping) {
+            // Java2D registers a JVM shutdown hook when it is first used; after Ctrl-C/SIGTERM it cannot, and the
+            // pictures (drawn from metrics.jsonl again at the next epoch) are skipped instead of failing the save.
+            System.out.println("  learning curve and GIF skipped (" + stopping.getMessage() + ")");
         }
         return best;
     }
