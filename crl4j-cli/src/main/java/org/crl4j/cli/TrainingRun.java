@@ -94,6 +94,13 @@ final class TrainingRun {
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             dir.deleteInterruptedWrites();
             int k = dir.ranks();
+            for (int r = 1; r < k; r++) {
+                java.nio.file.Path state = RankGroup.rankDir(dir, r).resolve("checkpoints").resolve("resume.safetensors");
+                if (!Trainer.hasResumeState(state)) {
+                    throw new IllegalArgumentException(dir + " was trained by " + k + " ranks, and rank " + r
+                            + " has no saved state (" + state + "); it cannot be resumed with its ranks");
+                }
+            }
             // rank 0's state says where every rank resumes, so the other ranks start once it is loaded
             LateReducer late = new LateReducer(k);
             Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, new Rank(0, k, late),
