@@ -109,6 +109,8 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
     private final ChunkSum sum;
     private long round;
     private volatile boolean closed;
+    /** The ranks' own TCP links for the chunks, or null when they travel through Artery. */
+    private BulkLinks bulk;
 
     private ClusterRanks(int rank, int k, Settings settings, ActorRef<RankMessages.Command> mailbox,
                          ActorRef<RankMessages.Command>[] peers, BlockingQueue<Object> inbox,
@@ -144,7 +146,11 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
         try {
             ActorRef<RankMessages.Command>[] peers = found.get(settings.rendezvousTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
-            return new ClusterRanks(rank, ranks, settings, mailbox, peers, inbox, lost);
+            ClusterRanks reducer = new ClusterRanks(rank, ranks, settings, mailbox, peers, inbox, lost);
+            if (ranks > 1 && !"pekko".equals(System.getProperty(TRANSPORT_PROPERTY))) {
+                reducer.bulk = openBulk(system, rank, ranks, peers, inbox, lost, settings);
+            }
+            return reducer;
         } catch (TimeoutException e) {
             mailbox.tell(RankMailbox.Stop.INSTANCE);
             throw new TimeoutException("run " + runId + ", rank " + rank + ": not all " + ranks + " ranks found within "
@@ -152,6 +158,58 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
         } catch (ExecutionException e) {
             mailbox.tell(RankMailbox.Stop.INSTANCE);
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** {@code -Dcrl4j.ranks.transport=pekko} sends the chunks through Artery instead of the ranks' own TCP links. */
+    public static final String TRANSPORT_PROPERTY = "crl4j.ranks.transport";
+
+    /** The ranks' TCP links: each rank tells the others its port through Pekko (a round-0 message), then connects. */
+    private static BulkLinks openBulk(ActorSystem<?> system, int rank, int ranks, ActorRef<RankMessages.Command>[] peers,
+                                      BlockingQueue<Object> inbox, AtomicReference<RankMessages.Lost> lost,
+                                      Settings settings) throws TimeoutException, InterruptedException {
+        String own = system.address().getHost().orElse("127.0.0.1");
+        try {
+            BulkLinks links = BulkLinks.listen(own);
+            String[] hosts = new String[ranks];
+            int[] ports = new int[ranks];
+            for (int r = 0; r < ranks; r++) {
+                if (r != rank) {
+                    hosts[r] = peers[r].path().address().getHost().orElse(own);
+                    peers[r].tell(new RankMessages.Contribution(0, Group.CONTROL, 0, links.port(), rank, new float[0]));
+                }
+            }
+            long deadline = System.nanoTime() + settings.rendezvousTimeout().toNanos();
+            for (int got = 0; got < ranks - 1; ) {
+                Object m = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (m == null) {
+                    links.close();
+                    throw new TimeoutException("rank " + rank + ": the other ranks' data ports did not arrive within "
+                            + settings.rendezvousTimeout());
+                }
+                if (m instanceof RankMessages.Lost l) {
+                    links.close();
+                    throw new IllegalStateException("data-parallel rank " + l.rank() + " of " + ranks + " " + l.why()
+                            + " before the ranks connected");
+                }
+                if (m instanceof RankMessages.Part p && p.round() == 0 && ports[p.from()] == 0) {
+                    ports[p.from()] = p.chunk();
+                    got++;
+                }
+            }
+            links.connect(rank, ranks, hosts, ports, inbox, lost);
+            return links;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("rank " + rank + ": cannot connect the ranks' data links: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void send(int to, RankMessages.Part part) {
+        if (bulk != null) {
+            bulk.send(to, part);
+        } else {
+            peers[to].tell(part);
         }
     }
 
@@ -186,7 +244,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
                 }
             } else {
                 int off = c * settings.chunkFloats();
-                peers[owner].tell(new RankMessages.Contribution(round, group, n, c, rank,
+                send(owner, new RankMessages.Contribution(round, group, n, c, rank,
                         Arrays.copyOfRange(grads, off, off + chunkLength(c, n))));
                 waiting++;
             }
@@ -224,7 +282,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
             float[] mean = Arrays.copyOfRange(grads, off, off + len); // Artery serializes it later, grads moves on
             for (int r = 0; r < k; r++) {
                 if (r != rank) {
-                    peers[r].tell(new RankMessages.Mean(round, group, grads.length, c, rank, mean));
+                    send(r, new RankMessages.Mean(round, group, grads.length, c, rank, mean));
                 }
             }
         }
@@ -287,5 +345,8 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
     public void close() {
         closed = true;
         mailbox.tell(RankMailbox.Stop.INSTANCE);
+        if (bulk != null) {
+            bulk.close();
+        }
     }
 }
