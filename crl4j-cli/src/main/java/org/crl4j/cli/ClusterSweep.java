@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.crl4j.cluster.Coordinator;
 import org.crl4j.cluster.CoordinatorEvent;
 import org.crl4j.cluster.Secret;
 import org.crl4j.cluster.Worker;
+import org.crl4j.core.io.AtomicFiles;
 import org.crl4j.rl.RunDirectory;
 
 /**
@@ -121,7 +121,7 @@ final class ClusterSweep {
             RunState now = RunState.of(a.run().dir(dir));
             String tag = tag(a.run());
             if (j.completed() && now == RunState.FINISHED) {
-                say(tag + ": done" + scoreText(a.run().dir(dir)));
+                say(tag + ": done" + SweepRunner.scoreText(a.run().dir(dir)));
             } else if (j.completed()) {
                 say(tag + ": finished on its worker, but not all its files arrived (" + j.problem() + "); trying again");
             } else if (j.stopped()) {
@@ -145,7 +145,7 @@ final class ClusterSweep {
         String threads = Integer.toString(threadsPerRun);
         try {
             if (state == RunState.NEW) {
-                clear(runDir); // what a failed first attempt left; a new run starts from nothing
+                AtomicFiles.deleteTree(runDir); // what a failed first attempt left; a new run starts from nothing
                 List<String> train = new ArrayList<>(grid.trainArgs(a.run()));
                 train.addAll(List.of("--run-dir", Worker.RUN_DIR, "--threads", threads));
                 commands.add(train);
@@ -200,14 +200,6 @@ final class ClusterSweep {
         return String.format("[%d/%d] %s", runs.indexOf(run) + 1, runs.size(), run.name());
     }
 
-    private static String scoreText(Path runDir) {
-        try {
-            return String.format(", score %.1f", RunRecord.load(runDir).score());
-        } catch (RuntimeException unreadable) {
-            return "";
-        }
-    }
-
     private static void deletePartFiles(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")
@@ -216,19 +208,6 @@ final class ClusterSweep {
             }
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("cannot clean " + root + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void clear(Path runDir) throws IOException {
-        if (!Files.isDirectory(runDir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(runDir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(runDir)) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 

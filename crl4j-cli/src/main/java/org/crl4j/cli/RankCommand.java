@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.crl4j.core.Parallel;
 import org.crl4j.envs.Envs;
@@ -92,17 +90,7 @@ public final class RankCommand implements Callable<Integer> {
     }
 
     private static void train(Trainer trainer, Path state) throws IOException {
-        CountDownLatch saved = new CountDownLatch(1);
-        Thread onStop = new Thread(() -> {
-            trainer.requestStop();
-            try {
-                saved.await(300, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "crl4j-rank-stop");
-        Runtime.getRuntime().addShutdownHook(onStop);
-        try {
+        try (StopSavesFirst stop = StopSavesFirst.install(trainer, "crl4j-rank-stop")) {
             boolean completed = trainer.run(new Trainer.Listener() {
                 @Override
                 public void onEpoch(int epoch, Map<String, Double> metrics, Evaluator.Result eval) {
@@ -115,13 +103,6 @@ public final class RankCommand implements Callable<Integer> {
                 System.out.printf("stopped at %,d env steps; saved%n", trainer.envSteps());
             } else {
                 System.out.println("done");
-            }
-        } finally {
-            saved.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onStop);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running; it returns now
             }
         }
     }

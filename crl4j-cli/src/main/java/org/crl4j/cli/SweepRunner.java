@@ -1,8 +1,6 @@
 package org.crl4j.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +140,7 @@ final class SweepRunner {
             progress.println(tag + ": stopped after " + took + "; its resume state is saved");
             return "interrupted (resume state saved)";
         }
-        String why = lastLine(log);
+        String why = RunDirectory.at(runDir).lastLogLine();
         progress.println(tag + ": failed (exit " + child.code + ") after " + took + ": " + why);
         return "failed: " + why;
     }
@@ -168,7 +166,7 @@ final class SweepRunner {
             }
             Double score = RunRecord.currentFinalEval(runDir, task, FINAL_EVAL_EPISODES, FINAL_EVAL_SEED);
             if (child.code != 0 || score == null) {
-                String why = child.code != 0 ? lastLine(log) : "no readable " + runDir.resolve(RunRecord.finalEvalFile(task));
+                String why = child.code != 0 ? RunDirectory.at(runDir).lastLogLine() : "no readable " + runDir.resolve(RunRecord.finalEvalFile(task));
                 progress.println(tag + ": final evaluation on " + task + " failed (exit " + child.code + "): " + why);
                 return "final evaluation on " + task + " failed: " + why;
             }
@@ -230,25 +228,12 @@ final class SweepRunner {
         }
     }
 
-    private static String scoreText(Path runDir) {
+    /** ", score S" for a finished run's record, or nothing when it cannot be read. */
+    static String scoreText(Path runDir) {
         try {
             return String.format(", score %.1f", RunRecord.load(runDir).score());
         } catch (RuntimeException unreadable) {
             return "";
         }
-    }
-
-    private static String lastLine(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) {
-                    return lines.get(i).strip();
-                }
-            }
-        } catch (IOException | UncheckedIOException unreadable) {
-            // fall through
-        }
-        return "see " + log;
     }
 }

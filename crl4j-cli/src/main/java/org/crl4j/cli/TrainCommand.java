@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.crl4j.envs.Envs;
 import org.crl4j.rl.RunDirectory;
-import org.crl4j.rl.TrainConfig;
+import org.crl4j.rl.Trainer;
 import org.crl4j.rl.config.RunConfig;
 import org.crl4j.rl.config.RunConfigs;
 import picocli.CommandLine;
@@ -105,13 +105,8 @@ public final class TrainCommand implements Runnable {
         Path dir = runDir != null ? runDir : Path.of("runs", RunDirectory.safeName(cfg.env().env()) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
-            if (ranks > 1) {
-                TrainConfig tc = cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength());
-                if (tc.numEnvs() % ranks != 0 || tc.batchSize() % ranks != 0 || tc.batchSize() / ranks < 2) {
-                    throw new IllegalArgumentException("--num-envs " + tc.numEnvs() + " and --batch-size " + tc.batchSize()
-                            + " must both be divisible by --ranks " + ranks + " (at least 2 rows per rank)");
-                }
-            }
+            // before the run directory is written
+            Trainer.requireSplit(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), ranks);
             TrainingRun.start(cfg, RunDirectory.create(dir), t, ranks);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.crl4j.core.Parallel;
 import org.crl4j.envs.Envs;
@@ -183,16 +181,7 @@ final class TrainingRun {
             dir.deleteDerivedMetrics(); // metrics.csv and the TensorBoard events are rebuilt from metrics.jsonl below
         }
         MetricsCsv csv = new MetricsCsv(dir.metricsCsv());
-        CountDownLatch saved = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            trainer.requestStop(); // the loop stops at the next training step and saves; wait for that
-            try {
-                saved.await(300, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "crl4j-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        StopSavesFirst stop = StopSavesFirst.install(trainer, "crl4j-ctrl-c"); // the loop stops at a step and saves
         long planned = trainer.totalPlanned();
         double baseline = randomPolicyScore();
         System.out.printf("  random policy on %s: time at goal %.1f%n", trainer.config().evalEnv(), baseline);
@@ -232,12 +221,7 @@ final class TrainingRun {
                 ranks.close();
             }
         } finally {
-            saved.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C path: the hook is running and returns now that the state is saved.
-            }
+            stop.close();
         }
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -26,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.crl4j.core.io.AtomicFiles;
 import org.crl4j.rl.RunDirectory;
 
 /**
@@ -209,7 +208,7 @@ final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         if (e.code() == 0 && !cancelled) {
             startNext();
         } else {
-            end(false, stopped, e.code(), stopped ? "stopped" : lastLine(dir.resolve("train.log")));
+            end(false, stopped, e.code(), stopped ? "stopped" : RunDirectory.at(dir).lastLogLine());
         }
         return this;
     }
@@ -314,29 +313,10 @@ final class JobRunner extends AbstractBehavior<JobRunner.Command> {
         }
     }
 
-    static String lastLine(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) {
-                    return lines.get(i).strip();
-                }
-            }
-        } catch (IOException | UncheckedIOException unreadable) {
-            // fall through
-        }
-        return "see the run's train.log";
-    }
-
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            AtomicFiles.deleteTree(root);
+        } catch (IOException e) {
             // a leftover in the work directory is harmless: the next job of this lease number starts by deleting it
         }
     }

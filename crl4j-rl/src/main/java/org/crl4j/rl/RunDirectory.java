@@ -135,6 +135,21 @@ public final class RunDirectory {
         return root.resolve("train.log");
     }
 
+    /** The last non-blank line of {@link #trainLog()} (why a run's process ended), or where to look when none. */
+    public String lastLogLine() {
+        try {
+            List<String> lines = Files.readAllLines(trainLog(), java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip();
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException unreadable) {
+            // fall through
+        }
+        return "see " + trainLog();
+    }
+
     /**
      * The run's files as they stand, relative to its root, in the order a copy elsewhere must receive them so that
      * the copy is always a run directory that resumes (the order train writes them in): the config files, the

@@ -90,10 +90,7 @@ public final class Trainer {
         this.pool = pool;
         this.rank = rank;
         int k = rank.ranks();
-        if (cfg.numEnvs() % k != 0 || cfg.batchSize() % k != 0 || cfg.batchSize() / k < 2) {
-            throw new IllegalArgumentException("--num-envs " + cfg.numEnvs() + " and --batch-size " + cfg.batchSize()
-                    + " must both be divisible by --ranks " + k + " (with at least 2 rows per rank)");
-        }
+        requireSplit(cfg, k);
         this.localEnvs = cfg.numEnvs() / k;
         this.localBatch = cfg.batchSize() / k;
         EnvSpec base = Envs.spec(cfg.env());
@@ -126,6 +123,14 @@ public final class Trainer {
         this.bActions = new float[localBatch * spec.actionDim()];
         this.bGoals = new float[localBatch * spec.goalDim()];
         this.trajIdsBefore = new int[localEnvs];
+    }
+
+    /** Checks that {@code cfg}'s environments and batch split evenly over {@code ranks}, at least 2 rows each. */
+    public static void requireSplit(TrainConfig cfg, int ranks) {
+        if (cfg.numEnvs() % ranks != 0 || cfg.batchSize() % ranks != 0 || cfg.batchSize() / ranks < 2) {
+            throw new IllegalArgumentException("--num-envs " + cfg.numEnvs() + " and --batch-size " + cfg.batchSize()
+                    + " must both be divisible by --ranks " + ranks + " (with at least 2 rows per rank)");
+        }
     }
 
     /** Rank 0's environments are the one-process run's; the others draw their own from the seed. */

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.crl4j.bench.DataParallelBenchmark;
 import org.crl4j.cluster.ClusterNode;
 import org.crl4j.core.Parallel;
-import org.crl4j.core.Rng;
 import org.crl4j.rl.CrlAgent;
 import org.crl4j.rl.CrlConfig;
 

@@ -91,6 +91,23 @@ public final class AtomicFiles {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Deletes {@code root} and everything under it (nothing when it does not exist): a scratch copy of a run that is
+     * no longer needed, never a run's own files one by one (those are replaced atomically instead).
+     */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Writes all remaining bytes of {@code buffer}; a channel write may take only part of it. */
     public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
