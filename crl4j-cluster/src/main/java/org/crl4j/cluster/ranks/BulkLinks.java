@@ -6,35 +6,69 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.crl4j.rl.ranks.GradientReducer;
 
 /**
- * The ranks' gradient chunks on plain TCP connections, one per pair of ranks, beside the Pekko cluster that found
- * the ranks and watches them: Artery moved a 13 MB gradient at 0.1–0.2 GB/s on loopback (docs/benchmarks.md), a
- * socket carries raw little-endian floats with one copy each way. A writer thread per peer (so that two ranks
- * sending megabytes to each other never both block in a write) and a reader thread per peer, which puts each
- * chunk into the reducer's inbox exactly as the mailbox actor does; a connection that breaks is a lost rank.
+ * The ranks' gradients on plain TCP connections, one per pair of ranks, beside the Pekko cluster that found the ranks
+ * and watches them: Artery moved a 13 MB gradient at 0.1–0.2 GB/s on loopback (docs/benchmarks.md).
+ *
+ * <p>One all-reduce is a reduce-scatter, then an all-gather, each one message per peer, run by the calling thread on
+ * non-blocking sockets (a selector waits when no socket can move): no thread hand-offs, no allocation per call, and
+ * both directions of every link move at once, so two ranks sending megabytes to each other never block each other.
+ * Rank r owns one contiguous slice of the gradient ({@link #sliceStart}); it sums that slice in
+ * {@link org.crl4j.rl.ranks.LocalRanks}' order (rank 0's value, + rank 1 .. K−1, in float, × 1/K) and sends the
+ * result to every other rank, so every rank ends with LocalRanks' bits. A message is a small header (kind, round,
+ * group, gradient length, float count) and raw little-endian floats; the header catches ranks out of step.
  */
 final class BulkLinks implements AutoCloseable {
-    /** kind, round, group, length, chunk, from, float count. */
-    private static final int HEADER = 1 + 8 + 1 + 4 + 4 + 4 + 4;
+    /** kind, round, group, length, float count. */
+    private static final int HEADER = 1 + 8 + 1 + 4 + 4;
+    private static final byte CONTRIBUTION = 0;
+    private static final byte MEAN = 1;
     private static final GradientReducer.Group[] GROUPS = GradientReducer.Group.values();
+    /** Kernel socket buffers large enough that a few megabytes move per wake-up. */
+    private static final int SOCKET_BUFFER = 4 << 20;
+
+    /** Thrown inside {@link #allReduceMean} when a link broke; the reducer reports the lost rank. */
+    static final class LinkLost extends RuntimeException {
+        LinkLost() {
+            super(null, null, false, false);
+        }
+    }
 
     private final ServerSocketChannel server;
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<SocketChannel> channels = new ArrayList<>();
-    @SuppressWarnings("unchecked")
-    private BlockingQueue<RankMessages.Part>[] outgoing = new BlockingQueue[0];
-    private volatile boolean closed;
-    /** Parts handed to the writers and not yet written; close() lets them go out first. */
-    private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
+    private Selector selector;
+    private Peer[] peers = new Peer[0];
+    private int rank;
+    private int k;
+    private float[] sum = new float[0];
+    private float[] incoming = new float[0];
+    private AtomicReference<RankMessages.Lost> lost;
+
+    /** One link's buffers: what goes out in the current phase, and what this rank waits for. */
+    private static final class Peer {
+        final int rank;
+        final SocketChannel channel;
+        final SelectionKey key;
+        ByteBuffer out = ByteBuffer.allocateDirect(0);
+        ByteBuffer in = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        boolean headerRead;
+        byte expectKind;
+        int expectFloats;
+
+        Peer(int rank, SocketChannel channel, SelectionKey key) {
+            this.rank = rank;
+            this.channel = channel;
+            this.key = key;
+        }
+    }
 
     private BulkLinks(ServerSocketChannel server) {
         this.server = server;
@@ -43,6 +77,7 @@ final class BulkLinks implements AutoCloseable {
     /** Listens on {@code host}, any free port. */
     static BulkLinks listen(String host) throws IOException {
         ServerSocketChannel s = ServerSocketChannel.open();
+        s.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
         s.bind(new InetSocketAddress(host, 0));
         return new BulkLinks(s);
     }
@@ -51,160 +86,277 @@ final class BulkLinks implements AutoCloseable {
         return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
     }
 
-    /** Connects to the lower ranks, accepts the higher ones, and starts the threads. */
-    @SuppressWarnings("unchecked")
-    void connect(int rank, int k, String[] hosts, int[] ports, BlockingQueue<Object> inbox,
-                 AtomicReference<RankMessages.Lost> lost) throws IOException {
-        SocketChannel[] peers = new SocketChannel[k];
+    /** Connects to the lower ranks and accepts the higher ones (each says which rank it is first). */
+    void connect(int rank, int k, String[] hosts, int[] ports, AtomicReference<RankMessages.Lost> lost)
+            throws IOException {
+        this.rank = rank;
+        this.k = k;
+        this.lost = lost;
+        SocketChannel[] links = new SocketChannel[k];
         for (int j = 0; j < rank; j++) {
-            SocketChannel ch = SocketChannel.open(new InetSocketAddress(hosts[j], ports[j]));
+            SocketChannel ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+            ch.connect(new InetSocketAddress(hosts[j], ports[j]));
             ByteBuffer hello = ByteBuffer.allocate(4).putInt(rank).flip();
             while (hello.hasRemaining()) {
                 ch.write(hello);
             }
-            peers[j] = ch;
+            links[j] = ch;
         }
         for (int n = rank + 1; n < k; n++) {
             SocketChannel ch = server.accept();
             ByteBuffer hello = ByteBuffer.allocate(4);
-            readFully(ch, hello);
+            while (hello.hasRemaining()) {
+                if (ch.read(hello) < 0) {
+                    throw new EOFException("a rank closed its data connection before saying which it is");
+                }
+            }
             int from = hello.flip().getInt();
-            if (from <= rank || from >= k || peers[from] != null) {
+            if (from <= rank || from >= k || links[from] != null) {
                 ch.close();
                 throw new IOException("rank " + rank + ": unexpected data connection from rank " + from);
             }
-            peers[from] = ch;
+            links[from] = ch;
         }
         server.close();
-        outgoing = new BlockingQueue[k];
+        selector = Selector.open();
+        peers = new Peer[k];
         for (int j = 0; j < k; j++) {
-            if (j == rank) {
-                continue;
+            if (j != rank) {
+                SocketChannel ch = links[j];
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+                ch.configureBlocking(false);
+                peers[j] = new Peer(j, ch, ch.register(selector, 0));
             }
-            SocketChannel ch = peers[j];
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channels.add(ch);
-            BlockingQueue<RankMessages.Part> queue = new LinkedBlockingQueue<>();
-            outgoing[j] = queue;
-            int peer = j;
-            start("crl4j-ranks-write-" + peer, () -> write(ch, queue, peer, inbox, lost));
-            start("crl4j-ranks-read-" + peer, () -> read(ch, peer, inbox, lost));
         }
     }
 
-    void send(int to, RankMessages.Part part) {
-        unwritten.incrementAndGet();
-        outgoing[to].add(part);
+    /** First float of rank {@code owner}'s slice of an {@code n}-float gradient; all of it is rank 0's when gathered. */
+    static int sliceStart(int owner, int n, int k, ClusterRanks.Owners owners) {
+        if (owners == ClusterRanks.Owners.RANK_ZERO) {
+            return owner == 0 ? 0 : n;
+        }
+        return (int) ((long) n * owner / k);
     }
 
-    private void start(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
-    }
-
-    private void write(SocketChannel ch, BlockingQueue<RankMessages.Part> queue, int peer, BlockingQueue<Object> inbox,
-                       AtomicReference<RankMessages.Lost> lost) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        try {
-            while (!closed) {
-                RankMessages.Part p = queue.take();
-                int need = HEADER + 4 * p.data().length;
-                if (buf.capacity() < need) {
-                    buf = ByteBuffer.allocateDirect(need).order(ByteOrder.LITTLE_ENDIAN);
-                }
-                buf.clear();
-                buf.put((byte) (p instanceof RankMessages.Mean ? 1 : 0)).putLong(p.round())
-                        .put((byte) p.group().ordinal()).putInt(p.length()).putInt(p.chunk()).putInt(p.from())
-                        .putInt(p.data().length);
-                buf.asFloatBuffer().put(p.data());
-                buf.position(need).flip();
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                unwritten.decrementAndGet();
+    /**
+     * Replaces {@code grads} by the mean over all ranks (round {@code round} of the reducer). Throws
+     * {@link LinkLost} when a link breaks (after recording the rank as lost) or when a rank the cluster lost stays
+     * silent for {@code lossGrace}, and an
+     * {@link IllegalStateException} when the ranks are out of step or the data stopped coming.
+     */
+    void allReduceMean(long round, GradientReducer.Group group, float[] grads, ClusterRanks.Owners owners,
+                       Duration lossGrace, Duration stallTimeout) {
+        int n = grads.length;
+        int from = sliceStart(rank, n, k, owners);
+        int to = sliceStart(rank + 1, n, k, owners);
+        // reduce-scatter: rank j's slice goes to rank j; this rank's slice comes from everybody
+        for (Peer p : peers) {
+            if (p != null) {
+                int a = sliceStart(p.rank, n, k, owners);
+                int b = sliceStart(p.rank + 1, n, k, owners);
+                prepare(p, CONTRIBUTION, round, group, grads, a, b - a, to - from);
             }
-        } catch (InterruptedException stop) {
-            Thread.currentThread().interrupt();
+        }
+        exchange(round, group, lossGrace, stallTimeout);
+        sumOwnSlice(grads, from, to - from);
+        // all-gather: this rank's mean to everybody; rank j's mean of its slice from rank j
+        for (Peer p : peers) {
+            if (p != null) {
+                int a = sliceStart(p.rank, n, k, owners);
+                int b = sliceStart(p.rank + 1, n, k, owners);
+                prepare(p, MEAN, round, group, grads, from, to - from, b - a);
+            }
+        }
+        exchange(round, group, lossGrace, stallTimeout);
+        for (Peer p : peers) {
+            if (p != null) {
+                int a = sliceStart(p.rank, n, k, owners);
+                p.in.position(HEADER);
+                p.in.asFloatBuffer().get(grads, a, sliceStart(p.rank + 1, n, k, owners) - a);
+            }
+        }
+    }
+
+    /** Fills {@code p}'s outgoing message and sets up its incoming one ({@code expect} floats). */
+    private static void prepare(Peer p, byte kind, long round, GradientReducer.Group group, float[] grads, int off,
+                                int count, int expect) {
+        int outBytes = HEADER + 4 * count;
+        if (p.out.capacity() < outBytes) {
+            p.out = ByteBuffer.allocateDirect(outBytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        p.out.clear();
+        p.out.put(kind).putLong(round).put((byte) group.ordinal()).putInt(grads.length).putInt(count);
+        p.out.asFloatBuffer().put(grads, off, count);
+        p.out.position(outBytes).flip();
+        int inBytes = HEADER + 4 * expect;
+        if (p.in.capacity() < inBytes) {
+            p.in = ByteBuffer.allocateDirect(inBytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        p.in.clear().limit(HEADER);
+        p.headerRead = false;
+        p.expectKind = kind;
+        p.expectFloats = expect;
+    }
+
+    /** Moves every peer's message out and the awaited one in, waiting on the selector when nothing can move. */
+    private void exchange(long round, GradientReducer.Group group, Duration lossGrace, Duration stallTimeout) {
+        long lastProgress = System.nanoTime();
+        try {
+            while (true) {
+                boolean moved = false;
+                boolean pending = false;
+                for (Peer p : peers) {
+                    if (p == null) {
+                        continue;
+                    }
+                    if (p.out.hasRemaining()) {
+                        moved |= write(p) > 0;
+                    }
+                    if (p.in.hasRemaining()) {
+                        moved |= read(p, round, group) > 0;
+                    }
+                    pending |= p.out.hasRemaining() || p.in.hasRemaining();
+                }
+                if (!pending) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (moved) {
+                    lastProgress = now;
+                    continue;
+                }
+                RankMessages.Lost l = lost.get();
+                long silent = now - lastProgress;
+                if (l != null && silent >= lossGrace.toNanos()) {
+                    throw new LinkLost();
+                }
+                if (silent >= stallTimeout.toNanos()) {
+                    throw new IllegalStateException("rank " + rank + ": no data for the all-reduce of " + group
+                            + " (round " + round + ") within " + stallTimeout + "; no rank is known lost");
+                }
+                for (Peer p : peers) {
+                    if (p != null) {
+                        p.key.interestOps((p.out.hasRemaining() ? SelectionKey.OP_WRITE : 0)
+                                | (p.in.hasRemaining() ? SelectionKey.OP_READ : 0));
+                    }
+                }
+                selector.select(l != null ? 20 : 200); // a known loss is looked at again soon
+                selector.selectedKeys().clear();
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("rank " + rank + " was interrupted in the all-reduce of " + group);
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            throw new IllegalStateException("rank " + rank + "'s data links are closed");
         } catch (IOException e) {
-            broken(peer, inbox, lost, e);
+            throw new IllegalStateException("rank " + rank + ": the selector of the data links failed: " + e.getMessage());
         }
     }
 
-    private void read(SocketChannel ch, int peer, BlockingQueue<Object> inbox, AtomicReference<RankMessages.Lost> lost) {
-        ByteBuffer header = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer body = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
+    private int write(Peer p) {
         try {
-            while (!closed) {
-                header.clear();
-                readFully(ch, header);
-                header.flip();
-                byte kind = header.get();
-                long round = header.getLong();
-                GradientReducer.Group group = GROUPS[header.get()];
-                int length = header.getInt();
-                int chunk = header.getInt();
-                int from = header.getInt();
-                int count = header.getInt();
-                if (body.capacity() < 4 * count) {
-                    body = ByteBuffer.allocateDirect(4 * count).order(ByteOrder.LITTLE_ENDIAN);
-                }
-                body.clear().limit(4 * count);
-                readFully(ch, body);
-                body.flip();
-                float[] data = new float[count];
-                body.asFloatBuffer().get(data);
-                inbox.add(kind == 1 ? new RankMessages.Mean(round, group, length, chunk, from, data)
-                        : new RankMessages.Contribution(round, group, length, chunk, from, data));
+            return p.channel.write(p.out);
+        } catch (IOException e) {
+            throw broken(p, e);
+        }
+    }
+
+    private int read(Peer p, long round, GradientReducer.Group group) {
+        int got;
+        try {
+            got = p.channel.read(p.in);
+        } catch (IOException e) {
+            throw broken(p, e);
+        }
+        if (got < 0) {
+            throw broken(p, new EOFException("connection closed"));
+        }
+        if (!p.headerRead && !p.in.hasRemaining()) {
+            byte kind = p.in.get(0);
+            long r = p.in.getLong(1);
+            int g = p.in.get(9);
+            int length = p.in.getInt(10);
+            int count = p.in.getInt(14);
+            if (kind != p.expectKind || r != round || g != group.ordinal() || count != p.expectFloats) {
+                throw new IllegalStateException("ranks out of step in round " + round + ": rank " + p.rank + " sent "
+                        + (kind == MEAN ? "a mean" : "a contribution") + " of round " + r + ", "
+                        + (g >= 0 && g < GROUPS.length ? GROUPS[g] : "group " + g) + " of " + length + " floats, where rank "
+                        + rank + " waits for " + (p.expectKind == MEAN ? "a mean" : "a contribution") + " of " + group);
             }
-        } catch (IOException | RuntimeException e) {
-            broken(peer, inbox, lost, e);
+            p.headerRead = true;
+            p.in.limit(HEADER + 4 * count);
         }
+        return got;
     }
 
-    private void broken(int peer, BlockingQueue<Object> inbox, AtomicReference<RankMessages.Lost> lost, Exception e) {
-        if (closed) {
-            return;
+    /** This rank's slice: the sum in rank order of every rank's values, × 1/K, as LocalRanks computes it. */
+    private void sumOwnSlice(float[] grads, int off, int len) {
+        if (sum.length < len) {
+            sum = new float[len];
+            incoming = new float[len];
         }
-        RankMessages.Lost l = new RankMessages.Lost(peer, "broke its data connection (" + e.getMessage() + ")");
-        lost.compareAndSet(null, l);
-        inbox.add(l);
-    }
-
-    private static void readFully(SocketChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            if (ch.read(buf) < 0) {
-                throw new EOFException("connection closed");
+        float[] acc = sum;
+        if (rank == 0) {
+            System.arraycopy(grads, off, acc, 0, len);
+        } else {
+            received(peers[0], acc, len); // not 0 + v: that would turn a −0 gradient into +0
+        }
+        for (int r = 1; r < k; r++) {
+            float[] src;
+            int at;
+            if (r == rank) {
+                src = grads;
+                at = off;
+            } else {
+                received(peers[r], incoming, len);
+                src = incoming;
+                at = 0;
+            }
+            for (int i = 0; i < len; i++) {
+                acc[i] += src[at + i];
             }
         }
+        float scale = 1f / k;
+        for (int i = 0; i < len; i++) {
+            grads[off + i] = acc[i] * scale;
+        }
     }
 
-    /** Closes the links once what was sent has been written (a rank's last means must reach the others), or after 10 s. */
+    private static void received(Peer p, float[] into, int len) {
+        p.in.position(HEADER);
+        p.in.asFloatBuffer().get(into, 0, len);
+    }
+
+    private LinkLost broken(Peer p, IOException e) {
+        lost.compareAndSet(null, new RankMessages.Lost(p.rank, "broke its data connection (" + e.getMessage() + ")"));
+        return new LinkLost();
+    }
+
     @Override
     public void close() {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (unwritten.get() > 0 && System.nanoTime() < deadline && threads.stream().anyMatch(Thread::isAlive)) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        closed = true;
         try {
             server.close();
         } catch (IOException ignored) {
             // closing anyway
         }
-        for (SocketChannel ch : channels) {
+        for (Peer p : peers) {
+            if (p != null) {
+                try {
+                    p.channel.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+        if (selector != null) {
             try {
-                ch.close();
+                selector.close();
             } catch (IOException ignored) {
                 // closing anyway
             }
         }
-        threads.forEach(Thread::interrupt);
     }
 }

@@ -32,6 +32,10 @@ import org.crl4j.rl.ranks.LocalRanks;
  * ({@link Owners#ROUND_ROBIN}, chunk c owned by rank c mod K, so every rank sends and sums 1/K of the work); a plain
  * ring, which adds in a different order on each slice, would not give those bits.
  *
+ * <p>By default the data goes on the ranks' own TCP links ({@link BulkLinks}): there each rank owns one contiguous
+ * slice instead of every K-th chunk, and the slices move as one message per peer and phase. Which element is summed
+ * by which rank does not change its bits. With {@code -Dcrl4j.ranks.transport=pekko} the chunks go through Artery.
+ *
  * <p>Chunks fit Artery's ordinary frame ({@link ClusterConfig#DEFAULT_MAXIMUM_FRAME_SIZE}), so no node needs extra
  * configuration and cluster heartbeats never wait behind a multi-megabyte frame.
  *
@@ -197,7 +201,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
                     got++;
                 }
             }
-            links.connect(rank, ranks, hosts, ports, inbox, lost);
+            links.connect(rank, ranks, hosts, ports, lost);
             return links;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("rank " + rank + ": cannot connect the ranks' data links: " + e.getMessage(),
@@ -206,11 +210,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
     }
 
     private void send(int to, RankMessages.Part part) {
-        if (bulk != null) {
-            bulk.send(to, part);
-        } else {
-            peers[to].tell(part);
-        }
+        peers[to].tell(part);
     }
 
     @Override
@@ -230,6 +230,15 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
         }
         failIfLost(group);
         round++;
+        if (bulk != null) {
+            try {
+                bulk.allReduceMean(round, group, grads, settings.owners(), settings.lossGrace(), settings.stallTimeout());
+            } catch (BulkLinks.LinkLost e) {
+                failIfLost(group);
+                throw new IllegalStateException("rank " + rank + " lost a data link in the all-reduce of " + group);
+            }
+            return;
+        }
         int n = grads.length;
         int chunks = (n + settings.chunkFloats() - 1) / settings.chunkFloats();
         sum.startRound(chunks);

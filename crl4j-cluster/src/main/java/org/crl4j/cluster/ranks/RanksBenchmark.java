@@ -30,8 +30,11 @@ import org.crl4j.rl.CrlConfig;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp CLASSPATH org.crl4j.cluster.ranks.RanksBenchmark \
  *     [--ranks 2] [--width 256] [--depth 16] [--batch 512] [--steps 10] [--warmup 5] [--rounds 2] \
- *     [--owners ROUND_ROBIN|RANK_ZERO] [--chunk-floats 49152] [--large-frames]
+ *     [--owners ROUND_ROBIN|RANK_ZERO] [--chunk-floats 49152] [--large-frames] [--transport-only]
  * </pre>
+ *
+ * <p>{@code --transport-only} leaves the SGD step out: the ranks do nothing but all-reduce a gradient of the step's
+ * size, back to back, which is the transport's own cost without the wait for a slower rank.
  */
 public final class RanksBenchmark {
     private static final String RESULT = "RANK_TIME";
@@ -40,8 +43,8 @@ public final class RanksBenchmark {
     }
 
     private record Options(int ranks, int width, int depth, int batch, int steps, int warmup, int rounds,
-                           ClusterRanks.Owners owners, int chunkFloats, boolean largeFrames, int rank, String seed,
-                           String runId) {
+                           ClusterRanks.Owners owners, int chunkFloats, boolean largeFrames, boolean transportOnly,
+                           int rank, String seed, String runId) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -49,12 +52,13 @@ public final class RanksBenchmark {
                     throw new IllegalArgumentException("unexpected argument " + args[i]);
                 }
                 String key = args[i].substring(2);
-                a.put(key, key.equals("large-frames") ? "true" : args[++i]);
+                a.put(key, key.equals("large-frames") || key.equals("transport-only") ? "true" : args[++i]);
             }
             return new Options(num(a, "ranks", 2), num(a, "width", 256), num(a, "depth", 16), num(a, "batch", 512),
                     num(a, "steps", 10), num(a, "warmup", 5), num(a, "rounds", 2),
                     ClusterRanks.Owners.valueOf(a.getOrDefault("owners", "ROUND_ROBIN").toUpperCase(Locale.ROOT)),
                     num(a, "chunk-floats", ClusterRanks.Settings.DEFAULT_CHUNK_FLOATS), a.containsKey("large-frames"),
+                    a.containsKey("transport-only"),
                     num(a, "rank", 0), a.get("seed"), a.getOrDefault("run-id", "bench"));
         }
 
@@ -69,6 +73,9 @@ public final class RanksBenchmark {
                     seedHostPort, "--run-id", run));
             if (largeFrames) {
                 out.add("--large-frames");
+            }
+            if (transportOnly) {
+                out.add("--transport-only");
             }
             return out;
         }
@@ -92,6 +99,10 @@ public final class RanksBenchmark {
             return;
         }
         CrlConfig cfg = CrlConfig.paper(o.width(), o.depth());
+        if (o.transportOnly()) {
+            transportOnly(o, cfg);
+            return;
+        }
         try (Parallel pool = new Parallel(1)) {
             CrlAgent a = new CrlAgent(DataParallelBenchmark.STATE, DataParallelBenchmark.ACTION,
                     DataParallelBenchmark.GOAL, cfg, pool);
@@ -116,6 +127,49 @@ public final class RanksBenchmark {
         }
     }
 
+    /** The all-reduce alone, of the step's gradient size, per round: one table row each. */
+    private static void transportOnly(Options o, CrlConfig cfg) throws Exception {
+        System.out.printf(Locale.ROOT, "all-reduce of %d floats (%.2f MB) alone, %d rank JVMs, owners %s%n",
+                gradientFloats(cfg), gradientFloats(cfg) * 4e-6, o.ranks(), o.owners());
+        System.out.println("| round | all-reduce per step, rank 0 | GB/s (gradient bytes / time) |");
+        System.out.println("|---|---|---|");
+        try (ClusterNode seed = ClusterNode.startSeed(ClusterNode.LOOPBACK, 0, false, o.extraConfig())) {
+            seed.awaitUp(Duration.ofSeconds(30));
+            for (int round = 1; round <= o.rounds(); round++) {
+                double[] t = distributed(o, cfg, seed, "t" + round);
+                System.out.printf(Locale.ROOT, "| %d | %.1f ms | %.2f |%n", round, t[1] * 1e3,
+                        gradientFloats(cfg) * 4e-9 / t[1]);
+            }
+        }
+    }
+
+    /** Floats the step all-reduces: the actor's, α's and the critic's gradients. */
+    private static int gradientFloats(CrlConfig cfg) {
+        try (Parallel pool = new Parallel(1)) {
+            CrlAgent a = new CrlAgent(DataParallelBenchmark.STATE, DataParallelBenchmark.ACTION,
+                    DataParallelBenchmark.GOAL, cfg, pool);
+            return a.actorParams().grads().length + a.criticParams().grads().length + 1;
+        }
+    }
+
+    /** One rank's loop: the SGD step of the benchmark, or with --transport-only the all-reduce alone. */
+    private static DataParallelBenchmark.RankTime loop(Options o, CrlConfig cfg, int rank, ClusterRanks ranks) {
+        if (!o.transportOnly()) {
+            return DataParallelBenchmark.rankLoop(cfg, o.batch() / o.ranks(), rank, ranks, 1, o.steps(), o.warmup());
+        }
+        float[] g = new float[gradientFloats(cfg)];
+        java.util.Arrays.fill(g, 0.5f);
+        for (int i = 0; i < o.warmup(); i++) {
+            ranks.allReduceMean(org.crl4j.rl.ranks.GradientReducer.Group.ALL, g);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < o.steps(); i++) {
+            ranks.allReduceMean(org.crl4j.rl.ranks.GradientReducer.Group.ALL, g);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        return new DataParallelBenchmark.RankTime(s, s);
+    }
+
     /** One timed run of K rank JVMs; returns {global SGD steps/s, rank 0's all-reduce seconds per step}. */
     private static double[] distributed(Options o, CrlConfig cfg, ClusterNode seed, String run) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -133,7 +187,7 @@ public final class RanksBenchmark {
             }
             DataParallelBenchmark.RankTime t;
             try (ClusterRanks ranks = ClusterRanks.join(seed.system(), run, 0, o.ranks(), o.settings())) {
-                t = DataParallelBenchmark.rankLoop(cfg, o.batch() / o.ranks(), 0, ranks, 1, o.steps(), o.warmup());
+                t = loop(o, cfg, 0, ranks);
             }
             double seconds = t.seconds();
             for (CompletableFuture<double[]> c : childTimes) {
@@ -171,8 +225,7 @@ public final class RanksBenchmark {
             node.awaitUp(Duration.ofSeconds(30));
             DataParallelBenchmark.RankTime t;
             try (ClusterRanks ranks = ClusterRanks.join(node.system(), o.runId(), o.rank(), o.ranks(), o.settings())) {
-                t = DataParallelBenchmark.rankLoop(cfg, o.batch() / o.ranks(), o.rank(), ranks, 1, o.steps(),
-                        o.warmup());
+                t = loop(o, cfg, o.rank(), ranks);
             }
             System.out.println(RESULT + " " + o.rank() + " " + t.seconds() + " " + t.reduceSeconds());
             System.out.flush();
