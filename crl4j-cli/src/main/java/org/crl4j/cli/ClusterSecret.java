@@ -18,6 +18,14 @@ final class ClusterSecret {
     }
 
     static Secret load(Path file) {
+        return new Secret(value(file));
+    }
+
+    /**
+     * The secret's text, for a worker to hand to the processes it starts (in their environment, which only this
+     * user can read): a data-parallel rank on a worker proves it to rank 0's cluster.
+     */
+    static String value(Path file) {
         String value;
         if (file != null) {
             try {
@@ -37,7 +45,7 @@ final class ClusterSecret {
             }
             value = value.strip();
         }
-        return new Secret(value);
+        return value;
     }
 
     /** Test hook: failure detection in seconds instead of tens of seconds. */

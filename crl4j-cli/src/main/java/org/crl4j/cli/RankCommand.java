@@ -35,6 +35,8 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1") int threads;
     @Option(names = "--config", description = "A new run: its config.toml.") Path config;
     @Option(names = "--resume-at", description = "Resume the state saved at these env steps (rank 0's).") Long resumeAt;
+    @Option(names = "--authenticated", description = "Rank 0 is a cluster coordinator: prove the secret ("
+            + ClusterSecret.ENV + ", set by the worker that started this rank).") boolean authenticated;
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +47,8 @@ public final class RankCommand implements Callable<Integer> {
         Path state = dir.resolve("checkpoints").resolve("resume.safetensors");
         Files.createDirectories(state.getParent());
         try (RunLock lock = RunLock.acquire(dir); Parallel pool = new Parallel(threads)) {
-            RankGroup group = RankGroup.member(join, runId, rank, ranks);
+            RankGroup group = RankGroup.member(join, runId, rank, ranks,
+                    authenticated ? ClusterSecret.load(null) : null);
             boolean ok = false;
             try {
                 Rank me = new Rank(rank, ranks, group.reducer());

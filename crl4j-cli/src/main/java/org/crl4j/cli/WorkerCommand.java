@@ -44,7 +44,8 @@ public final class WorkerCommand implements Callable<Integer> {
         if (n < 1) {
             throw new IllegalArgumentException("--slots must be at least 1");
         }
-        var secret = ClusterSecret.load(secretFile);
+        String secretValue = ClusterSecret.value(secretFile);
+        var secret = new org.crl4j.cluster.Secret(secretValue);
         var seed = ClusterNode.parseSeed(join);
         Path dir = workDir != null ? workDir : WorkerNode.defaultWorkDir();
         try {
@@ -54,6 +55,8 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         System.out.printf("crl4j worker: joining %s with %d slot%s (work directory %s)%n", join, n, n == 1 ? "" : "s", dir);
         return WorkerNode.run(new WorkerNode.Options(host, port, seed, ClusterSecret.fastFailureDetection(),
-                Worker.Settings.jobs(secret, n, TrainProcess::start, dir)), System.out);
+                Worker.Settings.jobs(secret, n,
+                (args, log, threads) -> TrainProcess.start(args, log, threads,
+                        java.util.Map.of(ClusterSecret.ENV, secretValue)), dir)), System.out);
     }
 }

@@ -69,6 +69,24 @@ public final class ClusterNode implements AutoCloseable {
         return seedAddress(hostPort.substring(0, colon), port);
     }
 
+    /**
+     * This machine's address on the route to {@code host} (a UDP socket "connected" to it sends nothing, but the
+     * kernel picks the interface): what a node started here to reach that host should bind to and advertise.
+     */
+    public static String localAddressTowards(String host) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+            s.connect(new java.net.InetSocketAddress(host, 9));
+            java.net.InetAddress local = s.getLocalAddress();
+            if (local == null || local.isAnyLocalAddress()) {
+                throw new IllegalArgumentException("no route from this machine to " + host);
+            }
+            return local.getHostAddress();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot find this machine's address towards " + host + ": "
+                    + e.getMessage());
+        }
+    }
+
     public void join(Address seed) {
         Cluster.get(system).manager().tell(Join.create(seed));
     }

@@ -176,7 +176,7 @@ public final class Coordinator extends AbstractBehavior<Coordinator.Command> {
             refuse(address, "wrong secret");
             return this;
         }
-        if (r.slots() < 1) {
+        if (r.slots() < 0) { // 0: a node that takes no jobs (a data-parallel rank), counted so it is not downed
             refuse(address, "bad slot count " + r.slots());
             return this;
         }

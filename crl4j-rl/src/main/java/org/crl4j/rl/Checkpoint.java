@@ -117,6 +117,19 @@ public final class Checkpoint {
         }
     }
 
+    /** The env steps a checkpoint (or resume state) records, read from its header without building the agent. */
+    public static long envStepsOf(Path path) throws IOException {
+        String json = Safetensors.read(path).metadata().get(META_KEY);
+        if (json == null) {
+            throw new CorruptFileException(path, "not a crl4j checkpoint (no '" + META_KEY + "' metadata)");
+        }
+        try {
+            return num(Json.parseObject(json), "env_steps").longValue();
+        } catch (JsonException | IllegalArgumentException e) {
+            throw new CorruptFileException(path, "its crl4j metadata has no env steps (" + e.getMessage() + ")");
+        }
+    }
+
     private static List<ParamStore> stores(CrlAgent a) {
         return List.of(a.actorParams, a.criticParams, a.alphaParams);
     }

@@ -86,9 +86,14 @@ final class BulkLinks implements AutoCloseable {
         return ((InetSocketAddress) server.socket().getLocalSocketAddress()).getPort();
     }
 
-    /** Connects to the lower ranks and accepts the higher ones (each says which rank it is first). */
-    void connect(int rank, int k, String[] hosts, int[] ports, AtomicReference<RankMessages.Lost> lost)
-            throws IOException {
+    /**
+     * Connects to the lower ranks and accepts the higher ones. Each connecting rank says which it is; with a cluster
+     * {@code secret} (ranks on several machines) the accepting rank first sends a fresh nonce and the other answers
+     * with the HMAC of the secret over it, its run and its rank, so a stranger who finds the port cannot feed the
+     * all-reduce; a connection that fails the check is closed and the rank goes on accepting.
+     */
+    void connect(int rank, int k, String[] hosts, int[] ports, AtomicReference<RankMessages.Lost> lost, String runId,
+                 org.crl4j.cluster.Secret secret) throws IOException {
         this.rank = rank;
         this.k = k;
         this.lost = lost;
@@ -97,26 +102,47 @@ final class BulkLinks implements AutoCloseable {
             SocketChannel ch = SocketChannel.open();
             ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
             ch.connect(new InetSocketAddress(hosts[j], ports[j]));
-            ByteBuffer hello = ByteBuffer.allocate(4).putInt(rank).flip();
+            String nonce = secret == null ? "" : new String(readExactly(ch, NONCE_CHARS).array(),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            ByteBuffer hello = ByteBuffer.allocate(4 + (secret == null ? 0 : HMAC_CHARS)).putInt(rank);
+            if (secret != null) {
+                hello.put(secret.sign(nonce, linkName(runId, rank), rank).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            hello.flip();
             while (hello.hasRemaining()) {
                 ch.write(hello);
             }
             links[j] = ch;
         }
-        for (int n = rank + 1; n < k; n++) {
+        for (int n = rank + 1; n < k; ) {
             SocketChannel ch = server.accept();
-            ByteBuffer hello = ByteBuffer.allocate(4);
-            while (hello.hasRemaining()) {
-                if (ch.read(hello) < 0) {
-                    throw new EOFException("a rank closed its data connection before saying which it is");
+            int from = -1;
+            try {
+                String nonce = null;
+                if (secret != null) {
+                    nonce = org.crl4j.cluster.Secret.newNonce();
+                    ByteBuffer b = ByteBuffer.wrap(nonce.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
                 }
-            }
-            int from = hello.flip().getInt();
-            if (from <= rank || from >= k || links[from] != null) {
+                from = readExactly(ch, 4).getInt();
+                boolean ok = from > rank && from < k && links[from] == null;
+                if (ok && secret != null) {
+                    String hmac = new String(readExactly(ch, HMAC_CHARS).array(), java.nio.charset.StandardCharsets.US_ASCII);
+                    ok = secret.verify(nonce, linkName(runId, from), from, hmac);
+                }
+                if (!ok) {
+                    throw new IOException("it failed the check");
+                }
+            } catch (IOException refused) {
+                System.err.println("crl4j ranks: rank " + rank + " refused a data connection from "
+                        + ch.getRemoteAddress() + " (claimed rank " + from + "): " + refused.getMessage());
                 ch.close();
-                throw new IOException("rank " + rank + ": unexpected data connection from rank " + from);
+                continue;
             }
             links[from] = ch;
+            n++;
         }
         server.close();
         selector = Selector.open();
@@ -130,6 +156,33 @@ final class BulkLinks implements AutoCloseable {
                 peers[j] = new Peer(j, ch, ch.register(selector, 0));
             }
         }
+    }
+
+    private static final int NONCE_CHARS = 32;
+    private static final int HMAC_CHARS = 64;
+
+    /** What a rank's HMAC names: the link's purpose, the run and the rank. */
+    private static String linkName(String runId, int rank) {
+        return "crl4j-ranks/" + runId + "/" + rank;
+    }
+
+    /**
+     * Reads exactly {@code n} bytes of the handshake, before the channel turns non-blocking; through the socket's
+     * stream, which honours a timeout, so a peer that connects and says nothing cannot hold the rank up.
+     */
+    private static ByteBuffer readExactly(SocketChannel ch, int n) throws IOException {
+        ch.socket().setSoTimeout(10_000);
+        byte[] b = new byte[n];
+        int got = 0;
+        java.io.InputStream in = ch.socket().getInputStream();
+        while (got < n) {
+            int r = in.read(b, got, n - got);
+            if (r < 0) {
+                throw new EOFException("the connection closed during the handshake");
+            }
+            got += r;
+        }
+        return ByteBuffer.wrap(b);
     }
 
     /** First float of rank {@code owner}'s slice of an {@code n}-float gradient; all of it is rank 0's when gathered. */

@@ -135,6 +135,15 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
      */
     public static ClusterRanks join(ActorSystem<?> system, String runId, int rank, int ranks, Settings settings)
             throws TimeoutException, InterruptedException {
+        return join(system, runId, rank, ranks, settings, null);
+    }
+
+    /**
+     * As {@link #join(ActorSystem, String, int, int, Settings)}; with a cluster {@code secret} (ranks on several
+     * machines) every data link proves it knows the secret before it is used.
+     */
+    public static ClusterRanks join(ActorSystem<?> system, String runId, int rank, int ranks, Settings settings,
+                                    org.crl4j.cluster.Secret secret) throws TimeoutException, InterruptedException {
         if (!RUN_ID.matcher(runId).matches()) {
             throw new IllegalArgumentException("run id must match " + RUN_ID + ", got " + runId);
         }
@@ -152,7 +161,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
                     TimeUnit.MILLISECONDS);
             ClusterRanks reducer = new ClusterRanks(rank, ranks, settings, mailbox, peers, inbox, lost);
             if (ranks > 1 && !"pekko".equals(System.getProperty(TRANSPORT_PROPERTY))) {
-                reducer.bulk = openBulk(system, rank, ranks, peers, inbox, lost, settings);
+                reducer.bulk = openBulk(system, runId, rank, ranks, peers, inbox, lost, settings, secret);
             }
             return reducer;
         } catch (TimeoutException e) {
@@ -169,9 +178,10 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
     public static final String TRANSPORT_PROPERTY = "crl4j.ranks.transport";
 
     /** The ranks' TCP links: each rank tells the others its port through Pekko (a round-0 message), then connects. */
-    private static BulkLinks openBulk(ActorSystem<?> system, int rank, int ranks, ActorRef<RankMessages.Command>[] peers,
-                                      BlockingQueue<Object> inbox, AtomicReference<RankMessages.Lost> lost,
-                                      Settings settings) throws TimeoutException, InterruptedException {
+    private static BulkLinks openBulk(ActorSystem<?> system, String runId, int rank, int ranks,
+                                      ActorRef<RankMessages.Command>[] peers, BlockingQueue<Object> inbox,
+                                      AtomicReference<RankMessages.Lost> lost, Settings settings,
+                                      org.crl4j.cluster.Secret secret) throws TimeoutException, InterruptedException {
         String own = system.address().getHost().orElse("127.0.0.1");
         try {
             BulkLinks links = BulkLinks.listen(own);
@@ -201,7 +211,7 @@ public final class ClusterRanks implements GradientReducer, AutoCloseable {
                     got++;
                 }
             }
-            links.connect(rank, ranks, hosts, ports, lost);
+            links.connect(rank, ranks, hosts, ports, lost, runId, secret);
             return links;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("rank " + rank + ": cannot connect the ranks' data links: " + e.getMessage(),
