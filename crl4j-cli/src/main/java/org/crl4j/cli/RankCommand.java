@@ -49,7 +49,7 @@ public final class RankCommand implements Callable<Integer> {
             boolean ok = false;
             try {
                 Rank me = new Rank(rank, ranks, group.reducer());
-                Trainer trainer = resumeAt == null ? fresh(pool, me) : resumeAt(state, pool, me, resumeAt);
+                Trainer trainer = resumeAt == null ? fresh(pool, me) : Trainer.resumeAt(state, pool, me, resumeAt);
                 System.out.printf("crl4j rank %d of %d: %s at %,d env steps%n", rank, ranks,
                         resumeAt == null ? "starting" : "resuming", trainer.envSteps());
                 train(trainer, state);
@@ -68,25 +68,6 @@ public final class RankCommand implements Callable<Integer> {
     private Trainer fresh(Parallel pool, Rank me) {
         RunConfig cfg = RunConfigs.bind(java.util.List.of(new RunConfigs.Layer(ConfigFile.read(config), config.toString())));
         return new Trainer(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), cfg.crlConfig(), pool, me);
-    }
-
-    /** This rank's state (the current one or the previous) at rank 0's position. */
-    static Trainer resumeAt(Path state, Parallel pool, Rank me, long envSteps) throws IOException {
-        Path previous = Trainer.previousOf(state);
-        long[] found = new long[2];
-        int i = 0;
-        for (Path p : new Path[] {state, previous}) {
-            if (Files.isRegularFile(p)) {
-                Trainer t = Trainer.resume(p, pool, me);
-                if (t.envSteps() == envSteps) {
-                    return t;
-                }
-                found[i] = t.envSteps();
-            }
-            i++;
-        }
-        throw new IllegalStateException("rank " + me.rank() + " has no saved state at rank 0's " + envSteps
-                + " env steps (its states are at " + found[0] + " and " + found[1] + "); the ranks' states do not match");
     }
 
     private static void train(Trainer trainer, Path state) throws IOException {

@@ -58,7 +58,7 @@ final class RankGroup implements AutoCloseable {
 
     /** A rank's directory inside the run directory. */
     static Path rankDir(RunDirectory run, int rank) {
-        return run.root().resolve("ranks").resolve(Integer.toString(rank));
+        return run.rankDir(rank);
     }
 
     /**

@@ -14,6 +14,7 @@ import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.Evaluator;
 import org.crl4j.rl.RunDirectory;
 import org.crl4j.rl.RunLock;
+import org.crl4j.rl.RunResharding;
 import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.Trainer;
 import org.crl4j.rl.TrainingMetrics;
@@ -87,16 +88,29 @@ final class TrainingRun {
         }
     }
 
-    /** Continues the run in {@code dir}, lengthened to {@code lengthenTo} env steps when that is not null. */
-    static void resume(RunDirectory dir, int threads, Long lengthenTo) {
+    /**
+     * Continues the run in {@code dir}, lengthened to {@code lengthenTo} env steps when that is not null, with
+     * {@code ranks} data-parallel processes when that is not null (its saved states are resharded first when the run
+     * was saved by another number; see {@link RunResharding}), else with the ranks it was saved by.
+     */
+    static void resume(RunDirectory dir, int threads, Long lengthenTo, Integer ranks) {
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             dir.deleteInterruptedWrites();
+            String interrupted = RunResharding.finishInterrupted(dir);
+            if (interrupted != null) {
+                System.out.println("crl4j train: " + interrupted);
+            }
             int k = dir.ranks();
+            if (ranks != null && ranks != k) {
+                System.out.println("crl4j train: " + RunResharding.reshard(dir, ranks, pool,
+                        note -> System.out.println("crl4j train: " + note)));
+                k = ranks;
+            }
             for (int r = 1; r < k; r++) {
-                java.nio.file.Path state = RankGroup.rankDir(dir, r).resolve("checkpoints").resolve("resume.safetensors");
+                java.nio.file.Path state = dir.rankResumeState(r);
                 if (!Trainer.hasResumeState(state)) {
                     throw new IllegalArgumentException(dir + " was trained by " + k + " ranks, and rank " + r
-                            + " has no saved state (" + state + "); it cannot be resumed with its ranks");
+                            + " has no saved state (" + state + "); the run can only resume from what all ranks saved");
                 }
             }
             // rank 0's state says where every rank resumes, so the other ranks start once it is loaded
