@@ -138,11 +138,12 @@ public final class RunResharding {
     static void rollForward(RunDirectory dir, int ranks) throws IOException {
         for (int r = 0; r < ranks; r++) {
             Path staged = staged(dir, r);
+            Path target = dir.rankResumeState(r);
+            // While the marker exists no rank has trained, so any previous state is of the old cut: a fallback to it
+            // would mix the two. Deleted whether or not this rank's new state is already in place.
+            Files.deleteIfExists(Trainer.previousOf(target));
             if (Files.isRegularFile(staged)) {
-                Path target = dir.rankResumeState(r);
                 Files.createDirectories(target.getParent());
-                // the previous state is of the old cut: a fallback to it would mix the two
-                Files.deleteIfExists(Trainer.previousOf(target));
                 Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         }
