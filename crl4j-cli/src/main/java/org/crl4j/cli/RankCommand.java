@@ -35,6 +35,8 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1") int threads;
     @Option(names = "--config", description = "A new run: its config.toml.") Path config;
     @Option(names = "--resume-at", description = "Resume the state saved at these env steps (rank 0's).") Long resumeAt;
+    @Option(names = "--total-env-steps", description = "With --resume-at: rank 0's schedule (longer after train "
+            + "--resume --total-env-steps).") Long totalEnvSteps;
 
     @Override
     public Integer call() throws Exception {
@@ -50,6 +52,9 @@ public final class RankCommand implements Callable<Integer> {
             try {
                 Rank me = new Rank(rank, ranks, group.reducer());
                 Trainer trainer = resumeAt == null ? fresh(pool, me) : Trainer.resumeAt(state, pool, me, resumeAt);
+                if (totalEnvSteps != null) {
+                    trainer.extendTo(totalEnvSteps); // as rank 0 did; nothing when the schedule is as long already
+                }
                 System.out.printf("crl4j rank %d of %d: %s at %,d env steps%n", rank, ranks,
                         resumeAt == null ? "starting" : "resuming", trainer.envSteps());
                 train(trainer, state);

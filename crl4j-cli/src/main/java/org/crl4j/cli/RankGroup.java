@@ -62,10 +62,11 @@ final class RankGroup implements AutoCloseable {
     }
 
     /**
-     * Rank 0: starts ranks 1..K−1, new (from the run's config.toml) or resuming at {@code resumeAtEnvSteps}, and
+     * Rank 0: starts ranks 1..K−1, new (from the run's config.toml) or resuming at {@code resumeAtEnvSteps} on rank
+     * 0's schedule of {@code totalEnvSteps} (a lengthened run's, which their saved states do not know yet), and
      * waits until all have joined.
      */
-    static RankGroup lead(RunDirectory run, int ranks, int threads, Long resumeAtEnvSteps) {
+    static RankGroup lead(RunDirectory run, int ranks, int threads, Long resumeAtEnvSteps, Long totalEnvSteps) {
         ClusterNode node = ClusterNode.startSeed(ClusterNode.LOOPBACK, 0, ClusterSecret.fastFailureDetection(), NODE);
         byte[] id = new byte[8];
         new SecureRandom().nextBytes(id);
@@ -79,7 +80,7 @@ final class RankGroup implements AutoCloseable {
                         "--run-id", runId, "--rank", "" + r, "--ranks", "" + ranks, "--dir", dir.toString(),
                         "--threads", "" + threads));
                 if (resumeAtEnvSteps != null) {
-                    args.addAll(List.of("--resume-at", "" + resumeAtEnvSteps));
+                    args.addAll(List.of("--resume-at", "" + resumeAtEnvSteps, "--total-env-steps", "" + totalEnvSteps));
                 } else {
                     args.addAll(List.of("--config", run.configToml().toString()));
                 }

@@ -74,7 +74,7 @@ final class TrainingRun {
             System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s, %d envs and %d rows of each batch "
                             + "per rank; ranks 1..%d log to %s%n", ranks, threads, threads == 1 ? "" : "s",
                     tc.numEnvs() / ranks, tc.batchSize() / ranks, ranks - 1, dir.root().resolve("ranks"));
-            RankGroup group = RankGroup.lead(dir, ranks, threads, null);
+            RankGroup group = RankGroup.lead(dir, ranks, threads, null, null);
             Trainer trainer;
             try {
                 trainer = new Trainer(tc, cfg.crlConfig(), pool, new Rank(0, ranks, group.reducer()));
@@ -128,7 +128,7 @@ final class TrainingRun {
             RankGroup group = null;
             if (k > 1) {
                 System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s%n", k, threads, threads == 1 ? "" : "s");
-                group = RankGroup.lead(dir, k, threads, trainer.envSteps());
+                group = RankGroup.lead(dir, k, threads, trainer.envSteps(), trainer.config().totalEnvSteps());
                 late.target = group.reducer();
             }
             new TrainingRun(dir, cfg, trainer, pool, group).train(true);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code train --resume RUN --ranks K2}: a run trained by 2 ranks refuses a number of ranks its environments do not
  * split over (and stays resumable with 2), then continues in one process, lengthened, to its end; its records
- * (config.json, metrics, plot) read as any one-process run's.
+ * (config.json, metrics, plot) read as any one-process run's; lengthened again, it goes back to 2 ranks.
  */
 class ReshardTrainTest {
     private static final long PREFILL = 17L * 62 * 4;
@@ -60,6 +60,18 @@ class ReshardTrainTest {
 
         CommandLineErrorsTest.Outcome plot = CommandLineErrorsTest.run("plot", run.toString());
         assertThat(plot.code()).as(plot.toString()).isZero();
+
+        // and back to 2 ranks, lengthened again: rank 1 is new and must take the longer schedule too
+        CommandLineErrorsTest.Outcome back = CommandLineErrorsTest.run("train", "--resume", run.toString(), "--ranks", "2",
+                "--threads", "1", "--total-env-steps", "" + (PREFILL + 5 * EPOCH));
+        assertThat(back.code()).as(back.toString()).isZero();
+        assertThat(back.out()).contains("from 1 rank to 2 at " + String.format("%,d", PREFILL + 4 * EPOCH)
+                + " env steps (envs 0-1 of rank 0 → rank 0; envs 2-3 of rank 0 → rank 1)");
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(5);
+        assertThat(RunDirectory.at(run).ranks()).isEqualTo(2);
+        assertThat(Files.readString(run.resolve("ranks/1/train.log"))).contains("done");
+        assertThat(Files.readString(run.resolve("finished.json"))).contains("\"epochs\":5");
+
         CommandLineErrorsTest.Outcome again = CommandLineErrorsTest.run("train", "--resume", run.toString(), "--threads", "1");
         assertThat(again.code()).as(again.toString()).isZero();
         assertThat(again.out()).contains("its schedule is complete").doesNotContain("resharded");

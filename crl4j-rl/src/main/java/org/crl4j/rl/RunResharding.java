@@ -109,7 +109,9 @@ public final class RunResharding {
                 throw new IllegalArgumentException(dir + " was trained by " + k + " ranks, and rank " + r + " has no "
                         + "saved state (" + state + "); the run can only resume from what all ranks saved");
             }
-            saved.add(Trainer.resumeAt(state, pool, Resharding.loadingRank(r, k), lead.envSteps()));
+            Trainer t = Trainer.resumeAt(state, pool, Resharding.loadingRank(r, k), lead.envSteps());
+            t.extendTo(lead.config().totalEnvSteps()); // rank 0's state may be lengthened already, as a resume does
+            saved.add(t);
         }
         Resharding cut = new Resharding(saved);
         Path staging = dir.reshardStaging();
