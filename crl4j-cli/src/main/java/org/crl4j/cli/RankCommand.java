@@ -37,6 +37,8 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--resume-at", description = "Resume the state saved at these env steps (rank 0's).") Long resumeAt;
     @Option(names = "--authenticated", description = "Rank 0 is a cluster coordinator: prove the secret ("
             + ClusterSecret.ENV + ", set by the worker that started this rank).") boolean authenticated;
+    @Option(names = "--total-env-steps", description = "With --resume-at: rank 0's schedule (longer after train "
+            + "--resume --total-env-steps).") Long totalEnvSteps;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +54,10 @@ public final class RankCommand implements Callable<Integer> {
             boolean ok = false;
             try {
                 Rank me = new Rank(rank, ranks, group.reducer());
-                Trainer trainer = resumeAt == null ? fresh(pool, me) : resumeAt(state, pool, me, resumeAt);
+                Trainer trainer = resumeAt == null ? fresh(pool, me) : Trainer.resumeAt(state, pool, me, resumeAt);
+                if (totalEnvSteps != null) {
+                    trainer.extendTo(totalEnvSteps); // as rank 0 did; nothing when the schedule is as long already
+                }
                 System.out.printf("crl4j rank %d of %d: %s at %,d env steps%n", rank, ranks,
                         resumeAt == null ? "starting" : "resuming", trainer.envSteps());
                 train(trainer, state);
@@ -71,25 +76,6 @@ public final class RankCommand implements Callable<Integer> {
     private Trainer fresh(Parallel pool, Rank me) {
         RunConfig cfg = RunConfigs.bind(java.util.List.of(new RunConfigs.Layer(ConfigFile.read(config), config.toString())));
         return new Trainer(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), cfg.crlConfig(), pool, me);
-    }
-
-    /** This rank's state (the current one or the previous) at rank 0's position. */
-    static Trainer resumeAt(Path state, Parallel pool, Rank me, long envSteps) throws IOException {
-        Path previous = Trainer.previousOf(state);
-        long[] found = new long[2];
-        int i = 0;
-        for (Path p : new Path[] {state, previous}) {
-            if (Files.isRegularFile(p)) {
-                Trainer t = Trainer.resume(p, pool, me);
-                if (t.envSteps() == envSteps) {
-                    return t;
-                }
-                found[i] = t.envSteps();
-            }
-            i++;
-        }
-        throw new IllegalStateException("rank " + me.rank() + " has no saved state at rank 0's " + envSteps
-                + " env steps (its states are at " + found[0] + " and " + found[1] + "); the ranks' states do not match");
     }
 
     private static void train(Trainer trainer, Path state) throws IOException {

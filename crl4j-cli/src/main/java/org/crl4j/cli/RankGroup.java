@@ -72,11 +72,11 @@ final class RankGroup implements AutoCloseable {
      * cluster secret (ranks on workers; the secret comes in the environment, never on the command line).
      */
     static List<String> rankArgs(String join, String runId, int r, int ranks, String dir, int threads, Long resumeAt,
-                                 String config, boolean authenticated) {
+                                 Long totalEnvSteps, String config, boolean authenticated) {
         List<String> args = new ArrayList<>(List.of("rank", "--join", join, "--run-id", runId, "--rank", "" + r,
                 "--ranks", "" + ranks, "--dir", dir, "--threads", "" + threads));
         if (resumeAt != null) {
-            args.addAll(List.of("--resume-at", "" + resumeAt));
+            args.addAll(List.of("--resume-at", "" + resumeAt, "--total-env-steps", "" + totalEnvSteps));
         } else {
             args.addAll(List.of("--config", config));
         }
@@ -97,11 +97,12 @@ final class RankGroup implements AutoCloseable {
      * coordinator at {@code where}, hands each rank to a worker slot and waits until all have joined.
      */
     static RankGroup leadOnWorkers(RunDirectory run, int ranks, int threads, Long resumeAtEnvSteps,
-                                   WorkerRanks.Placement where) {
+                                   Long totalEnvSteps, WorkerRanks.Placement where) {
         ClusterNode node = ClusterNode.startSeed(where.host(), where.port(), ClusterSecret.fastFailureDetection(), NODE);
         String runId = newRunId();
         try {
-            WorkerRanks workers = WorkerRanks.start(node, run, ranks, threads, resumeAtEnvSteps, runId, where);
+            WorkerRanks workers = WorkerRanks.start(node, run, ranks, threads, resumeAtEnvSteps, totalEnvSteps,
+                    runId, where);
             try {
                 ClusterRanks reducer = ClusterRanks.join(node.system(), runId, 0, ranks, settings(RENDEZVOUS_ON_WORKERS),
                         where.secret());
@@ -124,14 +125,15 @@ final class RankGroup implements AutoCloseable {
 
     /** A rank's directory inside the run directory. */
     static Path rankDir(RunDirectory run, int rank) {
-        return run.root().resolve("ranks").resolve(Integer.toString(rank));
+        return run.rankDir(rank);
     }
 
     /**
-     * Rank 0: starts ranks 1..K−1, new (from the run's config.toml) or resuming at {@code resumeAtEnvSteps}, and
+     * Rank 0: starts ranks 1..K−1, new (from the run's config.toml) or resuming at {@code resumeAtEnvSteps} on rank
+     * 0's schedule of {@code totalEnvSteps} (a lengthened run's, which their saved states do not know yet), and
      * waits until all have joined.
      */
-    static RankGroup lead(RunDirectory run, int ranks, int threads, Long resumeAtEnvSteps) {
+    static RankGroup lead(RunDirectory run, int ranks, int threads, Long resumeAtEnvSteps, Long totalEnvSteps) {
         ClusterNode node = ClusterNode.startSeed(ClusterNode.LOOPBACK, 0, ClusterSecret.fastFailureDetection(), NODE);
         String runId = newRunId();
         List<Process> members = new ArrayList<>();
@@ -140,7 +142,7 @@ final class RankGroup implements AutoCloseable {
                 Path dir = rankDir(run, r);
                 Files.createDirectories(dir);
                 List<String> args = rankArgs(ClusterNode.LOOPBACK + ":" + node.port(), runId, r, ranks, dir.toString(),
-                        threads, resumeAtEnvSteps, run.configToml().toString(), false);
+                        threads, resumeAtEnvSteps, totalEnvSteps, run.configToml().toString(), false);
                 members.add(TrainProcess.start(args, dir.resolve("train.log"), threads));
             }
             ClusterRanks reducer = ClusterRanks.join(node.system(), runId, 0, ranks, settings());

@@ -36,11 +36,13 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--ranks", defaultValue = "1", description = "Data-parallel processes on this machine (default "
             + "${DEFAULT-VALUE}): each steps num-envs / K environments into its own replay and takes batch-size / K rows "
             + "of each SGD step; their gradients are averaged over the cluster transport every step, so the parameters "
-            + "stay identical (checked every epoch).") int ranks;
+            + "stay identical (checked every epoch). With --resume: the run's saved ranks unless given; another K "
+            + "reshards its saved states first (environments, replay and random streams move between ranks).") int ranks;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted run with its saved "
-            + "options; only --threads may be given with it, and --total-env-steps N to lengthen a run (finished or "
-            + "not) with more epochs of the same length.")
+            + "options; only --threads and --ranks K (a data-parallel run, or one process, continued with K ranks) may "
+            + "be given with it, and --total-env-steps N to lengthen a run (finished or not) with more epochs of the "
+            + "same length.")
     Path resume;
     @Option(names = "--config", paramLabel = "FILE", description = "TOML/YAML/JSON file of options; flags given here override it.")
     Path config;
@@ -90,15 +92,16 @@ public final class TrainCommand implements Runnable {
         if (resume != null) {
             for (OptionSpec o : parsed.matchedOptions()) {
                 String n = o.longestName();
-                if (!n.equals("--resume") && !n.equals("--threads") && !n.equals("--total-env-steps")) {
+                if (!List.of("--resume", "--threads", "--ranks", "--total-env-steps").contains(n)) {
                     throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed run keeps its "
-                            + "saved options (see " + resume.resolve("config.toml") + "); only --threads may change, "
-                            + "and --total-env-steps may lengthen it");
+                            + "saved options (see " + resume.resolve("config.toml") + "); only --threads and --ranks "
+                            + "may change, and --total-env-steps may lengthen it");
                 }
             }
             Long lengthenTo = parsed.hasMatchedOption("--total-env-steps")
                     ? Long.parseLong(parsed.matchedOptionValue("--total-env-steps", "0").strip()) : null;
-            TrainingRun.resume(RunDirectory.open(resume), t, lengthenTo);
+            Integer resumeRanks = parsed.hasMatchedOption("--ranks") ? ranks : null; // default: the saved ranks
+            TrainingRun.resume(RunDirectory.open(resume), t, lengthenTo, resumeRanks);
             return;
         }
         RunConfig cfg = resolvedConfig();

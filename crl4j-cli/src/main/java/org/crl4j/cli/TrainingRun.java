@@ -14,6 +14,7 @@ import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.Evaluator;
 import org.crl4j.rl.RunDirectory;
 import org.crl4j.rl.RunLock;
+import org.crl4j.rl.RunResharding;
 import org.crl4j.rl.TrainConfig;
 import org.crl4j.rl.Trainer;
 import org.crl4j.rl.TrainingMetrics;
@@ -73,7 +74,7 @@ final class TrainingRun {
             System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s, %d envs and %d rows of each batch "
                             + "per rank; ranks 1..%d log to %s%n", ranks, threads, threads == 1 ? "" : "s",
                     tc.numEnvs() / ranks, tc.batchSize() / ranks, ranks - 1, dir.root().resolve("ranks"));
-            RankGroup group = RankGroup.lead(dir, ranks, threads, null);
+            RankGroup group = RankGroup.lead(dir, ranks, threads, null, null);
             Trainer trainer;
             try {
                 trainer = new Trainer(tc, cfg.crlConfig(), pool, new Rank(0, ranks, group.reducer()));
@@ -87,16 +88,29 @@ final class TrainingRun {
         }
     }
 
-    /** Continues the run in {@code dir}, lengthened to {@code lengthenTo} env steps when that is not null. */
-    static void resume(RunDirectory dir, int threads, Long lengthenTo) {
+    /**
+     * Continues the run in {@code dir}, lengthened to {@code lengthenTo} env steps when that is not null, with
+     * {@code ranks} data-parallel processes when that is not null (its saved states are resharded first when the run
+     * was saved by another number; see {@link RunResharding}), else with the ranks it was saved by.
+     */
+    static void resume(RunDirectory dir, int threads, Long lengthenTo, Integer ranks) {
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             dir.deleteInterruptedWrites();
+            String interrupted = RunResharding.finishInterrupted(dir);
+            if (interrupted != null) {
+                System.out.println("crl4j train: " + interrupted);
+            }
             int k = dir.ranks();
+            if (ranks != null && ranks != k) {
+                System.out.println("crl4j train: " + RunResharding.reshard(dir, ranks, pool,
+                        note -> System.out.println("crl4j train: " + note)));
+                k = ranks;
+            }
             for (int r = 1; r < k; r++) {
-                java.nio.file.Path state = RankGroup.rankDir(dir, r).resolve("checkpoints").resolve("resume.safetensors");
+                java.nio.file.Path state = dir.rankResumeState(r);
                 if (!Trainer.hasResumeState(state)) {
                     throw new IllegalArgumentException(dir + " was trained by " + k + " ranks, and rank " + r
-                            + " has no saved state (" + state + "); it cannot be resumed with its ranks");
+                            + " has no saved state (" + state + "); the run can only resume from what all ranks saved");
                 }
             }
             // rank 0's state says where every rank resumes, so the other ranks start once it is loaded
@@ -114,7 +128,7 @@ final class TrainingRun {
             RankGroup group = null;
             if (k > 1) {
                 System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s%n", k, threads, threads == 1 ? "" : "s");
-                group = RankGroup.lead(dir, k, threads, trainer.envSteps());
+                group = RankGroup.lead(dir, k, threads, trainer.envSteps(), trainer.config().totalEnvSteps());
                 late.target = group.reducer();
             }
             new TrainingRun(dir, cfg, trainer, pool, group).train(true);

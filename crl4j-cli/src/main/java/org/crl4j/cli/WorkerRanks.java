@@ -67,8 +67,8 @@ final class WorkerRanks {
      * Starts the coordinator on {@code node} (already started as the seed), waits for K−1 free worker slots and hands
      * each of ranks 1..K−1 to one, new (from the run's config.toml) or resuming at {@code resumeAt} env steps.
      */
-    static WorkerRanks start(ClusterNode node, RunDirectory run, int ranks, int threads, Long resumeAt, String runId,
-                             Placement where) throws InterruptedException {
+    static WorkerRanks start(ClusterNode node, RunDirectory run, int ranks, int threads, Long resumeAt,
+                             Long totalEnvSteps, String runId, Placement where) throws InterruptedException {
         WorkerRanks w = new WorkerRanks(run, ranks, node);
         BlockingQueue<CoordinatorEvent> startup = new LinkedBlockingQueue<>();
         ActorRef<CoordinatorEvent> listener = node.system().systemActorOf(Behaviors.receiveMessage(e -> {
@@ -120,10 +120,10 @@ final class WorkerRanks {
             next++; // spread the ranks over the workers
             long lease = leaseBase + r;
             w.rankOfLease.put(lease, r);
-            Path source = RankGroup.rankDir(run, r);
+            Path source = run.rankDir(r);
             List<String> files = w.filesFor(r, resumeAt, source);
             List<String> args = RankGroup.rankArgs(address, runId, r, ranks, Worker.RUN_DIR,
-                    threads, resumeAt, Worker.RUN_DIR + "/config.toml", true);
+                    threads, resumeAt, totalEnvSteps, Worker.RUN_DIR + "/config.toml", true);
             say("  rank " + r + " → worker " + worker.replaceFirst("/system/worker$", "") + " (lease " + lease + ")");
             coordinator.tell(new Coordinator.StartJob(worker, Integer.toString(r), lease, List.of(args), threads, source,
                     files));
@@ -189,7 +189,7 @@ final class WorkerRanks {
     void awaitCopiesAt(long envSteps) {
         long deadline = System.nanoTime() + COPY_TIMEOUT.toNanos();
         for (int r = 1; r < ranks; r++) {
-            Path state = RankGroup.rankDir(run, r).resolve("checkpoints").resolve("resume.safetensors");
+            Path state = run.rankDir(r).resolve("checkpoints").resolve("resume.safetensors");
             while (!hasStateAt(state, envSteps)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("rank " + r + "'s state at " + envSteps + " env steps has not "

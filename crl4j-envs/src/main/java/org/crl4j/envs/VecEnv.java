@@ -293,6 +293,51 @@ public abstract class VecEnv {
         wasReset = true;
     }
 
+    /**
+     * Makes environment {@code toEnv} of this batch a copy of environment {@code fromEnv} of {@code from} (the same
+     * task): its observations, rewards, distances, done flags, trajectory id, episode step, random streams and its
+     * block of every physics array, so that both continue identically under the same actions. This is how a
+     * data-parallel run's environments move between ranks when it is resumed with another number of them. Every
+     * physics array is environment-major, numEnvs × a block of its own length, which is what lets one copy serve
+     * every task.
+     */
+    public void copyEnvironment(VecEnv from, int fromEnv, int toEnv) {
+        if (from.getClass() != getClass() || !from.spec.id().equals(spec.id())) {
+            throw new IllegalArgumentException("cannot copy an environment of " + from.spec.id() + " into a batch of "
+                    + spec.id());
+        }
+        if (!from.wasReset) {
+            throw new IllegalStateException("the environment to copy was never reset");
+        }
+        java.util.Objects.checkIndex(fromEnv, from.numEnvs);
+        java.util.Objects.checkIndex(toEnv, numEnvs);
+        System.arraycopy(from.observations, fromEnv * obsDim, observations, toEnv * obsDim, obsDim);
+        System.arraycopy(from.finalObservations, fromEnv * obsDim, finalObservations, toEnv * obsDim, obsDim);
+        rewards[toEnv] = from.rewards[fromEnv];
+        distances[toEnv] = from.distances[fromEnv];
+        terminated[toEnv] = from.terminated[fromEnv];
+        truncated[toEnv] = from.truncated[fromEnv];
+        trajectoryIds[toEnv] = from.trajectoryIds[fromEnv];
+        episodeSteps[toEnv] = from.episodeSteps[fromEnv];
+        rngs[toEnv] = new Rng(from.rngs[fromEnv].state());
+        firstResetRngState[toEnv] = from.firstResetRngState[fromEnv];
+        double[][] source = from.physicalState();
+        double[][] target = physicalState();
+        if (source.length != target.length) {
+            throw new IllegalStateException(spec.id() + " batches of different physics layouts (" + source.length
+                    + " and " + target.length + " arrays)");
+        }
+        for (int k = 0; k < target.length; k++) {
+            int block = target[k].length / numEnvs;
+            if (source[k].length != block * from.numEnvs || target[k].length != block * numEnvs) {
+                throw new IllegalStateException(spec.id() + " physics array " + k + " is not numEnvs × one block per "
+                        + "environment (" + source[k].length + " for " + from.numEnvs + " envs, " + target[k].length
+                        + " for " + numEnvs + ")");
+            }
+            System.arraycopy(source[k], fromEnv * block, target[k], toEnv * block, block);
+        }
+    }
+
     /** Parallel pool the environments are stepped on. */
     public Parallel pool() {
         return pool;

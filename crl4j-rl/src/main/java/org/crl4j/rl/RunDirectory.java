@@ -30,6 +30,8 @@ import org.crl4j.rl.config.RunConfigs;
  *   eval_TASK.json          final evaluations (eval --record)
  *   finished.json           written last, when the whole schedule has run
  *   lock                    held by the process training in it (see {@link RunLock})
+ *   ranks/R/                rank R ≥ 1 of a data-parallel run: its checkpoints/resume (+ .prev), lock, train.log
+ *   reshard/                only while a resume changes the number of ranks (see {@link RunResharding})
  * </pre>
  * Format 1 (before 2026-12-06) had no "format" or "config" in config.json and a flat, snake_case config.toml; format 2
  * (2026-12-06) also kept snake_case "train" and "network" sections in config.json, a second spelling of the options.
@@ -112,6 +114,21 @@ public final class RunDirectory {
 
     public Path resumeState() {
         return checkpoints().resolve("resume.safetensors");
+    }
+
+    /** Rank {@code rank}'s directory in a data-parallel run (rank 0's is the run's root). */
+    public Path rankDir(int rank) {
+        return rank == 0 ? root : root.resolve("ranks").resolve(Integer.toString(rank));
+    }
+
+    /** Rank {@code rank}'s resume state: {@link #resumeState()} for rank 0, ranks/R/checkpoints/… for the others. */
+    public Path rankResumeState(int rank) {
+        return rank == 0 ? resumeState() : rankDir(rank).resolve("checkpoints").resolve("resume.safetensors");
+    }
+
+    /** Where a change of the number of ranks stages the new states (see {@link RunResharding}). */
+    public Path reshardStaging() {
+        return root.resolve("reshard");
     }
 
     public Path randomPolicy() {
@@ -330,11 +347,53 @@ public final class RunDirectory {
      */
     public int ranks() {
         try {
-            return Files.isRegularFile(configJson()) && readConfigJson().get("ranks") instanceof Number r
-                    ? r.intValue() : 1;
+            return Files.isRegularFile(configJson()) ? recordedRanks(readConfigJson()) : 1;
         } catch (IOException | RuntimeException unreadable) {
             return 1;
         }
+    }
+
+    /**
+     * Records in config.json that the run now trains with {@code ranks} processes, keeping everything else in it
+     * (and checksums.sha256 in step); as {@link #writeConfig}, "ranks" is left out for one process.
+     */
+    public void writeRanks(int ranks) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (Files.isRegularFile(configJson())) {
+            try {
+                json.putAll(readConfigJson());
+            } catch (CorruptFileException e) {
+                // a crash between this method's two writes leaves config.json ahead of its checksum: that is no damage
+                Map<String, Object> ahead = parsedOrNull(Files.readString(configJson(), StandardCharsets.UTF_8));
+                if (ahead == null || recordedRanks(ahead) != ranks) {
+                    throw e;
+                }
+                json.putAll(ahead);
+            }
+        }
+        if (ranks > 1) {
+            json.put("ranks", ranks);
+        } else {
+            json.remove("ranks");
+        }
+        String jsonText = Json.writePretty(json) + "\n";
+        AtomicFiles.writeString(configJson(), jsonText);
+        String tomlSum = Files.isRegularFile(configToml())
+                ? sha256(Files.readString(configToml(), StandardCharsets.UTF_8)) : null;
+        AtomicFiles.writeString(checksums(), sha256(jsonText) + "  " + configJson().getFileName() + "\n"
+                + (tomlSum == null ? "" : tomlSum + "  " + configToml().getFileName() + "\n"));
+    }
+
+    private static Map<String, Object> parsedOrNull(String text) {
+        try {
+            return Json.parseObject(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int recordedRanks(Map<String, Object> json) {
+        return json.get("ranks") instanceof Number r ? r.intValue() : 1;
     }
 
     /** Appends one row to metrics.jsonl (one write of a whole line; a line cut short by a crash is dropped on resume). */

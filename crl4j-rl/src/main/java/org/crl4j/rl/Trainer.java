@@ -396,7 +396,7 @@ public final class Trainer {
         if (savedRank != rank.rank() || savedRanks != rank.ranks()) {
             throw new IllegalArgumentException(file + " is the state of rank " + savedRank + " of " + savedRanks
                     + ", not of rank " + rank.rank() + " of " + rank.ranks()
-                    + "; resume a data-parallel run with the ranks it was saved with");
+                    + "; a data-parallel run's states are resharded by 'train --resume RUN --ranks K', not loaded apart");
         }
         try {
             @SuppressWarnings("unchecked")
@@ -420,6 +420,72 @@ public final class Trainer {
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new CorruptFileException(file, "its training state is incomplete or malformed (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Rank {@code rank.rank()}'s state at rank 0's {@code envSteps}: {@code file} or the state it replaced. Every
+     * epoch the other ranks save before rank 0 does, so one of the two matches each state rank 0 has; when neither
+     * does (a rank's files lost or from another run), this says so in one line, naming the files.
+     */
+    public static Trainer resumeAt(Path file, Parallel pool, Rank rank, long envSteps) throws IOException {
+        Path previous = previousOf(file);
+        List<String> found = new ArrayList<>();
+        for (Path p : new Path[] {file, previous}) {
+            if (Files.isRegularFile(p)) {
+                Trainer t = resume(p, pool, rank);
+                if (t.envSteps() == envSteps) {
+                    return t;
+                }
+                found.add(p.getFileName() + " at " + String.format("%,d", t.envSteps()));
+            } else {
+                found.add(p.getFileName() + " missing");
+            }
+        }
+        throw new IllegalStateException("rank " + rank.rank() + " has no saved state at rank 0's "
+                + String.format("%,d", envSteps) + " env steps (" + file.getParent() + ": " + String.join(", ", found)
+                + "); the run can only resume from what all ranks saved");
+    }
+
+    // ---- resharding (see Resharding) ----------------------------------------------------------------------------
+
+    /** A trainer of {@code rank} continuing {@code agent}, its environments and replay fresh (Resharding fills them). */
+    static Trainer withAgent(TrainConfig cfg, Parallel pool, CrlAgent agent, Rank rank) {
+        return new Trainer(cfg, agent.config, pool, agent, rank);
+    }
+
+    VecEnv env() {
+        return env;
+    }
+
+    /** The states of the act, sample and SGD streams, in that order. */
+    long[] streamStates() {
+        return new long[] {actRng.state(), sampleRng.state(), sgdRng.state()};
+    }
+
+    void setStreamStates(long act, long sample, long sgd) {
+        actRng.setState(act);
+        sampleRng.setState(sample);
+        sgdRng.setState(sgd);
+    }
+
+    /** Where a trainer stands in its schedule, but for the wall time, which each rank measures for itself. */
+    record SchedulePosition(boolean prefilled, int epoch, long stepInEpoch, long trainingSteps, long envSteps,
+                            long sgdSteps) {
+    }
+
+    SchedulePosition schedulePosition() {
+        return new SchedulePosition(prefilled, epoch, stepInEpoch, trainingSteps, envSteps, sgdSteps);
+    }
+
+    /** Takes {@code from}'s position in the schedule, its wall time included. */
+    void takeSchedulePosition(Trainer from) {
+        prefilled = from.prefilled;
+        epoch = from.epoch;
+        stepInEpoch = from.stepInEpoch;
+        trainingSteps = from.trainingSteps;
+        envSteps = from.envSteps;
+        sgdSteps = from.sgdSteps;
+        trainSeconds = from.trainSeconds;
     }
 
     /** One evaluation of the uniformly random policy on the evaluation task: the baseline of the learning curve. */

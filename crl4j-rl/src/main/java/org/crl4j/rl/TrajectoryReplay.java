@@ -140,6 +140,52 @@ public final class TrajectoryReplay {
         }
     }
 
+    // ---- moving environments between replays ---------------------------------------------------------------------
+
+    /**
+     * Makes environment {@code toEnv}'s column (every slot of its ring: states, actions, trajectory ids) a copy of
+     * {@code fromEnv}'s in {@code from}, which must be at the same positions (see {@link #copyPositions}): a column is
+     * meaningful only with the head and size it was written under.
+     */
+    public void copyEnvironment(TrajectoryReplay from, int fromEnv, int toEnv) {
+        if (from.capacity != capacity || from.stateDim != stateDim || from.actionDim != actionDim) {
+            throw new IllegalArgumentException("replays of different shapes (capacity, state and action dims "
+                    + from.capacity + ", " + from.stateDim + ", " + from.actionDim + " and " + capacity + ", " + stateDim
+                    + ", " + actionDim + ")");
+        }
+        if (!samePositions(from)) {
+            throw new IllegalStateException("replays at different positions (" + from.positionsText() + " and "
+                    + positionsText() + "); copy the positions first");
+        }
+        java.util.Objects.checkIndex(fromEnv, from.numEnvs);
+        java.util.Objects.checkIndex(toEnv, numEnvs);
+        System.arraycopy(from.states, fromEnv * capacity * stateDim, states, toEnv * capacity * stateDim,
+                capacity * stateDim);
+        System.arraycopy(from.actions, fromEnv * capacity * actionDim, actions, toEnv * capacity * actionDim,
+                capacity * actionDim);
+        System.arraycopy(from.trajectoryIds, fromEnv * capacity, trajectoryIds, toEnv * capacity, capacity);
+    }
+
+    /** Takes {@code from}'s ring positions (head, size, steps inserted); the columns are then copied one by one. */
+    public void copyPositions(TrajectoryReplay from) {
+        if (from.capacity != capacity) {
+            throw new IllegalArgumentException("replays of capacities " + from.capacity + " and " + capacity);
+        }
+        head = from.head;
+        size = from.size;
+        inserted = from.inserted;
+    }
+
+    /** Whether {@code other} is at the same ring positions (replays filled in lockstep are). */
+    public boolean samePositions(TrajectoryReplay other) {
+        return other.head == head && other.size == size && other.inserted == inserted;
+    }
+
+    /** "head H, size S, inserted I", for messages. */
+    public String positionsText() {
+        return "head " + head + ", size " + size + ", inserted " + inserted;
+    }
+
     // ---- checkpointing ------------------------------------------------------------------------------------------
 
     /** The stored steps and positions as tensors (views, no copies: write them before the next {@link #add}). */

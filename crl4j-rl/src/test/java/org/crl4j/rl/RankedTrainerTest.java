@@ -28,17 +28,22 @@ class RankedTrainerTest {
     private static final int RANKS = 2;
 
     /** What a rank's thread does with its trainer. */
-    private interface RankBody {
+    interface RankBody {
         Trainer run(int rank, LocalRanks ranks, Parallel pool) throws Exception;
     }
 
     private static List<Trainer> onRanks(RankBody body) throws Exception {
-        LocalRanks ranks = new LocalRanks(RANKS);
-        ExecutorService threads = Executors.newFixedThreadPool(RANKS);
+        return onRanks(RANKS, body);
+    }
+
+    /** Runs {@code body} for each of {@code k} ranks, each on a thread with a pool of its own; their trainers. */
+    static List<Trainer> onRanks(int k, RankBody body) throws Exception {
+        LocalRanks ranks = new LocalRanks(k);
+        ExecutorService threads = Executors.newFixedThreadPool(k);
         List<Parallel> pools = new ArrayList<>();
         try {
             List<Future<Trainer>> futures = new ArrayList<>();
-            for (int r = 0; r < RANKS; r++) {
+            for (int r = 0; r < k; r++) {
                 int rank = r;
                 Parallel pool = new Parallel(1);
                 pools.add(pool);
