@@ -38,6 +38,16 @@ public final class TrainCommand implements Runnable {
             + "of each SGD step; their gradients are averaged over the cluster transport every step, so the parameters "
             + "stay identical (checked every epoch). With --resume: the run's saved ranks unless given; another K "
             + "reshards its saved states first (environments, replay and random streams move between ranks).") int ranks;
+    @Option(names = "--cluster-port", paramLabel = "P", description = "With --ranks K: train ranks 1..K-1 on other "
+            + "machines. This process (rank 0) becomes a cluster coordinator on port P (0: any free port) and waits for "
+            + "K-1 free slots of workers started with './crl4j worker --join HOST:P'; the ranks' states come back here, "
+            + "so --resume (with --cluster-port again) continues on whichever workers join. Needs the shared secret "
+            + "(" + ClusterSecret.ENV + " or --secret-file).") Integer clusterPort;
+    @Option(names = "--cluster-host", paramLabel = "ADDRESS", defaultValue = org.crl4j.cluster.ClusterNode.LOOPBACK,
+            description = "With --cluster-port: this machine's address as the workers reach it (default "
+                    + "${DEFAULT-VALUE}: workers on this machine only).") String clusterHost;
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "With --cluster-port: file holding the shared "
+            + "secret.") Path secretFile;
     @Option(names = "--run-dir", description = "Output directory (default: runs/ENV-DATE-TIME).") Path runDir;
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue an interrupted run with its saved "
             + "options; only --threads and --ranks K (a data-parallel run, or one process, continued with K ranks) may "
@@ -92,7 +102,8 @@ public final class TrainCommand implements Runnable {
         if (resume != null) {
             for (OptionSpec o : parsed.matchedOptions()) {
                 String n = o.longestName();
-                if (!List.of("--resume", "--threads", "--ranks", "--total-env-steps").contains(n)) {
+                if (!List.of("--resume", "--threads", "--ranks", "--total-env-steps", "--cluster-port", "--cluster-host",
+                        "--secret-file").contains(n)) {
                     throw new IllegalArgumentException(n + " cannot be combined with --resume: a resumed run keeps its "
                             + "saved options (see " + resume.resolve("config.toml") + "); only --threads and --ranks "
                             + "may change, and --total-env-steps may lengthen it");
@@ -101,7 +112,7 @@ public final class TrainCommand implements Runnable {
             Long lengthenTo = parsed.hasMatchedOption("--total-env-steps")
                     ? Long.parseLong(parsed.matchedOptionValue("--total-env-steps", "0").strip()) : null;
             Integer resumeRanks = parsed.hasMatchedOption("--ranks") ? ranks : null; // default: the saved ranks
-            TrainingRun.resume(RunDirectory.open(resume), t, lengthenTo, resumeRanks);
+            TrainingRun.resume(RunDirectory.open(resume), t, lengthenTo, resumeRanks, placement(parsed));
             return;
         }
         RunConfig cfg = resolvedConfig();
@@ -110,10 +121,29 @@ public final class TrainCommand implements Runnable {
         try {
             // before the run directory is written
             Trainer.requireSplit(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), ranks);
-            TrainingRun.start(cfg, RunDirectory.create(dir), t, ranks);
+            WorkerRanks.Placement where = placement(parsed);
+            if (where != null && ranks < 2) {
+                throw new IllegalArgumentException("--cluster-port places ranks 1..K-1 on workers; give --ranks K with "
+                        + "K >= 2 (a one-process run needs no cluster)");
+            }
+            TrainingRun.start(cfg, RunDirectory.create(dir), t, ranks, where);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Where ranks 1..K−1 run: on cluster workers with --cluster-port, else (null) as child JVMs here. */
+    private WorkerRanks.Placement placement(CommandLine.ParseResult parsed) {
+        if (clusterPort == null) {
+            if (parsed.hasMatchedOption("--cluster-host") || parsed.hasMatchedOption("--secret-file")) {
+                throw new IllegalArgumentException("--cluster-host and --secret-file go with --cluster-port P");
+            }
+            return null;
+        }
+        if (clusterPort < 0 || clusterPort > 65535) {
+            throw new IllegalArgumentException("--cluster-port must be in 0..65535, got " + clusterPort);
+        }
+        return new WorkerRanks.Placement(clusterHost, clusterPort, ClusterSecret.load(secretFile));
     }
 
     /**

@@ -47,11 +47,18 @@ final class TrainingRun {
     }
 
     static void start(RunConfig cfg, RunDirectory dir, int threads) {
-        start(cfg, dir, threads, 1);
+        start(cfg, dir, threads, 1, null);
+    }
+
+    /** Ranks 1..K−1 as child JVMs here ({@code onWorkers} null) or on cluster workers. */
+    private static RankGroup startRanks(RunDirectory dir, int k, int threads, Long resumeAt, Long total,
+                                        WorkerRanks.Placement onWorkers) {
+        return onWorkers == null ? RankGroup.lead(dir, k, threads, resumeAt, total)
+                : RankGroup.leadOnWorkers(dir, k, threads, resumeAt, total, onWorkers);
     }
 
     /** A new run; with {@code ranks} > 1 this process is rank 0 of a data-parallel run and starts the others. */
-    static void start(RunConfig cfg, RunDirectory dir, int threads, int ranks) {
+    static void start(RunConfig cfg, RunDirectory dir, int threads, int ranks, WorkerRanks.Placement onWorkers) {
         // The lock is taken before the first file is written and held until training ends, however it ends.
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             if (dir.discardUnresumableStart()) {
@@ -74,7 +81,7 @@ final class TrainingRun {
             System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s, %d envs and %d rows of each batch "
                             + "per rank; ranks 1..%d log to %s%n", ranks, threads, threads == 1 ? "" : "s",
                     tc.numEnvs() / ranks, tc.batchSize() / ranks, ranks - 1, dir.root().resolve("ranks"));
-            RankGroup group = RankGroup.lead(dir, ranks, threads, null, null);
+            RankGroup group = startRanks(dir, ranks, threads, null, null, onWorkers);
             Trainer trainer;
             try {
                 trainer = new Trainer(tc, cfg.crlConfig(), pool, new Rank(0, ranks, group.reducer()));
@@ -93,7 +100,7 @@ final class TrainingRun {
      * {@code ranks} data-parallel processes when that is not null (its saved states are resharded first when the run
      * was saved by another number; see {@link RunResharding}), else with the ranks it was saved by.
      */
-    static void resume(RunDirectory dir, int threads, Long lengthenTo, Integer ranks) {
+    static void resume(RunDirectory dir, int threads, Long lengthenTo, Integer ranks, WorkerRanks.Placement onWorkers) {
         try (RunLock lock = RunLock.acquire(dir.root()); Parallel pool = new Parallel(threads)) {
             dir.deleteInterruptedWrites();
             String interrupted = RunResharding.finishInterrupted(dir);
@@ -117,6 +124,7 @@ final class TrainingRun {
             LateReducer late = new LateReducer(k);
             Trainer trainer = Trainer.resumeLatest(dir.resumeState(), pool, new Rank(0, k, late),
                     note -> System.out.println("crl4j train: " + note));
+            trainer = matchedByEveryRank(dir, trainer, pool, new Rank(0, k, late));
             System.out.println("crl4j train: resuming " + dir + " at " + String.format("%,d", trainer.envSteps())
                     + " env steps (" + trainer.config().env() + ")");
             if (lengthenTo != null) {
@@ -128,13 +136,51 @@ final class TrainingRun {
             RankGroup group = null;
             if (k > 1) {
                 System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s%n", k, threads, threads == 1 ? "" : "s");
-                group = RankGroup.lead(dir, k, threads, trainer.envSteps(), trainer.config().totalEnvSteps());
+                group = startRanks(dir, k, threads, trainer.envSteps(), trainer.config().totalEnvSteps(), onWorkers);
                 late.target = group.reducer();
             }
-            new TrainingRun(dir, cfg, trainer, pool, group).train(true);
+            TrainingRun run = new TrainingRun(dir, cfg, trainer, pool, group);
+            run.lastSavedEnvSteps = trainer.envSteps();
+            run.train(true);
         } catch (IOException e) {
             throw failure(dir, "cannot resume " + dir, e);
         }
+    }
+
+    /**
+     * Rank 0's state {@code latest}, or its previous one when another rank has no state at {@code latest}'s env steps
+     * but all have one at the previous state's: a rank on a worker that was lost may not have sent its last state
+     * here yet. Rank 0's newer state, which no other rank can match, is then deleted, so that the run's next save
+     * keeps the matched one as the previous state.
+     */
+    private static Trainer matchedByEveryRank(RunDirectory dir, Trainer latest, Parallel pool, Rank rank0)
+            throws IOException {
+        int k = rank0.ranks();
+        if (k == 1 || everyRankHas(dir, k, latest.envSteps())) {
+            return latest;
+        }
+        java.nio.file.Path previous = Trainer.previousOf(dir.resumeState());
+        if (java.nio.file.Files.isRegularFile(previous) && java.nio.file.Files.isRegularFile(dir.resumeState())) {
+            long at = Checkpoint.envStepsOf(previous);
+            if (everyRankHas(dir, k, at)) {
+                Trainer t = Trainer.resume(previous, pool, rank0);
+                java.nio.file.Files.move(previous, dir.resumeState(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                System.out.printf("crl4j train: not every rank's state at %,d env steps reached this machine; resuming "
+                        + "from rank 0's previous state, at %,d env steps, which every rank has%n", latest.envSteps(), at);
+                return t;
+            }
+        }
+        return latest; // each rank then says which state it lacks
+    }
+
+    private static boolean everyRankHas(RunDirectory dir, int k, long envSteps) {
+        for (int r = 1; r < k; r++) {
+            if (!WorkerRanks.hasStateAt(dir.rankResumeState(r), envSteps)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -269,8 +315,15 @@ final class TrainingRun {
      */
     private void saveResumeState() throws IOException {
         trainer.rank().anyAsks(false);
+        if (ranks != null && lastSavedEnvSteps != null && lastSavedEnvSteps != trainer.envSteps()) {
+            ranks.beforeRankZeroSavesOver(lastSavedEnvSteps);
+        }
         trainer.saveResumeState(dir.resumeState());
+        lastSavedEnvSteps = trainer.envSteps();
     }
+
+    /** Env steps of rank 0's current resume state (null before the first), which the next save makes the previous. */
+    private Long lastSavedEnvSteps;
 
     /** Rank 0's reducer before the other ranks are started (a resumed run learns where from rank 0's state). */
     private static final class LateReducer implements GradientReducer {

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * byte-identical to a 2-rank run never interrupted.
  */
 class DataParallelTrainTest {
-    private static final int EPOCHS = 6;
+    static final int EPOCHS = 6;
 
-    private static List<String> args(Path dir) {
+    static List<String> args(Path dir) {
         long total = 17L * 62 * 4 + EPOCHS * 2 * 62 * 4L; // prefill, then EPOCHS epochs of 2 training steps of 4 envs
         return new ArrayList<>(List.of("train", "--env", "reacher", "--critic-depth", "4", "--actor-depth", "4",
                 "--critic-width", "32", "--actor-width", "32", "--batch-size", "32", "--num-envs", "4",
