@@ -13,7 +13,33 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        exitWithParent();
         System.exit(run(args));
+    }
+
+    /** Set by {@link TrainProcess} for the processes it starts: the pid of the crl4j process that started them. */
+    static final String PARENT_PID_ENV = "CRL4J_PARENT_PID";
+
+    /**
+     * A process started by a sweep, a worker or rank 0 stops as on SIGTERM (saving its resume state, then exiting)
+     * when the process that started it is gone, even killed with SIGKILL: else an orphan would go on training a run
+     * that its coordinator has handed to another worker, or hold a rank that nobody reduces with.
+     */
+    private static void exitWithParent() {
+        String pid = System.getenv(PARENT_PID_ENV);
+        if (pid == null) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresentOrElse(
+                    parent -> parent.onExit().thenRun(() -> {
+                        System.err.println("crl4j: the process that started this one (pid " + pid + ") is gone; stopping");
+                        System.exit(143);
+                    }),
+                    () -> System.exit(143));
+        } catch (NumberFormatException ignored) {
+            // not ours
+        }
     }
 
     /** Runs the command line and returns the exit code (for tests). */

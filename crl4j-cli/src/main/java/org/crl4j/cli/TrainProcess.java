@@ -45,6 +45,7 @@ final class TrainProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads)); // as the launcher does for train
         pb.environment().putAll(env);
+        pb.environment().put(Main.PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid())); // see Main
         return pb.start();
     }
 }
