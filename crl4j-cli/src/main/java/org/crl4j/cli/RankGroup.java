@@ -123,11 +123,6 @@ final class RankGroup implements AutoCloseable {
         }
     }
 
-    /** A rank's directory inside the run directory. */
-    static Path rankDir(RunDirectory run, int rank) {
-        return run.rankDir(rank);
-    }
-
     /**
      * Rank 0: starts ranks 1..K−1, new (from the run's config.toml) or resuming at {@code resumeAtEnvSteps} on rank
      * 0's schedule of {@code totalEnvSteps} (a lengthened run's, which their saved states do not know yet), and
@@ -139,7 +134,7 @@ final class RankGroup implements AutoCloseable {
         List<Process> members = new ArrayList<>();
         try {
             for (int r = 1; r < ranks; r++) {
-                Path dir = rankDir(run, r);
+                Path dir = run.rankDir(r);
                 Files.createDirectories(dir);
                 List<String> args = rankArgs(ClusterNode.LOOPBACK + ":" + node.port(), runId, r, ranks, dir.toString(),
                         threads, resumeAtEnvSteps, totalEnvSteps, run.configToml().toString(), false);

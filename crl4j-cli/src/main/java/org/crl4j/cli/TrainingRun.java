@@ -176,7 +176,7 @@ final class TrainingRun {
 
     private static boolean everyRankHas(RunDirectory dir, int k, long envSteps) {
         for (int r = 1; r < k; r++) {
-            if (!WorkerRanks.hasStateAt(dir.rankResumeState(r), envSteps)) {
+            if (!Trainer.hasStateAt(dir.rankResumeState(r), envSteps)) {
                 return false;
             }
         }

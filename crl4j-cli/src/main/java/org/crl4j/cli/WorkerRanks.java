@@ -23,7 +23,6 @@ import org.crl4j.cluster.Coordinator;
 import org.crl4j.cluster.CoordinatorEvent;
 import org.crl4j.cluster.Secret;
 import org.crl4j.cluster.Worker;
-import org.crl4j.rl.Checkpoint;
 import org.crl4j.rl.RunDirectory;
 import org.crl4j.rl.Trainer;
 
@@ -190,7 +189,7 @@ final class WorkerRanks {
         long deadline = System.nanoTime() + COPY_TIMEOUT.toNanos();
         for (int r = 1; r < ranks; r++) {
             Path state = run.rankDir(r).resolve("checkpoints").resolve("resume.safetensors");
-            while (!hasStateAt(state, envSteps)) {
+            while (!Trainer.hasStateAt(state, envSteps)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("rank " + r + "'s state at " + envSteps + " env steps has not "
                             + "arrived from its worker in " + state.getParent() + " within " + COPY_TIMEOUT);
@@ -204,22 +203,6 @@ final class WorkerRanks {
                 sleep(100);
             }
         }
-    }
-
-    /** Whether {@code state} or the state it replaced holds {@code envSteps} env steps. */
-    static boolean hasStateAt(Path state, long envSteps) {
-        for (Path p : new Path[] {state, Trainer.previousOf(state)}) {
-            if (Files.isRegularFile(p)) {
-                try {
-                    if (Checkpoint.envStepsOf(p) == envSteps) {
-                        return true;
-                    }
-                } catch (IOException | RuntimeException damagedOrReplaced) {
-                    // a damaged copy does not count; a replaced one is read again next time
-                }
-            }
-        }
-        return false;
     }
 
     /** Waits for every rank's job to end (its last copy has then arrived), at most {@code timeout}. */

@@ -428,15 +428,14 @@ public final class Trainer {
      * does (a rank's files lost or from another run), this says so in one line, naming the files.
      */
     public static Trainer resumeAt(Path file, Parallel pool, Rank rank, long envSteps) throws IOException {
-        Path previous = previousOf(file);
         List<String> found = new ArrayList<>();
-        for (Path p : new Path[] {file, previous}) {
+        for (Path p : new Path[] {file, previousOf(file)}) {
             if (Files.isRegularFile(p)) {
-                Trainer t = resume(p, pool, rank);
-                if (t.envSteps() == envSteps) {
-                    return t;
+                long at = Checkpoint.envStepsOf(p); // the header only: the other state is not loaded
+                if (at == envSteps) {
+                    return resume(p, pool, rank);
                 }
-                found.add(p.getFileName() + " at " + String.format("%,d", t.envSteps()));
+                found.add(p.getFileName() + " at " + String.format("%,d", at));
             } else {
                 found.add(p.getFileName() + " missing");
             }
@@ -444,6 +443,25 @@ public final class Trainer {
         throw new IllegalStateException("rank " + rank.rank() + " has no saved state at rank 0's "
                 + String.format("%,d", envSteps) + " env steps (" + file.getParent() + ": " + String.join(", ", found)
                 + "); the run can only resume from what all ranks saved");
+    }
+
+    /**
+     * Whether {@code file} or the state it replaced ({@link #previousOf}) holds a state at {@code envSteps} env steps
+     * (read from the header; a damaged file does not count).
+     */
+    public static boolean hasStateAt(Path file, long envSteps) {
+        for (Path p : new Path[] {file, previousOf(file)}) {
+            if (Files.isRegularFile(p)) {
+                try {
+                    if (Checkpoint.envStepsOf(p) == envSteps) {
+                        return true;
+                    }
+                } catch (IOException | RuntimeException damagedOrReplaced) {
+                    // does not count; a file replaced while being read is read again by the caller's next look
+                }
+            }
+        }
+        return false;
     }
 
     // ---- resharding (see Resharding) ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -49,7 +50,9 @@ final class BulkLinks implements AutoCloseable {
     private int rank;
     private int k;
     private float[] sum = new float[0];
-    private float[] incoming = new float[0];
+    /** Per rank: where its values of this rank's slice are summed from (this rank's own: the gradient itself). */
+    private float[][] sources = new float[0][];
+    private int[] offsets = new int[0];
     private AtomicReference<RankMessages.Lost> lost;
 
     /** One link's buffers: what goes out in the current phase, and what this rank waits for. */
@@ -57,8 +60,13 @@ final class BulkLinks implements AutoCloseable {
         final int rank;
         final SocketChannel channel;
         final SelectionKey key;
-        ByteBuffer out = ByteBuffer.allocateDirect(0);
+        ByteBuffer out = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer in = ByteBuffer.allocateDirect(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        /** The floats after each buffer's header, views made once per buffer (not per call). */
+        FloatBuffer outFloats = floatsOf(out);
+        FloatBuffer inFloats = floatsOf(in);
+        /** This peer's contribution to this rank's slice, copied out of {@link #in} to be summed. */
+        float[] contribution = new float[0];
         boolean headerRead;
         byte expectKind;
         int expectFloats;
@@ -68,6 +76,10 @@ final class BulkLinks implements AutoCloseable {
             this.channel = channel;
             this.key = key;
         }
+    }
+
+    private static FloatBuffer floatsOf(ByteBuffer b) {
+        return b.duplicate().position(HEADER).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     }
 
     private BulkLinks(ServerSocketChannel server) {
@@ -203,31 +215,28 @@ final class BulkLinks implements AutoCloseable {
                        Duration lossGrace, Duration stallTimeout) {
         int n = grads.length;
         int from = sliceStart(rank, n, k, owners);
-        int to = sliceStart(rank + 1, n, k, owners);
+        int len = sliceStart(rank + 1, n, k, owners) - from;
         // reduce-scatter: rank j's slice goes to rank j; this rank's slice comes from everybody
         for (Peer p : peers) {
             if (p != null) {
                 int a = sliceStart(p.rank, n, k, owners);
-                int b = sliceStart(p.rank + 1, n, k, owners);
-                prepare(p, CONTRIBUTION, round, group, grads, a, b - a, to - from);
+                prepare(p, CONTRIBUTION, round, group, grads, a, sliceStart(p.rank + 1, n, k, owners) - a, len);
             }
         }
         exchange(round, group, lossGrace, stallTimeout);
-        sumOwnSlice(grads, from, to - from);
+        sumOwnSlice(grads, from, len);
         // all-gather: this rank's mean to everybody; rank j's mean of its slice from rank j
         for (Peer p : peers) {
             if (p != null) {
                 int a = sliceStart(p.rank, n, k, owners);
-                int b = sliceStart(p.rank + 1, n, k, owners);
-                prepare(p, MEAN, round, group, grads, from, to - from, b - a);
+                prepare(p, MEAN, round, group, grads, from, len, sliceStart(p.rank + 1, n, k, owners) - a);
             }
         }
         exchange(round, group, lossGrace, stallTimeout);
         for (Peer p : peers) {
             if (p != null) {
-                int a = sliceStart(p.rank, n, k, owners);
-                p.in.position(HEADER);
-                p.in.asFloatBuffer().get(grads, a, sliceStart(p.rank + 1, n, k, owners) - a);
+                p.inFloats.clear();
+                p.inFloats.get(grads, sliceStart(p.rank, n, k, owners), p.expectFloats); // its slice's mean
             }
         }
     }
@@ -238,15 +247,19 @@ final class BulkLinks implements AutoCloseable {
         int outBytes = HEADER + 4 * count;
         if (p.out.capacity() < outBytes) {
             p.out = ByteBuffer.allocateDirect(outBytes).order(ByteOrder.LITTLE_ENDIAN);
+            p.outFloats = floatsOf(p.out);
         }
         p.out.clear();
         p.out.put(kind).putLong(round).put((byte) group.ordinal()).putInt(grads.length).putInt(count);
-        p.out.asFloatBuffer().put(grads, off, count);
+        p.outFloats.clear();
+        p.outFloats.put(grads, off, count);
         p.out.position(outBytes).flip();
         int inBytes = HEADER + 4 * expect;
         if (p.in.capacity() < inBytes) {
             p.in = ByteBuffer.allocateDirect(inBytes).order(ByteOrder.LITTLE_ENDIAN);
+            p.inFloats = floatsOf(p.in);
         }
+
         p.in.clear().limit(HEADER);
         p.headerRead = false;
         p.expectKind = kind;
@@ -345,42 +358,31 @@ final class BulkLinks implements AutoCloseable {
         return got;
     }
 
-    /** This rank's slice: the sum in rank order of every rank's values, × 1/K, as LocalRanks computes it. */
+    /** This rank's slice: every rank's values of it summed in rank order, × 1/K, as LocalRanks computes it. */
     private void sumOwnSlice(float[] grads, int off, int len) {
         if (sum.length < len) {
             sum = new float[len];
-            incoming = new float[len];
         }
-        float[] acc = sum;
-        if (rank == 0) {
-            System.arraycopy(grads, off, acc, 0, len);
-        } else {
-            received(peers[0], acc, len); // not 0 + v: that would turn a −0 gradient into +0
+        if (sources.length != k) {
+            sources = new float[k][];
+            offsets = new int[k];
         }
-        for (int r = 1; r < k; r++) {
-            float[] src;
-            int at;
+        for (int r = 0; r < k; r++) {
             if (r == rank) {
-                src = grads;
-                at = off;
+                sources[r] = grads;
+                offsets[r] = off;
             } else {
-                received(peers[r], incoming, len);
-                src = incoming;
-                at = 0;
-            }
-            for (int i = 0; i < len; i++) {
-                acc[i] += src[at + i];
+                Peer p = peers[r];
+                if (p.contribution.length < len) {
+                    p.contribution = new float[len];
+                }
+                p.inFloats.clear();
+                p.inFloats.get(p.contribution, 0, len);
+                sources[r] = p.contribution;
+                offsets[r] = 0;
             }
         }
-        float scale = 1f / k;
-        for (int i = 0; i < len; i++) {
-            grads[off + i] = acc[i] * scale;
-        }
-    }
-
-    private static void received(Peer p, float[] into, int len) {
-        p.in.position(HEADER);
-        p.in.asFloatBuffer().get(into, 0, len);
+        ChunkSum.meanInRankOrder(sources, offsets, len, sum, grads, off);
     }
 
     private LinkLost broken(Peer p, IOException e) {

@@ -17,11 +17,15 @@ final class ChunkSum {
     private final float[] acc;
     private float[][] pending = new float[0][];
     private int[] count = new int[0];
+    private final float[][] sources;
+    private final int[] offsets;
 
     ChunkSum(int rank, int k, int chunkFloats) {
         this.rank = rank;
         this.k = k;
         this.acc = new float[chunkFloats];
+        this.sources = new float[k][];
+        this.offsets = new int[k];
     }
 
     void startRound(int chunks) {
@@ -46,26 +50,33 @@ final class ChunkSum {
 
     /** Replaces {@code grads[off, off + len)}, this rank's part of chunk {@code c}, by the chunk's mean. */
     void reduceInto(int c, float[] grads, int off, int len) {
-        if (rank == 0) {
-            System.arraycopy(grads, off, acc, 0, len);
-        } else {
-            System.arraycopy(pending[c * k], 0, acc, 0, len);
+        for (int r = 0; r < k; r++) {
+            sources[r] = r == rank ? grads : pending[c * k + r];
+            offsets[r] = r == rank ? off : 0;
         }
+        meanInRankOrder(sources, offsets, len, acc, grads, off);
+        Arrays.fill(pending, c * k, c * k + k, null);
+    }
+
+    /**
+     * {@code out[outOff, outOff + len)} = (v₀ + v₁ + … + v_{K−1}) × 1/K, where v_r is {@code values[r]} from
+     * {@code offsets[r]}: rank 0's value first (not 0 + it, which would turn −0 into +0), then the others in rank
+     * order, in float, as {@link org.crl4j.rl.ranks.LocalRanks} adds them. {@code acc} is scratch of at least
+     * {@code len}; {@code out} may be one of the values. Every reducer of crl4j-cluster sums through here.
+     */
+    static void meanInRankOrder(float[][] values, int[] offsets, int len, float[] acc, float[] out, int outOff) {
+        int k = values.length;
+        System.arraycopy(values[0], offsets[0], acc, 0, len);
         for (int r = 1; r < k; r++) {
-            float[] src = grads;
-            int from = off;
-            if (r != rank) {
-                src = pending[c * k + r];
-                from = 0;
-            }
+            float[] src = values[r];
+            int from = offsets[r];
             for (int i = 0; i < len; i++) {
                 acc[i] += src[from + i];
             }
         }
         float scale = 1f / k;
         for (int i = 0; i < len; i++) {
-            grads[off + i] = acc[i] * scale;
+            out[outOff + i] = acc[i] * scale;
         }
-        Arrays.fill(pending, c * k, c * k + k, null);
     }
 }
