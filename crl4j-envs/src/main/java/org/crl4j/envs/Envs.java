@@ -28,6 +28,7 @@ public final class Envs {
         all.addAll(org.crl4j.envs.maze.PointMazes.factories());
         all.addAll(org.crl4j.envs.reacher.Reachers.factories());
         all.addAll(org.crl4j.envs.ant.AntTasks.factories());
+        all.addAll(org.crl4j.envs.humanoid.HumanoidTasks.factories());
         return all;
     }
 

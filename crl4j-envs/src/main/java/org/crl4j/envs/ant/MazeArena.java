@@ -1,16 +1,15 @@
 package org.crl4j.envs.ant;
 
 import java.io.InputStream;
-import java.util.Locale;
 
 import org.crl4j.core.Rng;
 import org.crl4j.envs.maze.MazeLayout;
+import org.crl4j.envs.maze.MazeWalls;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.MjcfModel;
 import org.crl4j.envs.spring.MjcfReader;
 import org.crl4j.envs.spring.SpringSystem;
 import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 
 /**
  * JaxGCRL's ant mazes ({@code jaxgcrl/envs/ant_maze.py}): {@code ant_maze.xml} plus one box per wall cell of a
@@ -23,7 +22,7 @@ public final class MazeArena implements AntArena {
     /** maze_size_scaling of JaxGCRL's AntMaze. */
     public static final double CELL_SIZE = 4.0;
     /** MAZE_HEIGHT: walls are 0.5 · CELL_SIZE = 2 m high. */
-    public static final double WALL_HEIGHT = 0.5 * CELL_SIZE;
+    public static final double WALL_HEIGHT = MazeWalls.HEIGHT_IN_CELLS * CELL_SIZE;
 
     private final MazeLayout layout;
     private final MjcfModel model;
@@ -39,24 +38,7 @@ public final class MazeArena implements AntArena {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read ant_maze.xml", e);
         }
-        Element world = (Element) doc.getElementsByTagName("worldbody").item(0);
-        for (int i = 0; i < layout.rows(); i++) {
-            for (int j = 0; j < layout.cols(); j++) {
-                if (!layout.isWall(i, j)) {
-                    continue;
-                }
-                Element g = doc.createElement("geom");
-                g.setAttribute("name", "block_" + i + "_" + j);
-                g.setAttribute("type", "box");
-                g.setAttribute("pos", String.format(Locale.ROOT, "%f %f %f", i * CELL_SIZE, j * CELL_SIZE,
-                        WALL_HEIGHT / 2));
-                g.setAttribute("size", String.format(Locale.ROOT, "%f %f %f", CELL_SIZE / 2, CELL_SIZE / 2,
-                        WALL_HEIGHT / 2));
-                g.setAttribute("contype", "1");
-                g.setAttribute("conaffinity", "1");
-                world.appendChild(g);
-            }
-        }
+        MazeWalls.appendTo(doc, layout, CELL_SIZE);
         this.model = MjcfReader.read(doc);
     }
 

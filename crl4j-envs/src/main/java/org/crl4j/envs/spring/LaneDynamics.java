@@ -123,9 +123,11 @@ final class LaneDynamics {
         static final int COMPONENTS = 65;
         final double[] buf = new double[COMPONENTS * STRIDE];
         final double[] ik; // [9 · links] rotations for SpringBatch.readState
+        final Workspace scalar; // for models stepped by the scalar reference (and for its tests)
 
-        Lanes(int links) {
+        Lanes(int links, int dofs) {
             ik = new double[9 * links];
+            scalar = new Workspace(links, dofs);
             for (int j = 0; j < W; j++) {
                 buf[R0 + W * MAX_LINKS + j] = 1;
                 buf[R4 + W * MAX_LINKS + j] = 1;

@@ -62,7 +62,9 @@ public final class SpringBatch {
         dynamics = new SpringDynamics(sys, this);
         // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
         // vectorised step reproduces bit for bit (LaneDynamicsTest), one environment at a time.
-        lanes = org.crl4j.core.Simd.ENABLED ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
+        // Stacked hinges (the humanoid) have no lanewise substep yet: such models step by the scalar reference.
+        lanes = org.crl4j.core.Simd.ENABLED && !sys.hasStackedHinges()
+                ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
         vectorInverse = lanes != null && lanes.vectorInverse();
     }
 
@@ -76,7 +78,7 @@ public final class SpringBatch {
 
     /** Scratch for stepping; use one per thread (or per fixed chunk of environments). */
     public Object newWorkspace() {
-        return new LaneDynamics.Lanes(numLinks);
+        return new LaneDynamics.Lanes(numLinks, sys.qdSize);
     }
 
     /** Every state array, by reference (for checkpoints). */
@@ -90,7 +92,7 @@ public final class SpringBatch {
      */
     public void step(float[] ctrl, int ctrlStride, int from, int to, Object workspace) {
         if (lanes == null || numLinks > LaneDynamics.MAX_LINKS) {
-            stepReference(ctrl, ctrlStride, from, to);
+            stepReference(ctrl, ctrlStride, from, to, ((LaneDynamics.Lanes) workspace).scalar);
             return;
         }
         lanes.step(ctrl, ctrlStride, from, to, (LaneDynamics.Lanes) workspace, null, null);
@@ -129,13 +131,16 @@ public final class SpringBatch {
      * vectorised step must reproduce it. For tests.
      */
     void stepReference(float[] ctrl, int ctrlStride, int from, int to) {
-        Workspace ws = new Workspace(numLinks);
+        stepReference(ctrl, ctrlStride, from, to, new Workspace(numLinks, sys.qdSize));
+    }
+
+    private void stepReference(float[] ctrl, int ctrlStride, int from, int to, Workspace ws) {
         for (int e = from; e < to; e++) {
             java.util.Arrays.fill(ws.tau, 0);
             for (int a = 0; a < sys.numMotors; a++) {
                 double c = ctrl[e * ctrlStride + a];
                 c = c < sys.ctrlLo[a] ? sys.ctrlLo[a] : c > sys.ctrlHi[a] ? sys.ctrlHi[a] : c;
-                ws.tau[sys.motorLink[a]] += sys.gear[a] * c;
+                ws.tau[sys.motorDof[a]] += sys.gear[a] * c;
             }
             for (int k = 0; k < sys.substeps; k++) {
                 dynamics.substep(e, ws);
@@ -175,14 +180,21 @@ public final class SpringBatch {
                 jvel = new double[] {qd[d], qd[d + 1], qd[d + 2]};
                 jang = new double[] {qd[d + 3], qd[d + 4], qd[d + 5]};
             } else {
-                double[] axis = vec(sys.axis0, l);
+                // hinges stacked one after another (Brax: j = j ∘ j_k, jd.ang += rotate(a_k·qd_k, rot_k))
+                double[] axis = java.util.Arrays.copyOfRange(sys.dofAxis, 9 * l, 9 * l + 3);
                 jrot = Quat.normalized(Quat.axisAngle(axis, q[a]));
+                jang = Quat.scale(axis, qd[d]);
+                for (int k = 1; k < sys.dofs[l]; k++) {
+                    double[] ak = java.util.Arrays.copyOfRange(sys.dofAxis, 9 * l + 3 * k, 9 * l + 3 * k + 3);
+                    double[] rk = Quat.normalized(Quat.axisAngle(ak, q[a + k]));
+                    jrot = Quat.mul(jrot, rk);
+                    jang = Quat.add(jang, Quat.rotate(rk, Quat.scale(ak, qd[d + k])));
+                }
                 double[] p = Quat.sub(anchor, Quat.rotate(jrot, anchor));
                 double[] bq = quat(sys.bodyQuat, l);
                 jpos = Quat.add(vec(sys.bodyPos, l), Quat.rotate(bq, p));
                 jrot = Quat.mul(bq, jrot);
                 jvel = new double[3];
-                jang = Quat.scale(axis, qd[d]);
             }
             int p = sys.parent[l];
             if (p < 0) {
@@ -234,7 +246,8 @@ public final class SpringBatch {
      * kinematics (the private {@code inverse} below).
      */
     public void readState(int env, double[] q, int qOff, double[] qd, int qdOff, Object workspace) {
-        inverse(env, ((LaneDynamics.Lanes) workspace).ik, q, qOff, qd, qdOff);
+        LaneDynamics.Lanes ws = (LaneDynamics.Lanes) workspace;
+        inverse(env, ws.ik, ws.scalar.hinge, q, qOff, qd, qdOff);
     }
 
     /**
@@ -242,21 +255,22 @@ public final class SpringBatch {
      * values. Allocates scratch; for resets and tools (the step hands back q and qd itself).
      */
     public void readQ(int env, double[] out, int off) {
-        inverse(env, new double[9 * numLinks], out, off, new double[sys.qdSize], 0);
+        inverse(env, new double[9 * numLinks], new double[StackedHinges.SIZE], out, off, new double[sys.qdSize], 0);
     }
 
     /** Writes environment {@code env}'s qd to {@code out[off ..]}: {@link #readState}'s values; allocates, as readQ. */
     public void readQd(int env, double[] out, int off) {
-        inverse(env, new double[9 * numLinks], new double[sys.qSize], 0, out, off);
+        inverse(env, new double[9 * numLinks], new double[StackedHinges.SIZE], new double[sys.qSize], 0, out, off);
     }
 
     /**
      * The inverse kinematics of environment {@code env}, q to {@code q[qOff ..]} and qd to {@code qd[qdOff ..]}, with
-     * {@code rm} ({@code 9 · numLinks}) as scratch for the link rotations: the scalar reference. The one other
+     * {@code rm} ({@code 9 · numLinks}) as scratch for the link rotations and {@code hinge} for stacked hinges: the
+     * scalar reference. The one other
      * implementation, {@code LaneDynamics.inverse} (four environments at a time, behind {@link #step} with q and qd),
      * performs the same operations lanewise and must give the same bits (InverseKinematicsTest, LaneDynamicsTest).
      */
-    private void inverse(int env, double[] rm, double[] q, int qOff, double[] qd, int qdOff) {
+    private void inverse(int env, double[] rm, double[] hinge, double[] q, int qOff, double[] qd, int qdOff) {
         int nl = numLinks;
         for (int l = 0; l < nl; l++) {
             int i = env * nl + l;
@@ -291,6 +305,14 @@ public final class SpringBatch {
                 continue;
             }
             int p = sys.parent[l];
+            if (sys.dofs[l] > 1) {
+                // stacked hinges: their parent is a link (SpringSystem refuses stacked hinges on the world)
+                int ip = env * nl + p;
+                StackedHinges.frames(sys, l, rm, 9 * p, rm, r, hinge);
+                StackedHinges.inverse(sys, l, hinge, wx[i] - wx[ip], wy[i] - wy[ip], wz[i] - wz[ip],
+                        q, qOff + sys.qAdr[l], qd, qdOff + sys.qdAdr[l]);
+                continue;
+            }
             if (p < 0 || !sys.bodyRotIdentity[l]) {
                 readRootOrRotatedHinge(env, l, q, qOff, true);
                 readRootOrRotatedHinge(env, l, qd, qdOff, false);
@@ -422,6 +444,25 @@ public final class SpringBatch {
             out[k + perHalf] = linkPoint(env, cm.geomLink[g], local);
         }
         return out;
+    }
+
+    /**
+     * Every link's centre of mass, its velocity and angular velocity (world frame) for environment {@code env}:
+     * {@code out[off + 9·l ..]} = px, py, pz, vx, vy, vz, ωx, ωy, ωz (Brax's {@code x_i.pos}, {@code xd_i}).
+     */
+    public void readLinkStates(int env, double[] out, int off) {
+        for (int l = 0; l < numLinks; l++) {
+            int i = env * numLinks + l, o = off + 9 * l;
+            out[o] = px[i];
+            out[o + 1] = py[i];
+            out[o + 2] = pz[i];
+            out[o + 3] = vx[i];
+            out[o + 4] = vy[i];
+            out[o + 5] = vz[i];
+            out[o + 6] = wx[i];
+            out[o + 7] = wy[i];
+            out[o + 8] = wz[i];
+        }
     }
 
     /** Centre of mass of link l: x, y, z. */

@@ -145,42 +145,52 @@ final class SpringDynamics {
             double fx = -k * (acx - apx) - kv * (vox - vax);
             double fy = -k * (acy - apy) - kv * (voy - vay);
             double fz = -k * (acz - apz) - kv * (voz - vaz);
-            // joint axes in the world: parent side (R_p · bodyRot · a_k) and child side (R_c · a_k)
-            double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
-            double u0x = r0 * q0x + r1 * q0y + r2 * q0z;
-            double u0y = r3 * q0x + r4 * q0y + r5 * q0z;
-            double u0z = r6 * q0x + r7 * q0y + r8 * q0z;
-            double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
-            double c0x = R[m] * a0x + R[m + 1] * a0y + R[m + 2] * a0z;
-            double c0y = R[m + 3] * a0x + R[m + 4] * a0y + R[m + 5] * a0z;
-            double c0z = R[m + 6] * a0x + R[m + 7] * a0y + R[m + 8] * a0z;
-            double along = ws.tau[l];
-            if (s.limited[l]) {
-                double q1x = pa1[3 * l], q1y = pa1[3 * l + 1], q1z = pa1[3 * l + 2];
-                double q2x = pa2[3 * l], q2y = pa2[3 * l + 1], q2z = pa2[3 * l + 2];
-                double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
-                double c2x = R[m] * a2x + R[m + 1] * a2y + R[m + 2] * a2z;
-                double c2y = R[m + 3] * a2x + R[m + 4] * a2y + R[m + 5] * a2z;
-                double c2z = R[m + 6] * a2x + R[m + 7] * a2y + R[m + 8] * a2z;
-                double u1x = r0 * q1x + r1 * q1y + r2 * q1z;
-                double u1y = r3 * q1x + r4 * q1y + r5 * q1z;
-                double u1z = r6 * q1x + r7 * q1y + r8 * q1z;
-                double u2x = r0 * q2x + r1 * q2y + r2 * q2z;
-                double u2y = r3 * q2x + r4 * q2y + r5 * q2z;
-                double u2z = r6 * q2x + r7 * q2y + r8 * q2z;
-                double sn = -(c2x * u1x + c2y * u1y + c2z * u1z);
-                double cs = c2x * u2x + c2y * u2y + c2z * u2z;
-                double psi = Angles.atan2(sn, cs);
-                if (psi < s.limitLo[l]) {
-                    along -= s.limitStiffness[l] * (psi - s.limitLo[l]);
-                } else if (psi > s.limitHi[l]) {
-                    along -= s.limitStiffness[l] * (psi - s.limitHi[l]);
+            double tx, ty, tz;
+            if (s.dofs[l] > 1) {
+                // stacked hinges (never on the world: SpringSystem refuses that)
+                StackedHinges.frames(s, l, R, 9 * p, R, m, ws.hinge);
+                StackedHinges.torque(s, l, ws.hinge, ws.tau, s.qdAdr[l], cwx - pwx, cwy - pwy, cwz - pwz, ws.hinge3);
+                tx = ws.hinge3[0];
+                ty = ws.hinge3[1];
+                tz = ws.hinge3[2];
+            } else {
+                // joint axes in the world: parent side (R_p · bodyRot · a_k) and child side (R_c · a_k)
+                double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
+                double u0x = r0 * q0x + r1 * q0y + r2 * q0z;
+                double u0y = r3 * q0x + r4 * q0y + r5 * q0z;
+                double u0z = r6 * q0x + r7 * q0y + r8 * q0z;
+                double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
+                double c0x = R[m] * a0x + R[m + 1] * a0y + R[m + 2] * a0z;
+                double c0y = R[m + 3] * a0x + R[m + 4] * a0y + R[m + 5] * a0z;
+                double c0z = R[m + 6] * a0x + R[m + 7] * a0y + R[m + 8] * a0z;
+                double along = ws.tau[s.qdAdr[l]];
+                if (s.limited[l]) {
+                    double q1x = pa1[3 * l], q1y = pa1[3 * l + 1], q1z = pa1[3 * l + 2];
+                    double q2x = pa2[3 * l], q2y = pa2[3 * l + 1], q2z = pa2[3 * l + 2];
+                    double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
+                    double c2x = R[m] * a2x + R[m + 1] * a2y + R[m + 2] * a2z;
+                    double c2y = R[m + 3] * a2x + R[m + 4] * a2y + R[m + 5] * a2z;
+                    double c2z = R[m + 6] * a2x + R[m + 7] * a2y + R[m + 8] * a2z;
+                    double u1x = r0 * q1x + r1 * q1y + r2 * q1z;
+                    double u1y = r3 * q1x + r4 * q1y + r5 * q1z;
+                    double u1z = r6 * q1x + r7 * q1y + r8 * q1z;
+                    double u2x = r0 * q2x + r1 * q2y + r2 * q2z;
+                    double u2y = r3 * q2x + r4 * q2y + r5 * q2z;
+                    double u2z = r6 * q2x + r7 * q2y + r8 * q2z;
+                    double sn = -(c2x * u1x + c2y * u1y + c2z * u1z);
+                    double cs = c2x * u2x + c2y * u2y + c2z * u2z;
+                    double psi = Angles.atan2(sn, cs);
+                    if (psi < s.limitLo[l]) {
+                        along -= s.limitStiffness[l] * (psi - s.limitLo[l]);
+                    } else if (psi > s.limitHi[l]) {
+                        along -= s.limitStiffness[l] * (psi - s.limitHi[l]);
+                    }
                 }
+                double ka = s.angDamping[l];
+                tx = -k * (u0y * c0z - u0z * c0y) + along * u0x - ka * (cwx - pwx);
+                ty = -k * (u0z * c0x - u0x * c0z) + along * u0y - ka * (cwy - pwy);
+                tz = -k * (u0x * c0y - u0y * c0x) + along * u0z - ka * (cwz - pwz);
             }
-            double ka = s.angDamping[l];
-            double tx = -k * (u0y * c0z - u0z * c0y) + along * u0x - ka * (cwx - pwx);
-            double ty = -k * (u0z * c0x - u0x * c0z) + along * u0y - ka * (cwy - pwy);
-            double tz = -k * (u0x * c0y - u0y * c0x) + along * u0z - ka * (cwz - pwz);
             // on the child's COM: force at a_c; on the parent's COM: the opposite, at a_p
             double ex = acx - ccx, ey = acy - ccy, ez = acz - ccz;
             ws.fx[l] += fx;

@@ -14,7 +14,8 @@ import org.crl4j.envs.spring.MjcfModel.Motor;
 
 /**
  * An MJCF model compiled for Brax's spring pipeline, as flat per-link arrays (what Brax's {@code System} holds for
- * this backend). Links are the bodies with a free or a single hinge joint, in MJCF order. Masses are
+ * this backend). Links are the bodies with a free joint or one to three hinge joints (Brax's link types 'f', '1',
+ * '2', '3': one joint anchor, the hinges stacked in file order), in MJCF order. Masses are
  * {@code m^(1 − spring_mass_scale)} of the geom-derived masses; rotational inertia is the identity (only
  * {@code spring_inertia_scale = 1} is supported, which is what the ant uses). Bodies with only slide joints, hung
  * from the world, touching nothing and carrying no children (the targets of the goal-conditioned tasks) are
@@ -30,7 +31,12 @@ public final class SpringSystem {
     final int numLinks;
     final String[] linkNames;
     final int[] parent;          // −1: the world
-    final boolean[] free;        // free joint (else hinge)
+    final boolean[] free;        // free joint (else hinges)
+    final int[] dofs;            // [L] hinge count 1..3 (0 for a free link)
+    final double[] dofAxis;      // [9L] the hinge axes in the link frame, 3 per link (unused slots zero)
+    final double[] dofLo, dofHi; // [3L] each hinge's range, ±∞ when unlimited
+    final double[] parity;       // [L] Brax's handedness of a 3-hinge frame, (a0 × a1)·a2; 1 otherwise
+    final boolean stackedHinges; // some link has two or three hinges
     final double[] bodyPos;      // [3L] link frame origin in the parent's frame at q = 0 (zero for free links)
     final double[] bodyQuat;     // [4L]
     final double[] bodyRot;      // [9L] row-major matrix of bodyQuat
@@ -39,8 +45,10 @@ public final class SpringSystem {
     final double[] anchorOffset; // [3L] bodyPos + bodyRot·jointPos: the anchor in the parent's frame
     final double[] com;          // [3L] centre of mass in the link frame
     final double[] mass;         // [L] spring mass
-    final double[] axis0, axis1, axis2; // [3L] hinge frame in the joint frame (axis, then Brax's orthogonals)
-    final double[] limitLo, limitHi;    // [L] ±∞ when unlimited
+    // [3L] Brax's joint frame (kinematics.link_to_joint_frame): one hinge: the axis and math.orthogonals of it;
+    // two or three: a0, a1, a0 × a1
+    final double[] axis0, axis1, axis2;
+    final double[] limitLo, limitHi;    // [L] the first hinge's range, ±∞ when unlimited
     final boolean[] limited;
     final double[] stiffness, velDamping, angDamping, limitStiffness; // [L] per-link constraint parameters
     final int[] qAdr, qdAdr;     // [L] where the link's joint sits in q and qd
@@ -49,10 +57,12 @@ public final class SpringSystem {
     final List<Marker> markers;
     private final List<List<Geom>> linkGeomList; // every geom of each link, for drawing
     private final String[] jointNames;
+    private final Map<String, Integer> jointLinks; // every joint's link
 
     // ---- actuators ------------------------------------------------------------------------------------------------
     final int numMotors;
     final int[] motorLink;
+    final int[] motorDof; // qd address the motor drives
     final double[] gear, ctrlLo, ctrlHi;
 
     // ---- contacts -------------------------------------------------------------------------------------------------
@@ -137,11 +147,27 @@ public final class SpringSystem {
                 qda += js.size();
                 continue;
             }
-            if (js.size() != 1) {
-                throw new IllegalArgumentException("body '" + b.name() + "' has " + js.size() + " joints; the spring "
-                        + "pipeline here supports one free or hinge joint per body");
-            }
             Joint j = js.get(0);
+            if (j.type() == JointType.FREE && js.size() != 1) {
+                throw new IllegalArgumentException("body '" + b.name() + "' stacks a free joint with others; Brax "
+                        + "allows a free joint only alone");
+            }
+            if (j.type() != JointType.FREE) {
+                if (js.size() > 3 || js.stream().anyMatch(x -> x.type() != JointType.HINGE)) {
+                    throw new IllegalArgumentException("body '" + b.name() + "' has " + js.size() + " joints; the "
+                            + "spring pipeline here supports one free joint or one to three hinges per body");
+                }
+                for (Joint x : js) {
+                    if (!java.util.Arrays.equals(x.pos(), j.pos())) {
+                        throw new IllegalArgumentException("body '" + b.name() + "': stacked hinges must share one "
+                                + "pos (Brax allows one joint position per body)");
+                    }
+                }
+                if (js.size() > 1 && b.parent() < 0) {
+                    throw new IllegalArgumentException("body '" + b.name() + "': stacked hinges on a world body are "
+                            + "not supported; hang the body from a free-jointed one");
+                }
+            }
             if (j.type() == JointType.FREE && b.parent() >= 0) {
                 throw new IllegalArgumentException("body '" + b.name() + "': a free joint must hang from the world");
             }
@@ -151,8 +177,8 @@ public final class SpringSystem {
             linkOf[i] = linkBodies.size();
             linkBodies.add(i);
             linkQ.add(new int[] {qa, qda});
-            qa += j.type() == JointType.FREE ? 7 : 1;
-            qda += j.type() == JointType.FREE ? 6 : 1;
+            qa += j.type() == JointType.FREE ? 7 : js.size();
+            qda += j.type() == JointType.FREE ? 6 : js.size();
         }
         this.qSize = qa;
         this.qdSize = qda;
@@ -165,6 +191,11 @@ public final class SpringSystem {
         linkNames = new String[nl];
         parent = new int[nl];
         free = new boolean[nl];
+        dofs = new int[nl];
+        dofAxis = new double[9 * nl];
+        dofLo = new double[3 * nl];
+        dofHi = new double[3 * nl];
+        parity = new double[nl];
         bodyPos = new double[3 * nl];
         bodyQuat = new double[4 * nl];
         bodyRot = new double[9 * nl];
@@ -190,6 +221,7 @@ public final class SpringSystem {
         double[] kaAll = perBody(m, "constraint_ang_damping", 0.0, nb);
         double[] klAll = perBody(m, "constraint_limit_stiffness", 1000.0, nb);
         Map<String, Integer> jointLink = new HashMap<>();
+        Map<String, Integer> jointDof = new HashMap<>();
         linkGeomList = new ArrayList<>();
         jointNames = new String[nl];
         for (int l = 0; l < nl; l++) {
@@ -199,6 +231,15 @@ public final class SpringSystem {
             linkNames[l] = b.name();
             parent[l] = b.parent() < 0 ? -1 : linkOf[b.parent()];
             free[l] = j.type() == JointType.FREE;
+            dofs[l] = free[l] ? 0 : b.joints().size();
+            for (int k = 0; k < dofs[l]; k++) {
+                Joint h = b.joints().get(k);
+                jointLink.put(h.name(), l);
+                jointDof.put(h.name(), linkQ.get(l)[1] + k);
+                System.arraycopy(h.axis(), 0, dofAxis, 9 * l + 3 * k, 3);
+                dofLo[3 * l + k] = h.limited() ? h.lo() : Double.NEGATIVE_INFINITY;
+                dofHi[3 * l + k] = h.limited() ? h.hi() : Double.POSITIVE_INFINITY;
+            }
             jointLink.put(j.name(), l);
             jointNames[l] = j.name();
             linkGeomList.add(List.copyOf(b.geoms()));
@@ -214,13 +255,14 @@ public final class SpringSystem {
             double[] mc = massAndCom(b.geoms());
             mass[l] = Math.pow(mc[0], 1 - massScale);
             System.arraycopy(mc, 1, com, 3 * l, 3);
-            double[][] frame = hingeFrame(j.axis());
+            double[][] frame = dofs[l] <= 1 ? hingeFrame(j.axis()) : stackedFrame(b.joints());
+            parity[l] = dofs[l] == 3 ? Quat.dot(frame[2], b.joints().get(2).axis()) : 1;
             System.arraycopy(frame[0], 0, axis0, 3 * l, 3);
             System.arraycopy(frame[1], 0, axis1, 3 * l, 3);
             System.arraycopy(frame[2], 0, axis2, 3 * l, 3);
-            limited[l] = j.limited();
-            limitLo[l] = j.lo();
-            limitHi[l] = j.hi();
+            limited[l] = b.joints().stream().anyMatch(Joint::limited);
+            limitLo[l] = free[l] ? j.lo() : dofLo[3 * l];
+            limitHi[l] = free[l] ? j.hi() : dofHi[3 * l];
             stiffness[l] = kAll[bi];
             velDamping[l] = kvAll[bi];
             angDamping[l] = kaAll[bi];
@@ -237,10 +279,13 @@ public final class SpringSystem {
                     + "size " + qSize);
         }
         if (init == null) {
+            // MuJoCo's qpos0 (Brax's init_q): a free joint starts at its body's pos and quat, hinges and slides at 0
             init = new double[qSize];
             for (int l = 0; l < nl; l++) {
                 if (free[l]) {
-                    init[qAdr[l] + 3] = 1;
+                    Body body = bodies.get(linkBodies.get(l));
+                    System.arraycopy(body.pos(), 0, init, qAdr[l], 3);
+                    System.arraycopy(body.quat(), 0, init, qAdr[l] + 3, 4);
                 }
             }
         }
@@ -249,6 +294,7 @@ public final class SpringSystem {
         List<Motor> motors = m.motors();
         numMotors = motors.size();
         motorLink = new int[numMotors];
+        motorDof = new int[numMotors];
         gear = new double[numMotors];
         ctrlLo = new double[numMotors];
         ctrlHi = new double[numMotors];
@@ -259,6 +305,7 @@ public final class SpringSystem {
                 throw new IllegalArgumentException("motor on '" + mo.joint() + "': no hinge joint of that name");
             }
             motorLink[a] = l;
+            motorDof[a] = jointDof.get(mo.joint());
             gear[a] = mo.gear();
             ctrlLo[a] = mo.ctrlLimited() ? mo.ctrlLo() : Double.NEGATIVE_INFINITY;
             ctrlHi[a] = mo.ctrlLimited() ? mo.ctrlHi() : Double.POSITIVE_INFINITY;
@@ -272,6 +319,8 @@ public final class SpringSystem {
                 geomLink.add(l);
             }
         }
+        this.jointLinks = Map.copyOf(jointLink);
+        this.stackedHinges = java.util.Arrays.stream(dofs).anyMatch(d -> d > 1);
         this.contacts = new ContactModel(linkGeoms, geomLink, m.worldGeoms());
         this.ignoredSelfPairs = countSelfPairs(linkGeoms, geomLink, parent);
     }
@@ -321,6 +370,12 @@ public final class SpringSystem {
         return new double[][] {a.clone(), b, Quat.cross(a, b)};
     }
 
+    /** Brax's frame of two or three stacked hinges: a0, a1 and a0 × a1 (not orthonormalised, as Brax). */
+    private static double[][] stackedFrame(List<Joint> hinges) {
+        double[] a0 = hinges.get(0).axis(), a1 = hinges.get(1).axis();
+        return new double[][] {a0.clone(), a1.clone(), Quat.cross(a0, a1)};
+    }
+
     /** Link–link geom pairs MuJoCo's filter would let collide (not simulated here; see the package notes). */
     private static int countSelfPairs(List<Geom> geoms, List<Integer> link, int[] parent) {
         int n = 0;
@@ -349,7 +404,7 @@ public final class SpringSystem {
         return linkNames[l];
     }
 
-    /** Name of link l's joint. */
+    /** Name of link l's (first) joint. */
     public String jointName(int l) {
         return jointNames[l];
     }
@@ -359,14 +414,13 @@ public final class SpringSystem {
         return linkGeomList.get(l);
     }
 
-    /** Index of the link whose joint is named {@code name}. */
+    /** Index of the link one of whose joints is named {@code name}. */
     public int linkOfJoint(String name) {
-        for (int l = 0; l < numLinks; l++) {
-            if (jointNames[l].equals(name)) {
-                return l;
-            }
+        Integer l = jointLinks.get(name);
+        if (l == null) {
+            throw new IllegalArgumentException("no joint named '" + name + "'");
         }
-        throw new IllegalArgumentException("no joint named '" + name + "'");
+        return l;
     }
 
     public int parent(int l) {
@@ -387,6 +441,30 @@ public final class SpringSystem {
 
     public boolean isFree(int l) {
         return free[l];
+    }
+
+    /** Hinges of link l: 1 to 3, or 0 for a free link. */
+    public int dofs(int l) {
+        return dofs[l];
+    }
+
+    /** Range of hinge k of link l (radians; ±∞ when unlimited). */
+    public double limitLo(int l, int k) {
+        return dofLo[3 * l + k];
+    }
+
+    public double limitHi(int l, int k) {
+        return dofHi[3 * l + k];
+    }
+
+    /** Whether some link stacks two or three hinges. */
+    public boolean hasStackedHinges() {
+        return stackedHinges;
+    }
+
+    /** The qd address motor a drives. */
+    public int motorDof(int a) {
+        return motorDof[a];
     }
 
     public int qSize() {

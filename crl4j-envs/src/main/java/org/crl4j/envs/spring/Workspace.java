@@ -10,9 +10,11 @@ final class Workspace {
     final double[] fx, fy, fz, tx, ty, tz; // joint forces and torques at the centres of mass
     final double[] px, py, pz, lx, ly, lz; // contact impulses (linear, angular) at the centres of mass
     final double[] contactCount;           // contacts applied per link in this substep
-    final double[] tau;                    // joint torque of each link's motor for this control step
+    final double[] tau;                    // [qd] motor torque on each degree of freedom for this control step
+    final double[] hinge = new double[StackedHinges.SIZE]; // frames and angles of one stacked-hinge joint
+    final double[] hinge3 = new double[3];
 
-    Workspace(int links) {
+    Workspace(int links, int dofs) {
         rot = new double[9 * links];
         ox = new double[links];
         oy = new double[links];
@@ -30,6 +32,6 @@ final class Workspace {
         ly = new double[links];
         lz = new double[links];
         contactCount = new double[links];
-        tau = new double[links];
+        tau = new double[dofs];
     }
 }
