@@ -15,14 +15,17 @@ import picocli.CommandLine.Option;
 
 /** {@code crl4j render}: a picture of a task, or a GIF of a random-action episode. */
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = "Draw a task top-down to a PNG (--out), or an episode with random actions to a GIF (--gif).")
+        description = "Draw a task to a PNG (--out), or an episode with random or zero actions to a GIF (--gif).")
 public final class RenderCommand implements Runnable {
     @Option(names = "--env", required = true, description = "Task id (see 'envs list').")
     String env;
     @Option(names = "--out", description = "PNG file of the start state.")
     Path out;
-    @Option(names = "--gif", description = "Animated GIF of an episode with uniformly random actions.")
+    @Option(names = "--gif", description = "Animated GIF of an episode (actions: --actions).")
     Path gif;
+    @Option(names = "--actions", defaultValue = "random", description = "random (uniform in [-1, 1]) or zero (e.g. to "
+            + "watch the humanoid stand, then fall); default ${DEFAULT-VALUE}.")
+    String actions;
     @Option(names = "--steps", defaultValue = "200", description = "Steps in the GIF (default ${DEFAULT-VALUE}).")
     int steps;
     @Option(names = "--size", defaultValue = "512", description = "Image width in pixels (default ${DEFAULT-VALUE}).")
@@ -38,6 +41,9 @@ public final class RenderCommand implements Runnable {
         if (size < 32 || size > 8192) {
             throw new IllegalArgumentException("--size must be between 32 and 8192 pixels, got " + size);
         }
+        if (!actions.equals("random") && !actions.equals("zero")) {
+            throw new IllegalArgumentException("--actions must be 'random' or 'zero', got '" + actions + "'");
+        }
         try (Parallel pool = new Parallel(1)) {
             VecEnv e = Envs.make(env, 1, seed, pool, VecEnv.ResetMode.SAME_START);
             if (out != null) {
@@ -50,7 +56,9 @@ public final class RenderCommand implements Runnable {
                 Rng rng = new Rng(seed + 1);
                 float[] a = new float[e.spec().actionDim()];
                 for (int i = 0; i < steps; i++) {
-                    rng.fillUniform(a, 0, a.length, -1f, 1f);
+                    if (actions.equals("random")) {
+                        rng.fillUniform(a, 0, a.length, -1f, 1f);
+                    }
                     e.step(a);
                     obs.add((e.terminated()[0] || e.truncated()[0]) ? e.finalObservations().clone() : e.observations().clone());
                     if (e.terminated()[0] || e.truncated()[0]) {

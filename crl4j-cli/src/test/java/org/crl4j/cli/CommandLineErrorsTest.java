@@ -106,5 +106,13 @@ class CommandLineErrorsTest {
         Outcome render = run("render", "--env", "simple_u_maze", "--out", png.toString(), "--size", "64");
         assertThat(render.code()).isZero();
         assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(64);
+        // the humanoid standing still until it falls: a GIF of the zero-action episode
+        Path gif = dir.resolve("humanoid.gif");
+        Outcome stand = run("render", "--env", "humanoid", "--gif", gif.toString(), "--actions", "zero", "--steps",
+                "300", "--size", "64");
+        assertThat(stand.code()).isZero();
+        assertThat(stand.out()).containsPattern("\\(1[0-4][0-9] steps\\)"); // falls after 75-150 steps
+        assertOneLineError(run("render", "--env", "humanoid", "--gif", gif.toString(), "--actions", "still"),
+                "--actions", "random", "zero");
     }
 }

@@ -146,7 +146,7 @@ public final class HumanoidRenderer implements SceneRenderer {
         BufferedImage img;
         double sx, sy, cx, cy; // pixels per metre along world y (image x) and x (image y); image of world (0, 0)
         if (layout != null) {
-            img = new PointMazeRenderer(layout).render(new float[] {(float) tx, (float) ty, 0, 0, (float) gx,
+            img = new PointMazeRenderer(layout, HumanoidArena.CELL_SIZE).render(new float[] {(float) tx, (float) ty, 0, 0, (float) gx,
                 (float) gy}, 0, size);
             sx = (double) size / (layout.cols() * HumanoidArena.CELL_SIZE);
             sy = (double) img.getHeight() / (layout.rows() * HumanoidArena.CELL_SIZE);

@@ -29,9 +29,16 @@ public final class PointMazeRenderer implements SceneRenderer {
     public static final Color SCALE = Color.WHITE;
 
     private final MazeLayout layout;
+    private final double cell; // metres per cell
 
     public PointMazeRenderer(MazeLayout layout) {
+        this(layout, PointMaze.CELL_SIZE);
+    }
+
+    /** A maze of {@code cellSize}-metre cells (the humanoid's are 2 m); the ball is drawn with its 0.25 m radius. */
+    public PointMazeRenderer(MazeLayout layout, double cellSize) {
         this.layout = layout;
+        this.cell = cellSize;
     }
 
     /** Height in pixels of a picture {@code size} pixels wide. */
@@ -63,15 +70,15 @@ public final class PointMazeRenderer implements SceneRenderer {
                     g.fillRect(x0, y0, x1 - x0, y1 - y0);
                 }
             }
-            double pxPerMetreX = (double) size / (cols * PointMaze.CELL_SIZE);
-            double pxPerMetreY = (double) height / (rows * PointMaze.CELL_SIZE);
+            double pxPerMetreX = (double) size / (cols * cell);
+            double pxPerMetreY = (double) height / (rows * cell);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
 
             // Scale bar: one cell long, in the bottom border wall, a quarter of the wall's height from its bottom.
             int barY0 = edge(rows - 1, rows, height);
             double barY = barY0 + 0.72 * (height - barY0);
             double barX0 = edge(1, cols, size);
-            double barX1 = barX0 + PointMaze.CELL_SIZE * pxPerMetreX;
+            double barX1 = barX0 + cell * pxPerMetreX;
             float stroke = (float) Math.max(1, height / 200.0);
             g.setColor(SCALE);
             g.setStroke(new BasicStroke(stroke));
@@ -79,7 +86,8 @@ public final class PointMazeRenderer implements SceneRenderer {
             double tick = Math.max(2, 0.12 * (height - barY0));
             g.draw(new Line2D.Double(barX0, barY - tick, barX0, barY + tick));
             g.draw(new Line2D.Double(barX1, barY - tick, barX1, barY + tick));
-            label(g, "4 m", barX1 + tick, barY + tick, (float) Math.max(6, 0.35 * (height - barY0)));
+            label(g, (cell == Math.rint(cell) ? String.valueOf((long) cell) : String.valueOf(cell)) + " m",
+                    barX1 + tick, barY + tick, (float) Math.max(6, 0.35 * (height - barY0)));
 
             // Current goal: the success circle (0.5 m) and its centre.
             double gx = obs[off + 4];

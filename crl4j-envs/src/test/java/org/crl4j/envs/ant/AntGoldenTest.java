@@ -1,22 +1,14 @@
 package org.crl4j.envs.ant;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 import org.crl4j.core.Parallel;
 import org.crl4j.core.Rng;
 import org.crl4j.envs.Envs;
+import org.crl4j.envs.GoldenTrajectory;
 import org.crl4j.envs.VecEnv;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Golden trajectories: q and qd of 18 environments (not a multiple of any SIMD width, so partial blocks are covered)
@@ -29,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * substeps they stay many orders of magnitude below 1e-9 unless a contact decision flips (then the trajectories part
  * visibly). Any change of the equations (a coefficient, a friction rule, a missing term) moves these states by
  * 1e-4 or more. The optimised code keeps the reference's order of operations, so in practice the match is exact.
- * Regenerate (only when the physics is meant to change) with the environment variable {@code CRL4J_WRITE_GOLDEN=<dir>}.
+ * Regenerate (only when the physics is meant to change) as {@link GoldenTrajectory} says.
  */
 class AntGoldenTest {
 
@@ -62,37 +54,6 @@ class AntGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"ant", "ant_u_maze"})
     void matchesTheRecordedReferenceTrajectory(String id) throws IOException {
-        double[][] now = run(id);
-        String dir = System.getenv("CRL4J_WRITE_GOLDEN");
-        if (dir != null) {
-            StringBuilder sb = new StringBuilder();
-            for (double[] row : now) {
-                for (int k = 0; k < row.length; k++) {
-                    sb.append(k == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.17g", row[k]));
-                }
-                sb.append('\n');
-            }
-            Files.writeString(Path.of(dir, "golden_" + id + ".txt"), sb.toString());
-            return;
-        }
-        List<double[]> ref = new ArrayList<>();
-        try (InputStream in = AntGoldenTest.class.getResourceAsStream("golden_" + id + ".txt")) {
-            assertThat(in).as("golden file for " + id).isNotNull();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    ref.add(java.util.Arrays.stream(line.trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
-                }
-            }
-        }
-        assertThat(ref).hasSize(ENVS);
-        double worst = 0;
-        for (int e = 0; e < ENVS; e++) {
-            for (int k = 0; k < now[e].length; k++) {
-                worst = Math.max(worst, Math.abs(now[e][k] - ref.get(e)[k]));
-                assertThat(now[e][k]).as("%s env %d entry %d", id, e, k)
-                        .isCloseTo(ref.get(e)[k], org.assertj.core.api.Assertions.within(TOLERANCE));
-            }
-        }
-        System.out.printf(Locale.ROOT, "%s: largest deviation from the golden trajectory %.3g%n", id, worst);
+        GoldenTrajectory.check(AntGoldenTest.class, id, run(id), TOLERANCE);
     }
 }
