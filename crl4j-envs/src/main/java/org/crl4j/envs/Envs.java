@@ -29,6 +29,7 @@ public final class Envs {
         all.addAll(org.crl4j.envs.reacher.Reachers.factories());
         all.addAll(org.crl4j.envs.ant.AntTasks.factories());
         all.addAll(org.crl4j.envs.humanoid.HumanoidTasks.factories());
+        all.addAll(org.crl4j.envs.pusher.PusherTasks.factories());
         return all;
     }
 

@@ -26,6 +26,14 @@ public final class ContactModel {
     final int[] geomContype, geomConaffinity;
     final double[] geomFriction;
 
+    // link–link pairs (only with link contacts on): two geoms each, geom A first (MJX's order: by type, then link)
+    final int numPairs;
+    final int[] pairLink;         // [2P]
+    final boolean[] pairCapsule;  // [2P]
+    final double[] pairRadius, pairHalf; // [2P]
+    final double[] pairPos, pairAxis;    // [6P] centre and capsule axis in the link frame
+    final double[] pairFriction;  // [P] the larger of the two
+
     // static planes
     final double[] planePoint, planeNormal, planeFriction; // [3P], [3P], [P]
 
@@ -37,7 +45,8 @@ public final class ContactModel {
     final int gridNx, gridNy;
     final int[] cellStart, cellBoxes; // CSR: boxes of cell c are cellBoxes[cellStart[c] .. cellStart[c + 1])
 
-    ContactModel(List<Geom> linkGeoms, List<Integer> link, List<Geom> world) {
+    /** {@code parentForPairs}: the links' parents to build link–link pairs with, or null for none. */
+    ContactModel(List<Geom> linkGeoms, List<Integer> link, List<Geom> world, int[] parentForPairs) {
         List<double[]> planes = new ArrayList<>();
         List<Geom> planeGeoms = new ArrayList<>();
         List<Geom> boxes = new ArrayList<>();
@@ -183,6 +192,75 @@ public final class ContactModel {
             geomConaffinity[k] = g.conaffinity();
             geomFriction[k] = g.friction();
         }
+
+        List<int[]> pairs = parentForPairs == null ? List.of() : linkPairs(linkGeoms, link, parentForPairs);
+        numPairs = pairs.size();
+        pairLink = new int[2 * numPairs];
+        pairCapsule = new boolean[2 * numPairs];
+        pairRadius = new double[2 * numPairs];
+        pairHalf = new double[2 * numPairs];
+        pairPos = new double[6 * numPairs];
+        pairAxis = new double[6 * numPairs];
+        pairFriction = new double[numPairs];
+        for (int p = 0; p < numPairs; p++) {
+            for (int side = 0; side < 2; side++) {
+                int gi = pairs.get(p)[side];
+                Geom g = linkGeoms.get(gi);
+                if (g.type() != GeomType.SPHERE && g.type() != GeomType.CAPSULE) {
+                    throw new IllegalArgumentException("link geom '" + g.name() + "' of type " + g.type()
+                            + " collides with another link; only spheres and capsules are supported");
+                }
+                int k = 2 * p + side;
+                pairLink[k] = link.get(gi);
+                pairCapsule[k] = g.type() == GeomType.CAPSULE;
+                pairRadius[k] = g.size()[0];
+                pairHalf[k] = pairCapsule[k] ? g.size()[1] : 0;
+                System.arraycopy(g.pos(), 0, pairPos, 3 * k, 3);
+                System.arraycopy(Quat.rotate(g.quat(), new double[] {0, 0, 1}), 0, pairAxis, 3 * k, 3);
+            }
+            pairFriction[p] = Math.max(linkGeoms.get(pairs.get(p)[0]).friction(),
+                    linkGeoms.get(pairs.get(p)[1]).friction());
+        }
+    }
+
+    /**
+     * The link–link geom pairs MuJoCo's filter admits: the contype/conaffinity mask, not on one link, not on a
+     * parent and its child (MJX's filterparent; checked on the fused links, which for the built-in models is the
+     * same as on MuJoCo's bodies). Each pair is {geom A, geom B} with A the geom of lower type (sphere before
+     * capsule), then of lower link: MJX's order, which makes the normal point from A to B.
+     */
+    static List<int[]> linkPairs(List<Geom> geoms, List<Integer> link, int[] parent) {
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < geoms.size(); i++) {
+            for (int j = i + 1; j < geoms.size(); j++) {
+                int a = link.get(i), b = link.get(j);
+                if (a == b || parent[a] == b || parent[b] == a) {
+                    continue;
+                }
+                Geom g = geoms.get(i), h = geoms.get(j);
+                if (!collides(g.contype(), g.conaffinity(), h.contype(), h.conaffinity())) {
+                    continue;
+                }
+                int tg = typeOrder(g.type()), th = typeOrder(h.type());
+                boolean swap = tg > th || (tg == th && a > b);
+                out.add(swap ? new int[] {j, i} : new int[] {i, j});
+            }
+        }
+        return out;
+    }
+
+    private static int typeOrder(GeomType t) {
+        return switch (t) {
+            case PLANE -> 0;
+            case SPHERE -> 2;
+            case CAPSULE -> 3;
+            case BOX -> 6;
+        };
+    }
+
+    /** Number of link–link geom pairs that collide. */
+    public int numPairs() {
+        return numPairs;
     }
 
     static boolean collides(int ct1, int ca1, int ct2, int ca2) {

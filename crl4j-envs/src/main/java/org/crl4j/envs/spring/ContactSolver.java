@@ -8,6 +8,12 @@ package org.crl4j.envs.spring;
  * average of its contacts' impulses. Contact points and depths follow MuJoCo's conventions (the point halfway between
  * the surfaces). Sphere–plane, capsule–plane (one contact per end, as MJX), sphere–box exactly; capsule–box as the
  * two end spheres plus, when neither touches, the segment point nearest the box (an approximation).
+ *
+ * <p>Link–link pairs (only where the model asks for them, see {@link SpringSystem#compile(MjcfModel, double, int,
+ * boolean)}) follow MJX's {@code capsule_capsule} / {@code sphere_capsule} / {@code sphere_sphere} (closest points of
+ * the two segments, then the two spheres there) and Brax's two-body impulse: both inverse masses and both
+ * {@code |r × n|²} in the denominator, equal and opposite impulses, friction the same way, and each link's share
+ * counted in its average.
  */
 final class ContactSolver {
     private final SpringSystem s;
@@ -26,7 +32,7 @@ final class ContactSolver {
 
     /** Accumulates the contact impulses of environment e into the workspace; false when there were none. */
     boolean solve(int e, Workspace ws) {
-        if (c.numGeoms == 0) {
+        if (c.numGeoms == 0 && c.numPairs == 0) {
             return false;
         }
         java.util.Arrays.fill(ws.contactCount, 0);
@@ -71,7 +77,122 @@ final class ContactSolver {
                 any |= boxes(e, ws, g, l, cx, cy, cz, r, hx, hy, hz);
             }
         }
+        for (int p = 0; p < c.numPairs; p++) {
+            any |= pair(e, ws, p);
+        }
         return any;
+    }
+
+    /** Geom k of the pair arrays in the world: segment end points into {@code out[o ..]} (a0, a1; equal for a sphere). */
+    private static void segment(ContactModel c, Workspace ws, int k, double[] out, int o) {
+        int l = c.pairLink[k];
+        double[] R = ws.rot;
+        int m = 9 * l;
+        double lx = c.pairPos[3 * k], ly = c.pairPos[3 * k + 1], lz = c.pairPos[3 * k + 2];
+        double cx = ws.ox[l] + R[m] * lx + R[m + 1] * ly + R[m + 2] * lz;
+        double cy = ws.oy[l] + R[m + 3] * lx + R[m + 4] * ly + R[m + 5] * lz;
+        double cz = ws.oz[l] + R[m + 6] * lx + R[m + 7] * ly + R[m + 8] * lz;
+        double ax = c.pairAxis[3 * k], ay = c.pairAxis[3 * k + 1], az = c.pairAxis[3 * k + 2];
+        double h = c.pairHalf[k];
+        double hx = h * (R[m] * ax + R[m + 1] * ay + R[m + 2] * az);
+        double hy = h * (R[m + 3] * ax + R[m + 4] * ay + R[m + 5] * az);
+        double hz = h * (R[m + 6] * ax + R[m + 7] * ay + R[m + 8] * az);
+        out[o] = cx - hx;
+        out[o + 1] = cy - hy;
+        out[o + 2] = cz - hz;
+        out[o + 3] = cx + hx;
+        out[o + 4] = cy + hy;
+        out[o + 5] = cz + hz;
+    }
+
+    /** One link–link pair: MJX's closest points and sphere–sphere contact, then Brax's two-body impulse. */
+    private boolean pair(int e, Workspace ws, int p) {
+        double[] g = ws.pair;
+        int ka = 2 * p, kb = 2 * p + 1;
+        segment(c, ws, ka, g, 0);
+        segment(c, ws, kb, g, 6);
+        if (c.pairCapsule[ka] && c.pairCapsule[kb]) {
+            Segments.closestBetween(g, 0, 6, g, 12);
+        } else if (c.pairCapsule[kb]) {
+            // sphere A against capsule B: the point of B's segment nearest A's centre
+            System.arraycopy(g, 0, g, 12, 3);
+            Segments.closestOn(g, 6, 9, g[0], g[1], g[2], g, 15);
+        } else {
+            System.arraycopy(g, 0, g, 12, 3);
+            System.arraycopy(g, 6, g, 15, 3);
+        }
+        // MJX _sphere_sphere: the normal from A to B, (1, 0, 0) for coincident centres
+        double dx = g[15] - g[12], dy = g[16] - g[13], dz = g[17] - g[14];
+        double n = Segments.norm(dx, dy, dz);
+        double inv = 1 / (n + (n == 0 ? 1e-6 : 0));
+        double nx = n == 0 ? 1 : dx * inv, ny = n == 0 ? 0 : dy * inv, nz = n == 0 ? 0 : dz * inv;
+        double ra = c.pairRadius[ka], rb = c.pairRadius[kb];
+        double dist = n - (ra + rb);
+        if (!(dist < 0)) {
+            return false;
+        }
+        double k = ra + dist * 0.5;
+        return twoBody(e, ws, c.pairLink[ka], c.pairLink[kb], g[12] + nx * k, g[13] + ny * k, g[14] + nz * k,
+                nx, ny, nz, dist, c.pairFriction[p]);
+    }
+
+    /**
+     * Brax's impulse of a contact between links la and lb at point x with normal n from la's geom to lb's: lb is
+     * pushed along n, la the opposite way; accumulated into the workspace for both. Returns whether it was applied.
+     */
+    private boolean twoBody(int e, Workspace ws, int la, int lb, double x, double y, double z, double nx, double ny,
+                            double nz, double dist, double mu) {
+        int ia = e * s.numLinks + la, ib = e * s.numLinks + lb;
+        double rax = x - b.px[ia], ray = y - b.py[ia], raz = z - b.pz[ia];
+        double rbx = x - b.px[ib], rby = y - b.py[ib], rbz = z - b.pz[ib];
+        // contact velocity: A's point minus B's point
+        double cvx = (b.vx[ia] + b.wy[ia] * raz - b.wz[ia] * ray) - (b.vx[ib] + b.wy[ib] * rbz - b.wz[ib] * rby);
+        double cvy = (b.vy[ia] + b.wz[ia] * rax - b.wx[ia] * raz) - (b.vy[ib] + b.wz[ib] * rbx - b.wx[ib] * rbz);
+        double cvz = (b.vz[ia] + b.wx[ia] * ray - b.wy[ia] * rax) - (b.vz[ib] + b.wx[ib] * rby - b.wy[ib] * rbx);
+        double vn = -(nx * cvx + ny * cvy + nz * cvz); // B's approach along n is negative
+        if (!(vn < 0)) {
+            return false;
+        }
+        double invMass = 1.0 / s.mass[la] + 1.0 / s.mass[lb];
+        double ang = cross2(rax, ray, raz, nx, ny, nz) + cross2(rbx, rby, rbz, nx, ny, nz);
+        double imp = (-restitution * vn - erpOverDt * dist) / (invMass + ang);
+        if (!(imp > 0)) {
+            return false;
+        }
+        // on B: +imp·n and friction along the slip of A relative to B; on A the opposite
+        double jx = imp * nx, jy = imp * ny, jz = imp * nz;
+        double tx = cvx + vn * nx, ty = cvy + vn * ny, tz = cvz + vn * nz;
+        double slip = Segments.norm(tx, ty, tz);
+        if (slip > 1e-3) {
+            double sinv = 1.0 / (1e-6 + slip);
+            double dx = tx * sinv, dy = ty * sinv, dz = tz * sinv;
+            double angD = cross2(rax, ray, raz, dx, dy, dz) + cross2(rbx, rby, rbz, dx, dy, dz);
+            double fr = Math.min(slip / (invMass + angD), mu * imp);
+            jx += fr * dx;
+            jy += fr * dy;
+            jz += fr * dz;
+        }
+        ws.px[lb] += jx;
+        ws.py[lb] += jy;
+        ws.pz[lb] += jz;
+        ws.lx[lb] += rby * jz - rbz * jy;
+        ws.ly[lb] += rbz * jx - rbx * jz;
+        ws.lz[lb] += rbx * jy - rby * jx;
+        ws.contactCount[lb] += 1;
+        ws.px[la] -= jx;
+        ws.py[la] -= jy;
+        ws.pz[la] -= jz;
+        ws.lx[la] -= ray * jz - raz * jy;
+        ws.ly[la] -= raz * jx - rax * jz;
+        ws.lz[la] -= rax * jy - ray * jx;
+        ws.contactCount[la] += 1;
+        return true;
+    }
+
+    /** |r × u|². */
+    private static double cross2(double rx, double ry, double rz, double ux, double uy, double uz) {
+        double ax = ry * uz - rz * uy, ay = rz * ux - rx * uz, az = rx * uy - ry * ux;
+        return ax * ax + ay * ay + az * az;
     }
 
     private boolean planePoint(int e, Workspace ws, int l, double x, double y, double z, double r, double centreDist,

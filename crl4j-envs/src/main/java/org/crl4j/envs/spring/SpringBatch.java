@@ -63,7 +63,7 @@ public final class SpringBatch {
         // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
         // vectorised step reproduces bit for bit (LaneDynamicsTest), one environment at a time.
         // Stacked hinges (the humanoid) have no lanewise substep yet: such models step by the scalar reference.
-        lanes = org.crl4j.core.Simd.ENABLED && !sys.hasStackedHinges()
+        lanes = org.crl4j.core.Simd.ENABLED && !sys.hasStackedHinges() && !sys.needsScalarStep()
                 ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
         vectorInverse = lanes != null && lanes.vectorInverse();
     }
@@ -179,6 +179,19 @@ public final class SpringBatch {
                         Quat.sub(anchor, Quat.rotate(jrot, anchor)));
                 jvel = new double[] {qd[d], qd[d + 1], qd[d + 2]};
                 jang = new double[] {qd[d + 3], qd[d + 4], qd[d + 5]};
+            } else if (sys.slide[l]) {
+                // slides on the world: j.pos = Σ m_k·q_k, then the body frame; Brax's root velocity stays unrotated
+                jpos = new double[3];
+                jvel = new double[3];
+                for (int k = 0; k < 2; k++) {
+                    double[] ak = java.util.Arrays.copyOfRange(sys.dofAxis, 9 * l + 3 * k, 9 * l + 3 * k + 3);
+                    jpos = Quat.add(jpos, Quat.scale(ak, q[a + k]));
+                    jvel = Quat.add(jvel, Quat.scale(ak, qd[d + k]));
+                }
+                double[] bq = quat(sys.bodyQuat, l);
+                jpos = Quat.add(vec(sys.bodyPos, l), Quat.rotate(bq, jpos));
+                jrot = bq;
+                jang = new double[3];
             } else {
                 // hinges stacked one after another (Brax: j = j ∘ j_k, jd.ang += rotate(a_k·qd_k, rot_k))
                 double[] axis = java.util.Arrays.copyOfRange(sys.dofAxis, 9 * l, 9 * l + 3);
@@ -305,6 +318,21 @@ public final class SpringBatch {
                 continue;
             }
             int p = sys.parent[l];
+            if (sys.slide[l]) {
+                // a_c − a_p (the parent is the world) and the frame origin's velocity
+                double jx = sys.jointPos[3 * l], jy = sys.jointPos[3 * l + 1], jz = sys.jointPos[3 * l + 2];
+                double cx = sys.com[3 * l], cy = sys.com[3 * l + 1], cz = sys.com[3 * l + 2];
+                double ox = px[i] - (m0 * cx + m1 * cy + m2 * cz);
+                double oy = py[i] - (m3 * cx + m4 * cy + m5 * cz);
+                double oz = pz[i] - (m6 * cx + m7 * cy + m8 * cz);
+                double dx = ox + m0 * jx + m1 * jy + m2 * jz - sys.anchorOffset[3 * l];
+                double dy = oy + m3 * jx + m4 * jy + m5 * jz - sys.anchorOffset[3 * l + 1];
+                double dz = oz + m6 * jx + m7 * jy + m8 * jz - sys.anchorOffset[3 * l + 2];
+                double rx = ox - px[i], ry = oy - py[i], rz = oz - pz[i];
+                SlideJoint.inverse(sys, l, dx, dy, dz, vx[i] + wy[i] * rz - wz[i] * ry, vy[i] + wz[i] * rx - wx[i] * rz,
+                        vz[i] + wx[i] * ry - wy[i] * rx, q, qOff + sys.qAdr[l], qd, qdOff + sys.qdAdr[l]);
+                continue;
+            }
             if (sys.dofs[l] > 1) {
                 // stacked hinges: their parent is a link (SpringSystem refuses stacked hinges on the world)
                 int ip = env * nl + p;

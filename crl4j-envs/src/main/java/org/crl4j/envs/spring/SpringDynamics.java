@@ -146,7 +146,21 @@ final class SpringDynamics {
             double fy = -k * (acy - apy) - kv * (voy - vay);
             double fz = -k * (acz - apz) - kv * (voz - vaz);
             double tx, ty, tz;
-            if (s.dofs[l] > 1) {
+            if (s.slide[l]) {
+                // two slides on the world (SpringSystem allows no other slide link)
+                double[] f3 = ws.slideForce;
+                f3[0] = fx;
+                f3[1] = fy;
+                f3[2] = fz;
+                SlideJoint.apply(s, l, R, m, acx - apx, acy - apy, acz - apz, f3, ws.tau, s.qdAdr[l], cwx, cwy, cwz,
+                        ws.hinge3);
+                fx = f3[0];
+                fy = f3[1];
+                fz = f3[2];
+                tx = ws.hinge3[0];
+                ty = ws.hinge3[1];
+                tz = ws.hinge3[2];
+            } else if (s.dofs[l] > 1) {
                 // stacked hinges (never on the world: SpringSystem refuses that)
                 StackedHinges.frames(s, l, R, 9 * p, R, m, ws.hinge);
                 StackedHinges.torque(s, l, ws.hinge, ws.tau, s.qdAdr[l], cwx - pwx, cwy - pwy, cwz - pwz, ws.hinge3);

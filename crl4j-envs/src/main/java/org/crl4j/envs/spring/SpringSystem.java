@@ -32,11 +32,13 @@ public final class SpringSystem {
     final String[] linkNames;
     final int[] parent;          // −1: the world
     final boolean[] free;        // free joint (else hinges)
-    final int[] dofs;            // [L] hinge count 1..3 (0 for a free link)
+    final int[] dofs;            // [L] hinge count 1..3, or 2 for a slide link (0 for a free link)
+    final boolean[] slide;       // [L] two slide joints (Brax's translational link type '2'): dofAxis are the slides
     final double[] dofAxis;      // [9L] the hinge axes in the link frame, 3 per link (unused slots zero)
     final double[] dofLo, dofHi; // [3L] each hinge's range, ±∞ when unlimited
     final double[] parity;       // [L] Brax's handedness of a 3-hinge frame, (a0 × a1)·a2; 1 otherwise
     final boolean stackedHinges; // some link has two or three hinges
+    final boolean slideLinks;    // some link slides (the pusher's object)
     final double[] bodyPos;      // [3L] link frame origin in the parent's frame at q = 0 (zero for free links)
     final double[] bodyQuat;     // [4L]
     final double[] bodyRot;      // [9L] row-major matrix of bodyQuat
@@ -84,10 +86,20 @@ public final class SpringSystem {
      * @param substeps substeps per control step (Brax's n_frames)
      */
     public static SpringSystem compile(MjcfModel model, double timestep, int substeps) {
-        return new SpringSystem(model, Double.isNaN(timestep) ? model.timestep() : timestep, substeps);
+        return compile(model, timestep, substeps, false);
     }
 
-    private SpringSystem(MjcfModel m, double timestep, int substeps) {
+    /**
+     * As {@link #compile(MjcfModel, double, int)}; with {@code linkContacts} the link–link geom pairs that MuJoCo's
+     * filter admits collide too (the pusher's wrist and object), otherwise they are counted
+     * ({@link #ignoredSelfPairs}) and left out, as for the ant, whose admitted pairs stay apart within its joint
+     * ranges and whose vectorised step has no link–link contacts.
+     */
+    public static SpringSystem compile(MjcfModel model, double timestep, int substeps, boolean linkContacts) {
+        return new SpringSystem(model, Double.isNaN(timestep) ? model.timestep() : timestep, substeps, linkContacts);
+    }
+
+    private SpringSystem(MjcfModel m, double timestep, int substeps, boolean linkContacts) {
         if (!(timestep > 0) || substeps < 1) {
             throw new IllegalArgumentException("timestep must be positive and substeps at least 1");
         }
@@ -131,11 +143,13 @@ public final class SpringSystem {
             Body b = bodies.get(i);
             List<Joint> js = b.joints();
             boolean allSlide = js.stream().allMatch(j -> j.type() == JointType.SLIDE);
-            if (allSlide) {
-                boolean collides = b.geoms().stream().anyMatch(g -> g.contype() != 0 || g.conaffinity() != 0);
+            boolean collides = b.geoms().stream().anyMatch(g -> g.contype() != 0 || g.conaffinity() != 0);
+            boolean slideLink = allSlide && collides && js.size() == 2 && b.parent() < 0 && !hasChild[i];
+            if (allSlide && !slideLink) {
                 if (b.parent() >= 0 || collides || hasChild[i]) {
                     throw new IllegalArgumentException("body '" + b.name() + "': slide joints are only supported "
-                            + "on childless world bodies that touch nothing (targets)");
+                            + "on childless world bodies: two slides on one that collides (the pusher's object), any "
+                            + "number on one that touches nothing (targets)");
                 }
                 double[] axes = new double[3 * js.size()];
                 for (int k = 0; k < js.size(); k++) {
@@ -148,11 +162,17 @@ public final class SpringSystem {
                 continue;
             }
             Joint j = js.get(0);
-            if (j.type() == JointType.FREE && js.size() != 1) {
+            if (slideLink) {
+                for (Joint x : js) {
+                    if (!java.util.Arrays.equals(x.pos(), j.pos())) {
+                        throw new IllegalArgumentException("body '" + b.name() + "': its slides must share one pos");
+                    }
+                }
+            } else if (j.type() == JointType.FREE && js.size() != 1) {
                 throw new IllegalArgumentException("body '" + b.name() + "' stacks a free joint with others; Brax "
                         + "allows a free joint only alone");
             }
-            if (j.type() != JointType.FREE) {
+            if (j.type() == JointType.HINGE) {
                 if (js.size() > 3 || js.stream().anyMatch(x -> x.type() != JointType.HINGE)) {
                     throw new IllegalArgumentException("body '" + b.name() + "' has " + js.size() + " joints; the "
                             + "spring pipeline here supports one free joint or one to three hinges per body");
@@ -192,6 +212,7 @@ public final class SpringSystem {
         parent = new int[nl];
         free = new boolean[nl];
         dofs = new int[nl];
+        slide = new boolean[nl];
         dofAxis = new double[9 * nl];
         dofLo = new double[3 * nl];
         dofHi = new double[3 * nl];
@@ -232,6 +253,7 @@ public final class SpringSystem {
             parent[l] = b.parent() < 0 ? -1 : linkOf[b.parent()];
             free[l] = j.type() == JointType.FREE;
             dofs[l] = free[l] ? 0 : b.joints().size();
+            slide[l] = j.type() == JointType.SLIDE;
             for (int k = 0; k < dofs[l]; k++) {
                 Joint h = b.joints().get(k);
                 jointLink.put(h.name(), l);
@@ -255,7 +277,9 @@ public final class SpringSystem {
             double[] mc = massAndCom(b.geoms());
             mass[l] = Math.pow(mc[0], 1 - massScale);
             System.arraycopy(mc, 1, com, 3 * l, 3);
-            double[][] frame = dofs[l] <= 1 ? hingeFrame(j.axis()) : stackedFrame(b.joints());
+            // a slide link's angular frame is the identity (kinematics.link_to_joint_frame, translational 2-dof)
+            double[][] frame = slide[l] ? new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}
+                    : dofs[l] <= 1 ? hingeFrame(j.axis()) : stackedFrame(b.joints());
             parity[l] = dofs[l] == 3 ? Quat.dot(frame[2], b.joints().get(2).axis()) : 1;
             System.arraycopy(frame[0], 0, axis0, 3 * l, 3);
             System.arraycopy(frame[1], 0, axis1, 3 * l, 3);
@@ -301,7 +325,7 @@ public final class SpringSystem {
         for (int a = 0; a < numMotors; a++) {
             Motor mo = motors.get(a);
             Integer l = jointLink.get(mo.joint());
-            if (l == null || free[l]) {
+            if (l == null || free[l] || slide[l]) {
                 throw new IllegalArgumentException("motor on '" + mo.joint() + "': no hinge joint of that name");
             }
             motorLink[a] = l;
@@ -320,9 +344,14 @@ public final class SpringSystem {
             }
         }
         this.jointLinks = Map.copyOf(jointLink);
-        this.stackedHinges = java.util.Arrays.stream(dofs).anyMatch(d -> d > 1);
-        this.contacts = new ContactModel(linkGeoms, geomLink, m.worldGeoms());
-        this.ignoredSelfPairs = countSelfPairs(linkGeoms, geomLink, parent);
+        boolean anySlide = false;
+        for (boolean x : slide) {
+            anySlide |= x;
+        }
+        this.slideLinks = anySlide;
+        this.stackedHinges = java.util.stream.IntStream.range(0, nl).anyMatch(l -> dofs[l] > 1 && !slide[l]);
+        this.contacts = new ContactModel(linkGeoms, geomLink, m.worldGeoms(), linkContacts ? parent : null);
+        this.ignoredSelfPairs = linkContacts ? 0 : ContactModel.linkPairs(linkGeoms, geomLink, parent).size();
     }
 
     private static double[] perBody(MjcfModel m, String name, double fallback, int nb) {
@@ -374,24 +403,6 @@ public final class SpringSystem {
     private static double[][] stackedFrame(List<Joint> hinges) {
         double[] a0 = hinges.get(0).axis(), a1 = hinges.get(1).axis();
         return new double[][] {a0.clone(), a1.clone(), Quat.cross(a0, a1)};
-    }
-
-    /** Link–link geom pairs MuJoCo's filter would let collide (not simulated here; see the package notes). */
-    private static int countSelfPairs(List<Geom> geoms, List<Integer> link, int[] parent) {
-        int n = 0;
-        for (int i = 0; i < geoms.size(); i++) {
-            for (int j = i + 1; j < geoms.size(); j++) {
-                int a = link.get(i), b = link.get(j);
-                if (a == b || parent[a] == b || parent[b] == a) {
-                    continue;
-                }
-                Geom g = geoms.get(i), h = geoms.get(j);
-                if (((g.contype() & h.conaffinity()) | (h.contype() & g.conaffinity())) != 0) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 
     // ---- public queries -------------------------------------------------------------------------------------------
@@ -455,6 +466,24 @@ public final class SpringSystem {
 
     public double limitHi(int l, int k) {
         return dofHi[3 * l + k];
+    }
+
+    /**
+     * Whether this model needs the scalar reference step: the vectorised one covers neither slide links nor
+     * link–link contacts.
+     */
+    public boolean needsScalarStep() {
+        return slideLinks || contacts.numPairs() > 0;
+    }
+
+    /** Whether some link slides on two slide joints (Brax's translational link type '2'). */
+    public boolean hasSlideLinks() {
+        return slideLinks;
+    }
+
+    /** Whether link l slides (its dofs are slide joints, its ranges metres). */
+    public boolean isSlide(int l) {
+        return slide[l];
     }
 
     /** Whether some link stacks two or three hinges. */

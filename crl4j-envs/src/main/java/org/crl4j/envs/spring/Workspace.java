@@ -13,6 +13,8 @@ final class Workspace {
     final double[] tau;                    // [qd] motor torque on each degree of freedom for this control step
     final double[] hinge = new double[StackedHinges.SIZE]; // frames and angles of one stacked-hinge joint
     final double[] hinge3 = new double[3];
+    final double[] slideForce = new double[3];
+    final double[] pair = new double[24]; // one link–link pair: both segments, the closest points, scratch
 
     Workspace(int links, int dofs) {
         rot = new double[9 * links];

@@ -1,0 +1,201 @@
+package org.crl4j.envs.pusher;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.crl4j.core.Parallel;
+import org.crl4j.core.Rng;
+import org.crl4j.envs.EnvSpec;
+import org.crl4j.envs.VecEnv;
+import org.crl4j.envs.render.SceneRenderer;
+import org.crl4j.envs.spring.MjcfModel;
+import org.crl4j.envs.spring.MjcfReader;
+import org.crl4j.envs.spring.SpringBatch;
+import org.crl4j.envs.spring.SpringSystem;
+
+/**
+ * The pusher that wang-kevin3290/scaling-crl trains on Brax's spring pipeline ({@code envs/pusher.py},
+ * {@code Pusher(backend="spring")}, kind "easy"; JaxGCRL's {@code pusher_easy}/{@code pusher_hard} are the same task),
+ * N at a time: a 7-joint arm on a table pushes a 1 kg capsule to a goal. Brax's {@code pusher.xml} (v0.12.1: gravity
+ * 0, every spring mass 1, vel_damping −1), 50 substeps of 0.001 s, the motors' gear 20 (the file's 1 replaced, as
+ * upstream), controls clipped to [−2, 2], so an action in [−1, 1] is at most 20 N·m.
+ *
+ * <p>State (20): the 7 hinge angles (shoulder pan, shoulder lift, upper-arm roll, elbow flex, forearm roll, wrist flex,
+ * wrist roll), the "tip" (the centre of mass of {@code r_wrist_flex_link}, i.e. the wrist joint, as upstream), the
+ * object's centre of mass (x, y, z) and the 7 hinge rates. Goal (3): the goal marker's x, y, z, matched against
+ * state[10:13]; success within 0.1 in 3-D (the goal sits 0.048 below the object's height, so the object must come
+ * within 0.088 in x-y). No termination; 1000 steps.
+ *
+ * <p>Reset (upstream's, quirks included): the arm at q = 0 with rates U(−0.005, 0.005); object offset
+ * (U(−0.3, 0), U(−0.2, 0.2)), easy goal offset (U(−0.3, 0) − 0.25, U(−0.2, 0.2)), hard (U(−0.65, 0.35),
+ * U(−0.55, 0.45)); when the two offsets are closer than 0.17 the object's offset is scaled by 0.17 / distance; the first
+ * component of each offset goes to the y slide (the joints are listed y first), so it is a y offset.
+ *
+ * <p>Where this differs from upstream: success and distance are measured after the step (upstream computes them on the
+ * state before it); the physics is this port's spring pipeline, with the link–link contacts of the wrist and the
+ * object ({@code SpringSystem.compile(..., true)}), float64, not a Brax run.
+ */
+public final class Pusher extends VecEnv {
+
+    public static final int STATE_DIM = 20;
+    public static final int GOAL_DIM = 3;
+    public static final int ACTION_DIM = 7;
+    public static final float SUCCESS_THRESHOLD = 0.1f;
+    public static final int EPISODE_LENGTH = 1000;
+    public static final double TIMESTEP = 0.001;
+    public static final int SUBSTEPS = 50;
+    /** The spring backend's motor gear. */
+    public static final double GEAR = 20;
+    static final double MIN_SEPARATION = 0.17;
+    static final double RATE_NOISE = 0.005;
+
+    /** Where goals are drawn. */
+    public enum Kind { EASY, HARD }
+
+    private final Kind kind;
+    private final SpringSystem system;
+    private final SpringBatch batch;
+    private final Object[] workspaces;
+    private final double[][] linkScratch;
+    private final int tip, object, qSize, qdSize;
+    private final double[] goalBase; // the goal body's position at q = 0
+    private final double[] q, qd;
+
+    public Pusher(EnvSpec spec, Kind kind, int numEnvs, Parallel pool, ResetMode resetMode) {
+        super(spec, numEnvs, pool, resetMode);
+        this.kind = kind;
+        this.system = SpringSystem.compile(model(), TIMESTEP, SUBSTEPS, true);
+        this.qSize = system.qSize();
+        this.qdSize = system.qdSize();
+        if (qSize != 11 || system.numMotors() != ACTION_DIM || system.markers().size() != 1
+                || system.contacts().numPairs() != 3) {
+            throw new IllegalArgumentException("not the pusher model: q " + qSize + ", motors " + system.numMotors()
+                    + ", link pairs " + system.contacts().numPairs());
+        }
+        this.tip = system.link("r_wrist_flex_link");
+        this.object = system.link("object");
+        this.goalBase = system.markers().get(0).pos().clone();
+        this.batch = new SpringBatch(system, numEnvs);
+        int chunks = (numEnvs + ENVS_PER_TASK - 1) / ENVS_PER_TASK;
+        this.workspaces = new Object[chunks];
+        this.linkScratch = new double[chunks][9 * system.numLinks()];
+        for (int k = 0; k < chunks; k++) {
+            workspaces[k] = batch.newWorkspace();
+        }
+        this.q = new double[numEnvs * qSize];
+        this.qd = new double[numEnvs * qdSize];
+    }
+
+    /** Brax's pusher.xml with the spring backend's gear on every motor. */
+    static MjcfModel model() {
+        MjcfModel m = MjcfReader.resource(Pusher.class, "pusher.xml");
+        List<MjcfModel.Motor> motors = new ArrayList<>();
+        for (MjcfModel.Motor mo : m.motors()) {
+            motors.add(new MjcfModel.Motor(mo.joint(), GEAR, mo.ctrlLimited(), mo.ctrlLo(), mo.ctrlHi()));
+        }
+        return new MjcfModel(m.timestep(), m.gravity(), m.custom(), m.bodies(), m.worldGeoms(), List.copyOf(motors));
+    }
+
+    public SpringSystem system() {
+        return system;
+    }
+
+    public SpringBatch batch() {
+        return batch;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public double q(int env, int k) {
+        return q[env * qSize + k];
+    }
+
+    public double qd(int env, int k) {
+        return qd[env * qdSize + k];
+    }
+
+    /** Places environment env at (q, qd) directly; for tests and tools. */
+    public void setState(int env, double[] newQ, double[] newQd) {
+        batch.reset(env, newQ, newQd);
+        refresh(env);
+    }
+
+    @Override
+    protected void sampleStart(int env, Rng rng) {
+        double cy = -0.3 + (0.3 - 1e-6) * rng.nextDouble();
+        double cx = -0.2 + 0.4 * rng.nextDouble();
+        double gy, gx;
+        if (kind == Kind.EASY) {
+            gy = -0.3 + (0.3 - 1e-6) * rng.nextDouble() - 0.25;
+            gx = -0.2 + 0.4 * rng.nextDouble();
+        } else {
+            gy = -0.65 + rng.nextDouble();
+            gx = -0.55 + rng.nextDouble();
+        }
+        double norm = Math.hypot(cy - gy, cx - gx);
+        if (norm < MIN_SEPARATION) {
+            // upstream scales the object's offset, not the object-goal gap
+            cy *= MIN_SEPARATION / norm;
+            cx *= MIN_SEPARATION / norm;
+        }
+        double[] q0 = new double[qSize];
+        q0[7] = cy; // obj_slidey
+        q0[8] = cx; // obj_slidex
+        q0[9] = gy; // goal_slidey
+        q0[10] = gx; // goal_slidex
+        double[] qd0 = new double[qdSize];
+        for (int k = 0; k < 7; k++) {
+            qd0[k] = -RATE_NOISE + 2 * RATE_NOISE * rng.nextDouble();
+        }
+        batch.reset(env, q0, qd0);
+        refresh(env);
+    }
+
+    @Override
+    protected void simulate(float[] actions, int from, int to) {
+        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK], q, qd);
+    }
+
+    private void refresh(int env) {
+        batch.readQ(env, q, env * qSize);
+        batch.readQd(env, qd, env * qdSize);
+    }
+
+    @Override
+    protected void writeState(int env, float[] out, int off) {
+        for (int k = 0; k < 7; k++) {
+            out[off + k] = (float) q[env * qSize + k];
+            out[off + 13 + k] = (float) qd[env * qdSize + k];
+        }
+        double[] links = linkScratch[env / ENVS_PER_TASK];
+        batch.readLinkStates(env, links, 0);
+        for (int k = 0; k < 3; k++) {
+            out[off + 7 + k] = (float) links[9 * tip + k];
+            out[off + 10 + k] = (float) links[9 * object + k];
+        }
+    }
+
+    @Override
+    protected void writeGoal(int env, float[] out, int off) {
+        // the goal's slides: y first, then x (its geom sits at the body origin)
+        out[off] = (float) (goalBase[0] + q[env * qSize + 10]);
+        out[off + 1] = (float) (goalBase[1] + q[env * qSize + 9]);
+        out[off + 2] = (float) goalBase[2];
+    }
+
+    @Override
+    protected double[][] physicalState() {
+        double[][] a = batch.arrays();
+        double[][] out = java.util.Arrays.copyOf(a, a.length + 2);
+        out[a.length] = q;
+        out[a.length + 1] = qd;
+        return out;
+    }
+
+    @Override
+    public SceneRenderer renderer() {
+        return new PusherRenderer(system);
+    }
+}
