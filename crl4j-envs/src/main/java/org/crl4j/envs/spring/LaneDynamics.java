@@ -17,7 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * blocks: a partial block is padded with copies of its last environment, which are not written back. Branches of
  * the reference become masks: a contact that does not apply adds zero; joint limits subtract {@code k·0} inside the
  * range. Sphere/capsule–box contacts (maze walls) stay scalar per lane, after the vector plane contacts of the same
- * geom, so each link accumulates its impulses in the reference's order.
+ * geom, so each link accumulates its impulses in the reference's order. Stacked hinges (the humanoid) go through
+ * {@link StackedLanes}, with the lanewise {@link #atan2} (the reference's polynomial) and {@link #acos} (fdlibm's, which
+ * {@link Math#acos} is, reproduced bit for bit).
  */
 final class LaneDynamics {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
@@ -38,6 +40,7 @@ final class LaneDynamics {
     private final int nearNx, nearNy;
     private final double[] nearDist;
     private final double[] localReach; // per geom: |centre in the link frame|
+    private final int[] tauAt; // per motor: where in Lanes.buf (lane 0) its hinge's torque sums
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Lane-major scratch for one block of {@link #W} environments. */
@@ -50,9 +53,11 @@ final class LaneDynamics {
     /**
      * Lane-major scratch for one block of {@link #W} environments, every component in one array {@link #buf} at a
      * constant offset ({@code PX + W·link + lane}, ...): state (p, q, v, ω), rotations r0..r8, frame origins,
-     * forces and torques, contact sums, motor torques, child-side joint vectors (R·a0, R·a2, anchor), the contact
-     * scratch k*, and each joint's intermediate results s*. Slot {@link #MAX_LINKS} is the world, the parent of a
-     * root joint: identity rotation, zero position and velocity; what a joint pushes onto it is never read.
+     * forces and torques, contact sums, motor torques (one component per hinge of a link, {@code TAU + k·STRIDE}
+     * for hinge k), child-side joint vectors (R·a0, R·a1, R·a2, anchor), the contact scratch k*, each joint's
+     * intermediate results s* (st*: its torque), and a stacked-hinge joint's parent-side axes p0, p1, line of
+     * nodes n and angles (spsi, sth, sphi). Slot {@link #MAX_LINKS} is the world, the parent of a root joint:
+     * identity rotation, zero position and velocity; what a joint pushes onto it is never read.
      */
     static final class Lanes {
         static final int PX = 0 * STRIDE;
@@ -94,39 +99,67 @@ final class LaneDynamics {
         static final int CLZ = 36 * STRIDE;
         static final int CNT = 37 * STRIDE;
         static final int TAU = 38 * STRIDE;
-        static final int C0X = 39 * STRIDE;
-        static final int C0Y = 40 * STRIDE;
-        static final int C0Z = 41 * STRIDE;
-        static final int C2X = 42 * STRIDE;
-        static final int C2Y = 43 * STRIDE;
-        static final int C2Z = 44 * STRIDE;
-        static final int ACX = 45 * STRIDE;
-        static final int ACY = 46 * STRIDE;
-        static final int ACZ = 47 * STRIDE;
-        static final int KX = 48 * STRIDE;
-        static final int KY = 49 * STRIDE;
-        static final int KZ = 50 * STRIDE;
-        static final int KD = 51 * STRIDE;
-        static final int SFX = 52 * STRIDE;
-        static final int SFY = 53 * STRIDE;
-        static final int SFZ = 54 * STRIDE;
-        static final int SEX = 55 * STRIDE;
-        static final int SEY = 56 * STRIDE;
-        static final int SEZ = 57 * STRIDE;
-        static final int SDX = 58 * STRIDE;
-        static final int SDY = 59 * STRIDE;
-        static final int SDZ = 60 * STRIDE;
-        static final int SSN = 61 * STRIDE;
-        static final int SCS = 62 * STRIDE;
-        static final int SAL = 63 * STRIDE;
-        static final int SPSI = 64 * STRIDE;
-        static final int COMPONENTS = 65;
+        static final int TAU1 = 39 * STRIDE;
+        static final int TAU2 = 40 * STRIDE;
+        static final int C0X = 41 * STRIDE;
+        static final int C0Y = 42 * STRIDE;
+        static final int C0Z = 43 * STRIDE;
+        static final int C1X = 44 * STRIDE;
+        static final int C1Y = 45 * STRIDE;
+        static final int C1Z = 46 * STRIDE;
+        static final int C2X = 47 * STRIDE;
+        static final int C2Y = 48 * STRIDE;
+        static final int C2Z = 49 * STRIDE;
+        static final int ACX = 50 * STRIDE;
+        static final int ACY = 51 * STRIDE;
+        static final int ACZ = 52 * STRIDE;
+        static final int KX = 53 * STRIDE;
+        static final int KY = 54 * STRIDE;
+        static final int KZ = 55 * STRIDE;
+        static final int KD = 56 * STRIDE;
+        static final int SFX = 57 * STRIDE;
+        static final int SFY = 58 * STRIDE;
+        static final int SFZ = 59 * STRIDE;
+        static final int SEX = 60 * STRIDE;
+        static final int SEY = 61 * STRIDE;
+        static final int SEZ = 62 * STRIDE;
+        static final int SDX = 63 * STRIDE;
+        static final int SDY = 64 * STRIDE;
+        static final int SDZ = 65 * STRIDE;
+        static final int SSN = 66 * STRIDE;
+        static final int SCS = 67 * STRIDE;
+        static final int SAL = 68 * STRIDE;
+        static final int SPSI = 69 * STRIDE;
+        static final int STX = 70 * STRIDE;
+        static final int STY = 71 * STRIDE;
+        static final int STZ = 72 * STRIDE;
+        static final int P0X = 73 * STRIDE;
+        static final int P0Y = 74 * STRIDE;
+        static final int P0Z = 75 * STRIDE;
+        static final int P1X = 76 * STRIDE;
+        static final int P1Y = 77 * STRIDE;
+        static final int P1Z = 78 * STRIDE;
+        static final int NX = 79 * STRIDE;
+        static final int NY = 80 * STRIDE;
+        static final int NZ = 81 * STRIDE;
+        static final int STH = 82 * STRIDE;
+        static final int SPHI = 83 * STRIDE;
+        static final int M0 = 84 * STRIDE; // M0..M8: a rotated hinge's parent side in the inverse kinematics
+        static final int AX = 93 * STRIDE; // AX..AZ: a stacked-hinge joint's weighted axes (motors, limits)
+        static final int AY = 94 * STRIDE;
+        static final int AZ = 95 * STRIDE;
+        static final int E0 = 96 * STRIDE; // E0, E1, E2P: the hinges' excess over their ranges (the third ·parity)
+        static final int E1 = 97 * STRIDE;
+        static final int E2P = 98 * STRIDE;
+        static final int T2P = 99 * STRIDE; // parity · the third hinge's motor torque
+        static final int NRM = 100 * STRIDE; // a norm of the stacked-hinge scratch
+        static final int COMPONENTS = 101;
         final double[] buf = new double[COMPONENTS * STRIDE];
-        final double[] ik; // [9 · links] rotations for SpringBatch.readState
+        final double[] ik; // [9 · (links + 1)] rotations (and a rotated hinge's parent side) for SpringBatch.readState
         final Workspace scalar; // for models stepped by the scalar reference (and for its tests)
 
         Lanes(int links, int dofs) {
-            ik = new double[9 * links];
+            ik = new double[9 * (links + 1)];
             scalar = new Workspace(links, dofs);
             for (int j = 0; j < W; j++) {
                 buf[R0 + W * MAX_LINKS + j] = 1;
@@ -146,6 +179,11 @@ final class LaneDynamics {
         this.erpOverDt = s.baumgarteErp / s.timestep;
         this.restitution = 1 + s.elasticity;
         int nl = s.numLinks;
+        tauAt = new int[s.numMotors];
+        for (int a = 0; a < s.numMotors; a++) {
+            int l = s.motorLink[a];
+            tauAt[a] = Lanes.TAU + (s.motorDof[a] - s.qdAdr[l]) * STRIDE + W * l;
+        }
         rangeTest = new boolean[nl];
         cosLo = new double[nl];
         sinLo = new double[nl];
@@ -229,10 +267,10 @@ final class LaneDynamics {
         }
     }
 
-    /** Whether {@link #inverse} covers the model: free joints and hinges on a parent link with an unrotated frame. */
+    /** Whether {@link #inverse} covers the model: free joints and hinges on a parent link (not on the world). */
     boolean vectorInverse() {
         for (int l = 0; l < s.numLinks; l++) {
-            if (!s.free[l] && (s.parent[l] < 0 || !s.bodyRotIdentity[l])) {
+            if (!s.free[l] && s.parent[l] < 0) {
                 return false;
             }
         }
@@ -256,8 +294,8 @@ final class LaneDynamics {
      * Inverse kinematics of the block, lanewise: the vector version. Its scalar reference is SpringBatch's
      * {@code inverse} (behind {@link SpringBatch#readState}): the same operations in the same order (the rotation
      * formula of {@link Quat#matrix(double, double, double, double, double[], int)}, not frame()'s; the hinge angle
-     * by the lanewise {@link #atan2}), so the same bits (InverseKinematicsTest). Overwrites the rotation scratch
-     * (frame() recomputes it).
+     * by the lanewise {@link #atan2}; stacked hinges by {@link StackedLanes}), so the same bits
+     * (InverseKinematicsTest, HumanoidLanesTest). Overwrites the rotation and joint scratch (frame() recomputes it).
      */
     private void inverse(Lanes ws, int e0, int n, double[] q, double[] qd) {
         final int nl = s.numLinks, qs = s.qSize, qds = s.qdSize;
@@ -279,6 +317,8 @@ final class LaneDynamics {
         for (int l = 0; l < nl; l++) {
             if (s.free[l]) {
                 inverseFree(ws, l, e0, n, q, qd);
+            } else if (s.dofs[l] > 1) {
+                inverseStacked(ws, l, e0, n, q, qd);
             } else {
                 inverseHinge(ws, l, e0, n, q, qd);
             }
@@ -337,21 +377,26 @@ final class LaneDynamics {
     }
 
     /**
-     * A hinge's angle and rate (on a parent link, unrotated body frame), lanewise: the hinge branch of SpringBatch's
-     * scalar {@code inverse}.
+     * A hinge's angle and rate (on a parent link), lanewise: the hinge branch of SpringBatch's scalar
+     * {@code inverse}. The parent side is the parent's rotation, or R_p·R_body for a rotated body frame.
      */
     private void inverseHinge(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
         int m = W * l, mp = W * s.parent[l];
+        int side = Lanes.R0 + mp; // the parent side's first component
+        if (!s.bodyRotIdentity[l]) {
+            StackedLanes.parentSide(ws.buf, side, s.bodyRot, 9 * l, Lanes.M0 + m);
+            side = Lanes.M0 + m;
+        }
         DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
         DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
         DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
         DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
         DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
-        DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp);
-        DoubleVector r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp), r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp);
-        DoubleVector r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
-        DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp);
-        DoubleVector r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
+        DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, side), r1 = DoubleVector.fromArray(S, ws.buf, side + 1 * STRIDE);
+        DoubleVector r2 = DoubleVector.fromArray(S, ws.buf, side + 2 * STRIDE), r3 = DoubleVector.fromArray(S, ws.buf, side + 3 * STRIDE);
+        DoubleVector r4 = DoubleVector.fromArray(S, ws.buf, side + 4 * STRIDE), r5 = DoubleVector.fromArray(S, ws.buf, side + 5 * STRIDE);
+        DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, side + 6 * STRIDE), r7 = DoubleVector.fromArray(S, ws.buf, side + 7 * STRIDE);
+        DoubleVector r8 = DoubleVector.fromArray(S, ws.buf, side + 8 * STRIDE);
         double a1x = s.axis1[3 * l], a1y = s.axis1[3 * l + 1], a1z = s.axis1[3 * l + 2];
         double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
         DoubleVector c2x = m0.mul(a2x).add(m1.mul(a2y)).add(m2.mul(a2z));
@@ -365,7 +410,7 @@ final class LaneDynamics {
         DoubleVector u2z = r6.mul(a2x).add(r7.mul(a2y)).add(r8.mul(a2z));
         c2x.mul(u1x).add(c2y.mul(u1y)).add(c2z.mul(u1z)).neg().intoArray(ws.buf, Lanes.SSN + m);
         c2x.mul(u2x).add(c2y.mul(u2y)).add(c2z.mul(u2z)).intoArray(ws.buf, Lanes.SCS + m);
-        atan2(ws, m);
+        atan2(ws.buf, Lanes.SSN + m, Lanes.SCS + m, Lanes.SPSI + m);
         double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
         DoubleVector c0x = m0.mul(a0x).add(m1.mul(a0y)).add(m2.mul(a0z));
         DoubleVector c0y = m3.mul(a0x).add(m4.mul(a0y)).add(m5.mul(a0z));
@@ -381,6 +426,25 @@ final class LaneDynamics {
         }
     }
 
+    /** Stacked hinges' angles and rates, lanewise: the stacked branch of SpringBatch's scalar {@code inverse}. */
+    private void inverseStacked(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l;
+        StackedLanes.frames(s, pa0, pa1, ws.buf, l);
+        StackedLanes.rates(s, ws.buf, l);
+        int a = s.qAdr[l], d = s.qdAdr[l], dofs = s.dofs[l];
+        for (int j = 0; j < n; j++) {
+            int qo = (e0 + j) * s.qSize + a, qdo = (e0 + j) * s.qdSize + d, k = m + j;
+            q[qo] = ws.buf[Lanes.SPSI + k];
+            q[qo + 1] = ws.buf[Lanes.STH + k];
+            qd[qdo] = ws.buf[Lanes.SEX + k];
+            qd[qdo + 1] = ws.buf[Lanes.SEY + k];
+            if (dofs == 3) {
+                q[qo + 2] = ws.buf[Lanes.SPHI + k];
+                qd[qdo + 2] = ws.buf[Lanes.SEZ + k];
+            }
+        }
+    }
+
     private void load(Lanes ws, int e0, int n, float[] ctrl, int ctrlStride) {
         final int nl = s.numLinks;
         for (int j = 0; j < W; j++) {
@@ -392,11 +456,13 @@ final class LaneDynamics {
                 ws.buf[Lanes.VX + k] = b.vx[i]; ws.buf[Lanes.VY + k] = b.vy[i]; ws.buf[Lanes.VZ + k] = b.vz[i];
                 ws.buf[Lanes.WX + k] = b.wx[i]; ws.buf[Lanes.WY + k] = b.wy[i]; ws.buf[Lanes.WZ + k] = b.wz[i];
                 ws.buf[Lanes.TAU + k] = 0;
+                ws.buf[Lanes.TAU1 + k] = 0;
+                ws.buf[Lanes.TAU2 + k] = 0;
             }
             for (int a = 0; a < s.numMotors; a++) {
                 double u = ctrl[e * ctrlStride + a];
                 u = u < s.ctrlLo[a] ? s.ctrlLo[a] : u > s.ctrlHi[a] ? s.ctrlHi[a] : u;
-                ws.buf[Lanes.TAU + W * s.motorLink[a] + j] += s.gear[a] * u;
+                ws.buf[tauAt[a] + j] += s.gear[a] * u; // the reference's tau[motorDof], in motor order
             }
         }
     }
@@ -484,12 +550,21 @@ final class LaneDynamics {
     // ---- 2. joint springs, motors, limits, damping -----------------------------------------------------------------
 
     /**
-     * The joint of link l, in three parts small enough for C2 to compile with every vector operation intrinsified:
-     * the anchor spring and damper, the joint angle's limit torque, then the torques and the accumulation.
+     * The joint of link l, in parts small enough for C2 to compile with every vector operation intrinsified: the
+     * anchor spring and damper, a hinge's limit torque, a stacked-hinge joint's torque ({@link StackedLanes}), then
+     * a hinge's torque and the accumulation onto child and parent, in link order as the reference.
      */
     private void joints(Lanes ws) {
         jointForces(ws);
         jointAngles(ws);
+        if (s.stackedHinges) {
+            for (int l = 0; l < s.numLinks; l++) {
+                if (s.dofs[l] > 1) {
+                    StackedLanes.frames(s, pa0, pa1, ws.buf, l);
+                    StackedLanes.torque(s, ws.buf, l);
+                }
+            }
+        }
         jointTorques(ws);
     }
 
@@ -541,7 +616,7 @@ final class LaneDynamics {
     /** Brax's joint angle ψ = atan2(−(R_c a₂)·(R_ap a₁), (R_c a₂)·(R_ap a₂)): its sine and cosine parts to sn, cs. */
     private void jointAngles(Lanes ws) {
         for (int l = 0; l < s.numLinks; l++) {
-            if (s.free[l]) {
+            if (s.dofs[l] != 1) { // free joints exert nothing, stacked hinges have their own angles
                 continue;
             }
             if (!s.limited[l]) {
@@ -585,14 +660,13 @@ final class LaneDynamics {
                 return;
             }
         }
-        atan2(ws, m);
-        DoubleVector psi = DoubleVector.fromArray(S, ws.buf, Lanes.SPSI + m);
-        DoubleVector excess = DoubleVector.zero(S).blend(psi.sub(hi), psi.compare(VectorOperators.GT, hi));
-        excess = excess.blend(psi.sub(lo), psi.compare(VectorOperators.LT, lo));
+        atan2(ws.buf, Lanes.SSN + m, Lanes.SCS + m, Lanes.SPSI + m);
+        StackedLanes.excess(ws.buf, Lanes.SPSI + m, lo, hi, Lanes.SAL + m);
+        DoubleVector excess = DoubleVector.fromArray(S, ws.buf, Lanes.SAL + m);
         DoubleVector.fromArray(S, ws.buf, Lanes.TAU + W * l).sub(excess.mul(s.limitStiffness[l])).intoArray(ws.buf, Lanes.SAL + m);
     }
 
-    /** The alignment, motor/limit and damping torques; child and parent take force and torque. */
+    /** A hinge's torque; child and parent take each joint's force and torque (a stacked joint's from ST). */
     private void jointTorques(Lanes ws) {
         for (int l = 0; l < s.numLinks; l++) {
             if (s.free[l]) {
@@ -600,24 +674,32 @@ final class LaneDynamics {
             }
             final int p = s.parent[l];
             final int m = W * l, mp = W * (p < 0 ? MAX_LINKS : p); // a root joint's parent: the world slot
-            DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp), r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp);
-            DoubleVector r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp), r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
-            DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp), r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
-            double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
-            DoubleVector u0x = r0.mul(q0x).add(r1.mul(q0y)).add(r2.mul(q0z));
-            DoubleVector u0y = r3.mul(q0x).add(r4.mul(q0y)).add(r5.mul(q0z));
-            DoubleVector u0z = r6.mul(q0x).add(r7.mul(q0y)).add(r8.mul(q0z));
-            DoubleVector c0x = DoubleVector.fromArray(S, ws.buf, Lanes.C0X + m), c0y = DoubleVector.fromArray(S, ws.buf, Lanes.C0Y + m);
-            DoubleVector c0z = DoubleVector.fromArray(S, ws.buf, Lanes.C0Z + m);
-            DoubleVector along = DoubleVector.fromArray(S, ws.buf, Lanes.SAL + m);
-            double nk = -s.stiffness[l], ka = s.angDamping[l];
-            DoubleVector pwx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + mp), pwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + mp), pwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + mp);
-            DoubleVector tx = u0y.mul(c0z).sub(u0z.mul(c0y)).mul(nk).add(along.mul(u0x))
-                    .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WX + m).sub(pwx).mul(ka));
-            DoubleVector ty = u0z.mul(c0x).sub(u0x.mul(c0z)).mul(nk).add(along.mul(u0y))
-                    .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).sub(pwy).mul(ka));
-            DoubleVector tz = u0x.mul(c0y).sub(u0y.mul(c0x)).mul(nk).add(along.mul(u0z))
-                    .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).sub(pwz).mul(ka));
+            if (s.dofs[l] == 1) {
+                // a hinge's alignment, motor/limit and damping torques, to ST as a stacked joint's (in this method:
+                // a call per hinge costs the ant several per cent)
+                DoubleVector r0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + mp), r1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + mp), r2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + mp);
+                DoubleVector r3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + mp), r4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + mp), r5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + mp);
+                DoubleVector r6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + mp), r7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + mp), r8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + mp);
+                double q0x = pa0[3 * l], q0y = pa0[3 * l + 1], q0z = pa0[3 * l + 2];
+                DoubleVector u0x = r0.mul(q0x).add(r1.mul(q0y)).add(r2.mul(q0z));
+                DoubleVector u0y = r3.mul(q0x).add(r4.mul(q0y)).add(r5.mul(q0z));
+                DoubleVector u0z = r6.mul(q0x).add(r7.mul(q0y)).add(r8.mul(q0z));
+                DoubleVector c0x = DoubleVector.fromArray(S, ws.buf, Lanes.C0X + m), c0y = DoubleVector.fromArray(S, ws.buf, Lanes.C0Y + m);
+                DoubleVector c0z = DoubleVector.fromArray(S, ws.buf, Lanes.C0Z + m);
+                DoubleVector along = DoubleVector.fromArray(S, ws.buf, Lanes.SAL + m);
+                double nk = -s.stiffness[l], ka = s.angDamping[l];
+                DoubleVector pwx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + mp), pwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + mp), pwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + mp);
+                DoubleVector tx = u0y.mul(c0z).sub(u0z.mul(c0y)).mul(nk).add(along.mul(u0x))
+                        .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WX + m).sub(pwx).mul(ka));
+                DoubleVector ty = u0z.mul(c0x).sub(u0x.mul(c0z)).mul(nk).add(along.mul(u0y))
+                        .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).sub(pwy).mul(ka));
+                DoubleVector tz = u0x.mul(c0y).sub(u0y.mul(c0x)).mul(nk).add(along.mul(u0z))
+                        .sub(DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).sub(pwz).mul(ka));
+                tx.intoArray(ws.buf, Lanes.STX + m);
+                ty.intoArray(ws.buf, Lanes.STY + m);
+                tz.intoArray(ws.buf, Lanes.STZ + m);
+            }
+            DoubleVector tx = DoubleVector.fromArray(S, ws.buf, Lanes.STX + m), ty = DoubleVector.fromArray(S, ws.buf, Lanes.STY + m), tz = DoubleVector.fromArray(S, ws.buf, Lanes.STZ + m);
             DoubleVector fx = DoubleVector.fromArray(S, ws.buf, Lanes.SFX + m), fy = DoubleVector.fromArray(S, ws.buf, Lanes.SFY + m), fz = DoubleVector.fromArray(S, ws.buf, Lanes.SFZ + m);
             DoubleVector ex = DoubleVector.fromArray(S, ws.buf, Lanes.SEX + m), ey = DoubleVector.fromArray(S, ws.buf, Lanes.SEY + m), ez = DoubleVector.fromArray(S, ws.buf, Lanes.SEZ + m);
             // on the child's COM: force at a_c; on the parent's COM: the opposite, at a_p
@@ -639,9 +721,12 @@ final class LaneDynamics {
         }
     }
 
-    /** {@link Angles#atan2} lanewise, the same operations; zeros, infinities and NaN go to the scalar method. */
-    private static void atan2(Lanes ws, int m) {
-        DoubleVector y = DoubleVector.fromArray(S, ws.buf, Lanes.SSN + m), x = DoubleVector.fromArray(S, ws.buf, Lanes.SCS + m);
+    /**
+     * {@link Angles#atan2} lanewise, the same operations, of {@code buf[y ..]} and {@code buf[x ..]} (four lanes each)
+     * into {@code buf[out ..]}; zeros, infinities and NaN go to the scalar method.
+     */
+    static void atan2(double[] buf, int yAt, int xAt, int out) {
+        DoubleVector y = DoubleVector.fromArray(S, buf, yAt), x = DoubleVector.fromArray(S, buf, xAt);
         DoubleVector ax = x.abs(), ay = y.abs();
         DoubleVector mx = ax.max(ay), mn = ax.min(ay);
         VectorMask<Double> special = mx.compare(VectorOperators.GT, 0.0).not()
@@ -677,7 +762,73 @@ final class LaneDynamics {
             }
             a = DoubleVector.fromArray(S, as, 0);
         }
-        a.intoArray(ws.buf, Lanes.SPSI + m);
+        a.intoArray(buf, out);
+    }
+
+    // fdlibm's e_acos.c, which StrictMath.acos and so Math.acos run (HotSpot has no acos intrinsic): its constants
+    private static final double ACOS_PIO2_HI = 1.57079632679489655800e+00; // 0x3FF921FB54442D18
+    private static final double ACOS_PIO2_LO = 6.12323399573676603587e-17; // 0x3C91A62633145C07
+    private static final double ACOS_PI = 3.14159265358979311600e+00;
+    private static final double ACOS_P0 = 1.66666666666666657415e-01, ACOS_P1 = -3.25565818622400915405e-01;
+    private static final double ACOS_P2 = 2.01212532134862925881e-01, ACOS_P3 = -4.00555345006794114027e-02;
+    private static final double ACOS_P4 = 7.91534994289814532176e-04, ACOS_P5 = 3.47933107596021167570e-05;
+    private static final double ACOS_Q1 = -2.40339491173441421878e+00, ACOS_Q2 = 2.02094576023350569471e+00;
+    private static final double ACOS_Q3 = -6.88283971605453293030e-01, ACOS_Q4 = 7.70381505559019352791e-02;
+    /** Below this |x| fdlibm returns π/2 outright (high word of |x| at most 0x3c600000). */
+    private static final double ACOS_TINY = Double.longBitsToDouble(0x3c60000100000000L);
+
+    /**
+     * {@link Math#acos} lanewise, bit for bit, of {@code buf[in ..]} (four lanes) into {@code buf[out ..]}: its
+     * three ranges (|x| &lt; 0.5; x ≤ −0.5; x ≥ 0.5) are computed for every lane with fdlibm's operations in
+     * fdlibm's order and blended, ±1 and tiny |x| are its constants; NaN and |x| &gt; 1 go to the scalar method.
+     * The one rational function of z (x² or (1 − |x|)/2) serves all three ranges.
+     */
+    static void acos(double[] buf, int in, int out) {
+        DoubleVector x = DoubleVector.fromArray(S, buf, in);
+        DoubleVector ax = x.abs();
+        VectorMask<Double> small = ax.compare(VectorOperators.LT, 0.5);
+        DoubleVector z = DoubleVector.broadcast(S, 1.0).sub(ax).mul(0.5).blend(x.mul(x), small);
+        // p = z·(p0 + z·(p1 + z·(p2 + z·(p3 + z·(p4 + z·p5))))), q = 1 + z·(q1 + z·(q2 + z·(q3 + z·q4)))
+        DoubleVector p = z.mul(ACOS_P5).add(ACOS_P4);
+        p = z.mul(p).add(ACOS_P3);
+        p = z.mul(p).add(ACOS_P2);
+        p = z.mul(p).add(ACOS_P1);
+        p = z.mul(p).add(ACOS_P0);
+        p = z.mul(p);
+        DoubleVector q = z.mul(ACOS_Q4).add(ACOS_Q3);
+        q = z.mul(q).add(ACOS_Q2);
+        q = z.mul(q).add(ACOS_Q1);
+        q = z.mul(q).add(1.0);
+        DoubleVector r = p.div(q);
+        DoubleVector sq = z.sqrt();
+        // |x| < 0.5: π/2 − (x − (lo − x·r))
+        DoubleVector a = DoubleVector.broadcast(S, ACOS_PIO2_HI).sub(x.sub(DoubleVector.broadcast(S, ACOS_PIO2_LO)
+                .sub(x.mul(r))));
+        // x ≤ −0.5: π − 2·(s + (r·s − lo))
+        DoubleVector neg = DoubleVector.broadcast(S, ACOS_PI).sub(sq.add(r.mul(sq).sub(ACOS_PIO2_LO)).mul(2.0));
+        // x ≥ 0.5: 2·(df + (r·s + c)), df = s with its low 32 bits cleared, c = (z − df²)/(s + df)
+        DoubleVector df = sq.reinterpretAsLongs().lanewise(VectorOperators.AND, 0xffffffff00000000L)
+                .reinterpretAsDoubles();
+        DoubleVector c = z.sub(df.mul(df)).div(sq.add(df));
+        DoubleVector pos = df.add(r.mul(sq).add(c)).mul(2.0);
+        VectorMask<Double> negative = x.compare(VectorOperators.LT, 0.0);
+        a = a.blend(pos.blend(neg, negative), small.not());
+        a = a.blend(ACOS_PIO2_HI + ACOS_PIO2_LO, ax.compare(VectorOperators.LT, ACOS_TINY));
+        a = a.blend(0.0, x.compare(VectorOperators.EQ, 1.0));
+        a = a.blend(ACOS_PI + 2.0 * ACOS_PIO2_LO, x.compare(VectorOperators.EQ, -1.0));
+        VectorMask<Double> outside = ax.compare(VectorOperators.LE, 1.0).not();
+        if (outside.anyTrue()) { // rare: NaN (|x| > 1 too, though callers clamp)
+            double[] xs = new double[W], as = new double[W];
+            x.intoArray(xs, 0);
+            a.intoArray(as, 0);
+            for (int j = 0; j < W; j++) {
+                if (outside.laneIsSet(j)) {
+                    as[j] = Math.acos(xs[j]);
+                }
+            }
+            a = DoubleVector.fromArray(S, as, 0);
+        }
+        a.intoArray(buf, out);
     }
 
     // ---- 3. semi-implicit Euler, velocities --------------------------------------------------------------------------

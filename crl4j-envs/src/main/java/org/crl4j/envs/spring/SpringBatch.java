@@ -61,9 +61,9 @@ public final class SpringBatch {
         }
         dynamics = new SpringDynamics(sys, this);
         // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
-        // vectorised step reproduces bit for bit (LaneDynamicsTest), one environment at a time.
-        // Stacked hinges (the humanoid) have no lanewise substep yet: such models step by the scalar reference.
-        lanes = org.crl4j.core.Simd.ENABLED && !sys.hasStackedHinges() && !sys.needsScalarStep()
+        // vectorised step reproduces bit for bit (LaneDynamicsTest, HumanoidLanesTest), one environment at a time.
+        // Slide links and link–link contacts (the pusher) have no lanewise substep: such models step scalar.
+        lanes = org.crl4j.core.Simd.ENABLED && !sys.needsScalarStep()
                 ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
         vectorInverse = lanes != null && lanes.vectorInverse();
     }
@@ -268,18 +268,20 @@ public final class SpringBatch {
      * values. Allocates scratch; for resets and tools (the step hands back q and qd itself).
      */
     public void readQ(int env, double[] out, int off) {
-        inverse(env, new double[9 * numLinks], new double[StackedHinges.SIZE], out, off, new double[sys.qdSize], 0);
+        inverse(env, new double[9 * (numLinks + 1)], new double[StackedHinges.SIZE], out, off, new double[sys.qdSize],
+                0);
     }
 
     /** Writes environment {@code env}'s qd to {@code out[off ..]}: {@link #readState}'s values; allocates, as readQ. */
     public void readQd(int env, double[] out, int off) {
-        inverse(env, new double[9 * numLinks], new double[StackedHinges.SIZE], new double[sys.qSize], 0, out, off);
+        inverse(env, new double[9 * (numLinks + 1)], new double[StackedHinges.SIZE], new double[sys.qSize], 0, out,
+                off);
     }
 
     /**
      * The inverse kinematics of environment {@code env}, q to {@code q[qOff ..]} and qd to {@code qd[qdOff ..]}, with
-     * {@code rm} ({@code 9 · numLinks}) as scratch for the link rotations and {@code hinge} for stacked hinges: the
-     * scalar reference. The one other
+     * {@code rm} ({@code 9 · (numLinks + 1)}) as scratch for the link rotations (and last, a rotated hinge's parent
+     * side) and {@code hinge} for stacked hinges: the scalar reference. The one other
      * implementation, {@code LaneDynamics.inverse} (four environments at a time, behind {@link #step} with q and qd),
      * performs the same operations lanewise and must give the same bits (InverseKinematicsTest, LaneDynamicsTest).
      */
@@ -341,14 +343,18 @@ public final class SpringBatch {
                         q, qOff + sys.qAdr[l], qd, qdOff + sys.qdAdr[l]);
                 continue;
             }
-            if (p < 0 || !sys.bodyRotIdentity[l]) {
-                readRootOrRotatedHinge(env, l, q, qOff, true);
-                readRootOrRotatedHinge(env, l, qd, qdOff, false);
+            if (p < 0) {
+                readRootHinge(env, l, q, qOff, true);
+                readRootHinge(env, l, qd, qdOff, false);
                 continue;
             }
-            // a hinge on a parent link with an unrotated body frame: parent-side rotation R_ap = R_parent
+            // a hinge on a parent link: parent-side rotation R_ap = R_parent, or R_parent · R_body when rotated
             int ip = env * nl + p;
             int rp = 9 * p;
+            if (!sys.bodyRotIdentity[l]) {
+                matMulInto(rm, rp, sys.bodyRot, 9 * l, rm, 9 * nl);
+                rp = 9 * nl;
+            }
             double r0 = rm[rp], r1 = rm[rp + 1], r2 = rm[rp + 2], r3 = rm[rp + 3], r4 = rm[rp + 4];
             double r5 = rm[rp + 5], r6 = rm[rp + 6], r7 = rm[rp + 7], r8 = rm[rp + 8];
             double a1x = sys.axis1[3 * l], a1y = sys.axis1[3 * l + 1], a1z = sys.axis1[3 * l + 2];
@@ -394,8 +400,8 @@ public final class SpringBatch {
         return vectorInverse;
     }
 
-    /** The general case (hinge on the world, or a rotated body frame); allocates, but no built-in task uses it. */
-    private void readRootOrRotatedHinge(int env, int l, double[] out, int off, boolean positions) {
+    /** A hinge on the world (no built-in task has one); allocates, as readQ does. */
+    private void readRootHinge(int env, int l, double[] out, int off, boolean positions) {
         int nl = numLinks;
         int i = env * nl + l;
         double[] r = rotation(i);
@@ -555,12 +561,18 @@ public final class SpringBatch {
 
     private static double[] matMul(double[] a, double[] b) {
         double[] c = new double[9];
+        matMulInto(a, 0, b, 0, c, 0);
+        return c;
+    }
+
+    /** {@code c[co ..] = a[ao ..] · b[bo ..]} (row-major 3×3); {@code StackedLanes.parentSide} repeats it lanewise. */
+    private static void matMulInto(double[] a, int ao, double[] b, int bo, double[] c, int co) {
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
-                c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+                c[co + 3 * i + j] = a[ao + 3 * i] * b[bo + j] + a[ao + 3 * i + 1] * b[bo + 3 + j]
+                        + a[ao + 3 * i + 2] * b[bo + 6 + j];
             }
         }
-        return c;
     }
 
     private static double[] mulVec(double[] m, double[] arr, int l) {

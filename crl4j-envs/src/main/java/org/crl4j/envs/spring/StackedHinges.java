@@ -3,8 +3,9 @@ package org.crl4j.envs.spring;
 /**
  * Links with two or three stacked hinges (Brax link types '2' and '3': the humanoid's abdomen, hips and shoulders):
  * their joint angles ({@code kinematics.axis_angle_ang}), the torque of {@code spring/joints._two_dof} and
- * {@code _three_dof}, and the inverse kinematics' rates. The one implementation, used by the substep
- * ({@link SpringDynamics}) and by the inverse kinematics ({@link SpringBatch}).
+ * {@code _three_dof}, and the inverse kinematics' rates. The scalar reference, used by the substep
+ * ({@link SpringDynamics}) and by the inverse kinematics ({@link SpringBatch}); {@link StackedLanes} repeats it four
+ * environments at a time, operation for operation (change both together).
  *
  * <p>Brax works in the parent's anchor frame; here every vector is in world coordinates, where the dot and cross
  * products are the same (the rotations cancel). With the joint frame {@code (f0, f1, f2) = (a0, a1, a0 × a1)} of

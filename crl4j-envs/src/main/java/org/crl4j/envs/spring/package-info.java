@@ -11,8 +11,9 @@
  *   one control step, inverse kinematics (q, qd for observations).</li>
  *   <li>SpringDynamics, ContactSolver: the substep, one environment at a time (package-private): the scalar
  *   reference.</li>
- *   <li>LaneDynamics: the same substep four environments at a time with the Vector API (what
- *   {@link org.crl4j.envs.spring.SpringBatch#step} runs), plus lanewise inverse kinematics once per control step.
+ *   <li>LaneDynamics (with StackedLanes for stacked hinges): the same substep four environments at a time with the
+ *   Vector API (what {@link org.crl4j.envs.spring.SpringBatch#step} runs), plus lanewise inverse kinematics once per
+ *   control step.
  *   It performs each lane's floating-point operations exactly as the reference does, so results are bit-identical
  *   and independent of how environments are grouped (tested); skips are taken only where the reference would
  *   apply nothing (a joint clearly inside its range, geoms out of reach of every wall box).</li>

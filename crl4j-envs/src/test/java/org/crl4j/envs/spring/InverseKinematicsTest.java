@@ -3,6 +3,7 @@ package org.crl4j.envs.spring;
 import org.crl4j.core.Rng;
 import org.crl4j.envs.ant.MazeArena;
 import org.crl4j.envs.ant.OpenArena;
+import org.crl4j.envs.humanoid.HumanoidArena;
 import org.crl4j.envs.maze.MazeLayout;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The inverse kinematics directly: random q, qd for the ant placed by the forward kinematics ({@link SpringBatch#reset})
  * come back from the scalar reference ({@link SpringBatch#readState}, readQ, readQd) to rounding, and the lanewise
- * version ({@code LaneDynamics.inverse}, without a step) gives the reference's bits.
+ * version ({@code LaneDynamics.inverse}, without a step) gives the reference's bits, for the humanoid's stacked
+ * hinges and rotated body frames too.
  */
 class InverseKinematicsTest {
 
@@ -23,6 +25,14 @@ class InverseKinematicsTest {
         return new SpringSystem[] {
             SpringSystem.compile(new OpenArena().model(), 0.005, 10),
             SpringSystem.compile(new MazeArena(MazeLayout.U).model(), 0.005, 10)};
+    }
+
+    /** The ants and the humanoids (stacked hinges, rotated body frames), for the lanewise inverse. */
+    private static SpringSystem[] antsAndHumanoids() {
+        return new SpringSystem[] {
+            ants()[0], ants()[1],
+            SpringSystem.compile(HumanoidArena.open().model(), 0.0015, 10),
+            SpringSystem.compile(HumanoidArena.maze(MazeLayout.U).model(), 0.0015, 10)};
     }
 
     /** Random generalized coordinates: torso anywhere, a random unit quaternion, hinges over (−3, 3) rad. */
@@ -45,8 +55,12 @@ class InverseKinematicsTest {
                         qd[d + k] = 3 * rng.nextGaussian();
                     }
                 } else {
-                    q[a] = 3 * (2 * rng.nextDouble() - 1);
-                    qd[d] = 3 * rng.nextGaussian();
+                    for (int k = 0; k < sys.dofs[l]; k++) {
+                        q[a + k] = 3 * (2 * rng.nextDouble() - 1);
+                    }
+                    for (int k = 0; k < sys.dofs[l]; k++) {
+                        qd[d + k] = 3 * rng.nextGaussian();
+                    }
                 }
             }
             for (SpringSystem.Marker m : sys.markers) { // the goal marker: any place, at rest
@@ -92,7 +106,7 @@ class InverseKinematicsTest {
     @Test
     void theLanewiseInverseGivesTheScalarReferenceBitForBit() {
         assumeTrue(org.crl4j.core.Simd.ENABLED, "the Vector API is off: there is no lanewise inverse");
-        for (SpringSystem sys : ants()) {
+        for (SpringSystem sys : antsAndHumanoids()) {
             for (long seed = 1; seed <= 4; seed++) {
                 SpringBatch b = placed(sys, randomStates(sys, seed));
                 assertThat(b.hasVectorInverse()).isTrue();

@@ -68,18 +68,27 @@ class LaneDynamicsTest {
     }
 
     static SpringBatch thrownAnts(SpringSystem sys, int n) {
+        return thrown(sys, n, 4, 0.1); // the R cell of the U maze; walls 2 m away at x = 2, y = 2 and x = 6
+    }
+
+    /**
+     * n copies of a model whose root is a free joint and whose last two coordinates are the target marker's: the
+     * initial pose plus noise of ±{@code noise} on every q, random joint rates, the root at (at, at) thrown in every
+     * direction at 4 m/s.
+     */
+    static SpringBatch thrown(SpringSystem sys, int n, double at, double noise) {
         SpringBatch b = new SpringBatch(sys, n);
         Rng rng = new Rng(5);
         for (int e = 0; e < n; e++) {
             double[] q = sys.initQ();
             double[] qd = new double[sys.qdSize()];
             for (int k = 0; k < q.length; k++) {
-                q[k] += 0.1 * (2 * rng.nextDouble() - 1);
+                q[k] += noise * (2 * rng.nextDouble() - 1);
             }
-            q[0] = 4; // the R cell of the U maze; walls 2 m away at x = 2, y = 2 and x = 6
-            q[1] = 4;
+            q[0] = at;
+            q[1] = at;
             double a = 2 * Math.PI * e / n;
-            qd[0] = 4 * Math.cos(a); // thrown in every direction at 4 m/s
+            qd[0] = 4 * Math.cos(a);
             qd[1] = 4 * Math.sin(a);
             for (int k = 2; k < qd.length - 2; k++) {
                 qd[k] = 0.5 * rng.nextGaussian();
@@ -87,6 +96,37 @@ class LaneDynamicsTest {
             b.reset(e, q, qd);
         }
         return b;
+    }
+
+    /** Every state array of {@code actual} equals the reference's, entry for entry. */
+    static void assertSameStates(SpringBatch actual, SpringBatch reference, String what) {
+        double[][] a = actual.arrays(), r = reference.arrays();
+        for (int k = 0; k < a.length; k++) {
+            for (int i = 0; i < a[k].length; i++) {
+                assertThat(a[k][i] == r[k][i]).as("%s: array %d entry %d: %s vs %s", what, k, i, a[k][i], r[k][i])
+                        .isTrue();
+            }
+        }
+    }
+
+    /**
+     * q and qd of every environment from the step's lanewise inverse kinematics ({@code qAll}, {@code qdAll}) equal
+     * the scalar reference's (readState, readQ and readQd), bit for bit.
+     */
+    static void assertInverseIsTheReference(SpringBatch b, Object ws, double[] qAll, double[] qdAll) {
+        SpringSystem sys = b.system();
+        int qs = sys.qSize(), qds = sys.qdSize();
+        double[] q1 = new double[qs], qd1 = new double[qds], q2 = new double[qs], qd2 = new double[qds];
+        for (int e = 0; e < b.numEnvs(); e++) {
+            b.readQ(e, q1, 0);
+            b.readQd(e, qd1, 0);
+            b.readState(e, q2, 0, qd2, 0, ws);
+            assertThat(q2).as("env %d: readState's q", e).containsExactly(q1);
+            assertThat(qd2).as("env %d: readState's qd", e).containsExactly(qd1);
+            assertThat(java.util.Arrays.copyOfRange(qAll, e * qs, (e + 1) * qs)).as("env %d: q", e).containsExactly(q1);
+            assertThat(java.util.Arrays.copyOfRange(qdAll, e * qds, (e + 1) * qds)).as("env %d: qd", e)
+                    .containsExactly(qd1);
+        }
     }
 
     @Test
@@ -110,37 +150,16 @@ class LaneDynamicsTest {
             split.step(ctrl, 8, 3, 9, ws2);
             split.step(ctrl, 8, 9, n, ws2);
         }
-        double[][] a = vec.arrays(), r = ref.arrays(), s = split.arrays();
-        for (int k = 0; k < a.length; k++) {
-            for (int i = 0; i < a[k].length; i++) {
-                assertThat(a[k][i] == r[k][i]).as("array %d entry %d: %s vs %s", k, i, a[k][i], r[k][i]).isTrue();
-                assertThat(s[k][i] == r[k][i]).as("split: array %d entry %d", k, i).isTrue();
-            }
-        }
+        assertSameStates(vec, ref, "vector");
+        assertSameStates(split, ref, "split");
         // the walls did act: no torso got through the wall cells around the R cell (x, y within [2, 6])
         for (int e = 0; e < n; e++) {
             assertThat(vec.comX(e, 0)).isBetween(2.0, 6.0); // rows 0 and 2 of column 1 are walls
             assertThat(vec.comY(e, 0)).isBetween(2.0, 14.0); // column 0 is wall, columns 2, 3 open
         }
-        // the IK in one pass equals readQ / readQd
-        double[] q1 = new double[sys.qSize()], qd1 = new double[sys.qdSize()];
-        double[] q2 = new double[sys.qSize()], qd2 = new double[sys.qdSize()];
-        for (int e = 0; e < n; e++) {
-            vec.readQ(e, q1, 0);
-            vec.readQd(e, qd1, 0);
-            vec.readState(e, q2, 0, qd2, 0, ws);
-            assertThat(q2).containsExactly(q1);
-            assertThat(qd2).containsExactly(qd1);
-        }
-        // the step that also returns q and qd (lanewise inverse kinematics) equals readQ / readQd
+        // the step that also returns q and qd (lanewise inverse kinematics) equals readState, readQ and readQd
         double[] qAll = new double[n * sys.qSize()], qdAll = new double[n * sys.qdSize()];
         vec.step(ctrl, 8, 0, n, ws, qAll, qdAll);
-        for (int e = 0; e < n; e++) {
-            vec.readQ(e, q1, 0);
-            vec.readQd(e, qd1, 0);
-            assertThat(java.util.Arrays.copyOfRange(qAll, e * sys.qSize(), (e + 1) * sys.qSize())).containsExactly(q1);
-            assertThat(java.util.Arrays.copyOfRange(qdAll, e * sys.qdSize(), (e + 1) * sys.qdSize()))
-                    .containsExactly(qd1);
-        }
+        assertInverseIsTheReference(vec, ws, qAll, qdAll);
     }
 }
