@@ -3,9 +3,8 @@ package org.crl4j.envs.ant;
 import org.crl4j.core.Parallel;
 import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
-import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.SceneRenderer;
-import org.crl4j.envs.spring.SpringBatch;
+import org.crl4j.envs.spring.SpringEnv;
 import org.crl4j.envs.spring.SpringSystem;
 
 /**
@@ -17,7 +16,7 @@ import org.crl4j.envs.spring.SpringSystem;
  * leaves [0.2, 1.0] and is truncated after 1000 steps. Reset: q = init_qpos + U(−0.1, 0.1) per entry, qd = 0.1·N(0, 1)
  * per entry, then the arena's start and goal, and zero target velocity.
  */
-public final class Ant extends VecEnv {
+public final class Ant extends SpringEnv {
 
     public static final int STATE_DIM = 29;
     public static final int ACTION_DIM = 8;
@@ -33,58 +32,18 @@ public final class Ant extends VecEnv {
     public static final double MAX_Z = 1.0;
 
     private final AntArena arena;
-    private final SpringSystem system;
-    private final SpringBatch batch;
-    private final Object[] workspaces; // one per chunk of ENVS_PER_TASK environments
-    private final int qSize;
-    private final int qdSize;
-    private final double[] q;  // [N × qSize] generalized coordinates after the last step
-    private final double[] qd; // [N × qdSize]
 
     public Ant(EnvSpec spec, AntArena arena, int numEnvs, Parallel pool, ResetMode resetMode) {
-        super(spec, numEnvs, pool, resetMode);
+        super(spec, SpringSystem.compile(arena.model(), TIMESTEP, SUBSTEPS), numEnvs, pool, resetMode);
         this.arena = arena;
-        this.system = SpringSystem.compile(arena.model(), TIMESTEP, SUBSTEPS);
-        this.qSize = system.qSize();
-        this.qdSize = system.qdSize();
         if (qSize != 17 || qdSize != 16 || system.numMotors() != ACTION_DIM || system.markers().size() != 1) {
             throw new IllegalArgumentException("not the ant model: q " + qSize + ", qd " + qdSize + ", motors "
                     + system.numMotors());
         }
-        this.batch = new SpringBatch(system, numEnvs);
-        this.workspaces = new Object[(numEnvs + ENVS_PER_TASK - 1) / ENVS_PER_TASK];
-        for (int k = 0; k < workspaces.length; k++) {
-            workspaces[k] = batch.newWorkspace();
-        }
-        this.q = new double[numEnvs * qSize];
-        this.qd = new double[numEnvs * qdSize];
-    }
-
-    public SpringSystem system() {
-        return system;
-    }
-
-    public SpringBatch batch() {
-        return batch;
     }
 
     public AntArena arena() {
         return arena;
-    }
-
-    /** Generalized coordinate k of environment env after the last step (Brax's q, target included). */
-    public double q(int env, int k) {
-        return q[env * qSize + k];
-    }
-
-    public double qd(int env, int k) {
-        return qd[env * qdSize + k];
-    }
-
-    /** Places environment env at (q, qd) directly; for tests and tools. */
-    public void setState(int env, double[] newQ, double[] newQd) {
-        batch.reset(env, newQ, newQd);
-        refresh(env);
     }
 
     // ---- VecEnv hooks -------------------------------------------------------------------------------------------
@@ -102,51 +61,29 @@ public final class Ant extends VecEnv {
         arena.place(rng, q0);
         qd0[qdSize - 2] = 0;
         qd0[qdSize - 1] = 0;
-        batch.reset(env, q0, qd0);
-        refresh(env);
-    }
-
-    @Override
-    protected void simulate(float[] actions, int from, int to) {
-        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK], q, qd);
-    }
-
-    private void refresh(int env) {
-        batch.readQ(env, q, env * qSize);
-        batch.readQd(env, qd, env * qdSize);
+        place(env, q0, qd0);
     }
 
     @Override
     protected void writeState(int env, float[] out, int off) {
-        int a = env * qSize;
         for (int k = 0; k < qSize - 2; k++) {
-            out[off + k] = (float) q[a + k];
+            out[off + k] = (float) q(env, k);
         }
-        int d = env * qdSize;
         for (int k = 0; k < qdSize - 2; k++) {
-            out[off + qSize - 2 + k] = (float) qd[d + k];
+            out[off + qSize - 2 + k] = (float) qd(env, k);
         }
     }
 
     @Override
     protected void writeGoal(int env, float[] out, int off) {
-        out[off] = (float) q[env * qSize + qSize - 2];
-        out[off + 1] = (float) q[env * qSize + qSize - 1];
+        out[off] = (float) q(env, qSize - 2);
+        out[off + 1] = (float) q(env, qSize - 1);
     }
 
     @Override
     protected boolean isTerminal(int env) {
-        double z = q[env * qSize + 2];
+        double z = q(env, 2);
         return z < MIN_Z || z > MAX_Z || z != z;
-    }
-
-    @Override
-    protected double[][] physicalState() {
-        double[][] a = batch.arrays();
-        double[][] out = java.util.Arrays.copyOf(a, a.length + 2);
-        out[a.length] = q;
-        out[a.length + 1] = qd;
-        return out;
     }
 
     @Override

@@ -122,11 +122,8 @@ public final class AntRenderer implements SceneRenderer {
                     double[] c = pose.linkPoint(0, l, g.pos());
                     shapes.add(new Shape(c, c, g.size()[0], c[2]));
                 } else if (g.type() == GeomType.CAPSULE) {
-                    double[] ax = rotateZ(g.quat(), g.size()[1]);
-                    double[] a = pose.linkPoint(0, l, new double[] {g.pos()[0] + ax[0], g.pos()[1] + ax[1],
-                        g.pos()[2] + ax[2]});
-                    double[] b = pose.linkPoint(0, l, new double[] {g.pos()[0] - ax[0], g.pos()[1] - ax[1],
-                        g.pos()[2] - ax[2]});
+                    double[][] ends = pose.geomEnds(0, l, g);
+                    double[] a = ends[0], b = ends[1];
                     shapes.add(new Shape(a, b, g.size()[0], (a[2] + b[2]) / 2));
                 }
             }
@@ -163,8 +160,4 @@ public final class AntRenderer implements SceneRenderer {
         }
     }
 
-    private static double[] rotateZ(double[] q, double len) {
-        double w = q[0], x = q[1], y = q[2], z = q[3];
-        return new double[] {2 * (x * z + w * y) * len, 2 * (y * z - w * x) * len, (1 - 2 * (x * x + y * y)) * len};
-    }
 }

@@ -3,10 +3,9 @@ package org.crl4j.envs.humanoid;
 import org.crl4j.core.Parallel;
 import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
-import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.MjcfModel;
-import org.crl4j.envs.spring.SpringBatch;
+import org.crl4j.envs.spring.SpringEnv;
 import org.crl4j.envs.spring.SpringSystem;
 
 /**
@@ -36,7 +35,7 @@ import org.crl4j.envs.spring.SpringSystem;
  * and its com-velocity rows are exactly 0 where Brax's sag by a fraction of a millimetre under gravity; and the
  * physics is this port's spring pipeline (contacts of its own, float64), not a Brax run.
  */
-public final class Humanoid extends VecEnv {
+public final class Humanoid extends SpringEnv {
 
     public static final int STATE_DIM = 268;
     public static final int GOAL_DIM = 3;
@@ -57,33 +56,21 @@ public final class Humanoid extends VecEnv {
     static final int QD_OFF = Q, CINERT_OFF = Q + QD, CVEL_OFF = CINERT_OFF + 10 * LINKS, QFRC_OFF = CVEL_OFF + 6 * LINKS;
 
     private final HumanoidArena arena;
-    private final SpringSystem system;
-    private final SpringBatch batch;
-    private final Object[] workspaces; // one per chunk of ENVS_PER_TASK environments
     private final double[][] linkScratch; // one per chunk: 9 per body link
     private final double targetMass;
     private final double[] ctrlLo, ctrlHi;
-    private final double[] q;    // [N × 26] generalized coordinates after the last step
-    private final double[] qd;   // [N × 25]
     private final float[] ctrl;  // [N × 17] the controls handed to the physics (action mapped to the control range)
     private final double[] lastCtrl; // [N × 17] the same values, kept for the observation (and checkpoints)
 
     public Humanoid(EnvSpec spec, HumanoidArena arena, int numEnvs, Parallel pool, ResetMode resetMode) {
-        super(spec, numEnvs, pool, resetMode);
+        super(spec, SpringSystem.compile(arena.model(), TIMESTEP, SUBSTEPS), numEnvs, pool, resetMode);
         this.arena = arena;
-        this.system = SpringSystem.compile(arena.model(), TIMESTEP, SUBSTEPS);
-        if (system.qSize() != Q || system.qdSize() != QD || system.numMotors() != ACTION_DIM
+        if (qSize != Q || qdSize != QD || system.numMotors() != ACTION_DIM
                 || system.numLinks() != LINKS - 1 || system.markers().size() != 1) {
-            throw new IllegalArgumentException("not the humanoid model: q " + system.qSize() + ", qd "
-                    + system.qdSize() + ", motors " + system.numMotors() + ", links " + system.numLinks());
+            throw new IllegalArgumentException("not the humanoid model: q " + qSize + ", qd " + qdSize
+                    + ", motors " + system.numMotors() + ", links " + system.numLinks());
         }
-        this.batch = new SpringBatch(system, numEnvs);
-        int chunks = (numEnvs + ENVS_PER_TASK - 1) / ENVS_PER_TASK;
-        this.workspaces = new Object[chunks];
-        this.linkScratch = new double[chunks][9 * (LINKS - 1)];
-        for (int k = 0; k < chunks; k++) {
-            workspaces[k] = batch.newWorkspace();
-        }
+        this.linkScratch = new double[chunks()][9 * (LINKS - 1)];
         this.targetMass = targetMass(arena.model());
         this.ctrlLo = new double[ACTION_DIM];
         this.ctrlHi = new double[ACTION_DIM];
@@ -92,8 +79,6 @@ public final class Humanoid extends VecEnv {
             ctrlLo[a] = m.ctrlLo();
             ctrlHi[a] = m.ctrlHi();
         }
-        this.q = new double[numEnvs * Q];
-        this.qd = new double[numEnvs * QD];
         this.ctrl = new float[numEnvs * ACTION_DIM];
         this.lastCtrl = new double[numEnvs * ACTION_DIM];
     }
@@ -114,32 +99,15 @@ public final class Humanoid extends VecEnv {
         throw new IllegalArgumentException("the humanoid model has no 'target' body");
     }
 
-    public SpringSystem system() {
-        return system;
-    }
-
-    public SpringBatch batch() {
-        return batch;
-    }
-
     public HumanoidArena arena() {
         return arena;
     }
 
-    /** Generalized coordinate k of environment env after the last step (Brax's q, target included). */
-    public double q(int env, int k) {
-        return q[env * Q + k];
-    }
-
-    public double qd(int env, int k) {
-        return qd[env * QD + k];
-    }
-
     /** Places environment env at (q, qd) directly, at rest controls; for tests and tools. */
+    @Override
     public void setState(int env, double[] newQ, double[] newQd) {
-        batch.reset(env, newQ, newQd);
         java.util.Arrays.fill(lastCtrl, env * ACTION_DIM, (env + 1) * ACTION_DIM, 0.0);
-        refresh(env);
+        place(env, newQ, newQd);
     }
 
     // ---- VecEnv hooks -------------------------------------------------------------------------------------------
@@ -148,9 +116,8 @@ public final class Humanoid extends VecEnv {
     protected void sampleStart(int env, Rng rng) {
         double[] q0 = system.initQ();
         arena.place(rng, q0);
-        batch.reset(env, q0, new double[QD]);
         java.util.Arrays.fill(lastCtrl, env * ACTION_DIM, (env + 1) * ACTION_DIM, 0.0);
-        refresh(env);
+        place(env, q0, new double[QD]);
     }
 
     @Override
@@ -162,29 +129,22 @@ public final class Humanoid extends VecEnv {
                 lastCtrl[k] = ctrl[k];
             }
         }
-        batch.step(ctrl, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK], q, qd);
-    }
-
-    private void refresh(int env) {
-        batch.readQ(env, q, env * Q);
-        batch.readQd(env, qd, env * QD);
+        stepPhysics(ctrl, from, to);
     }
 
     @Override
     protected void writeState(int env, float[] out, int off) {
-        int a = env * Q;
         for (int k = 0; k < Q; k++) {
-            out[off + k] = (float) q[a + k];
+            out[off + k] = (float) q(env, k);
         }
-        int d = env * QD;
         for (int k = 0; k < QD; k++) {
-            out[off + QD_OFF + k] = (float) qd[d + k];
+            out[off + QD_OFF + k] = (float) qd(env, k);
         }
         double[] links = linkScratch[env / ENVS_PER_TASK];
         batch.readLinkStates(env, links, 0);
         int body = LINKS - 1;
         // the whole system's centre of mass, the target included
-        double tx = q[a + Q - 2], ty = q[a + Q - 1];
+        double tx = q(env, Q - 2), ty = q(env, Q - 1);
         double msum = targetMass, cx = targetMass * tx, cy = targetMass * ty, cz = targetMass * TARGET_Z;
         for (int l = 0; l < body; l++) {
             double m = system.mass(l);
@@ -231,25 +191,20 @@ public final class Humanoid extends VecEnv {
 
     @Override
     protected void writeGoal(int env, float[] out, int off) {
-        out[off] = (float) q[env * Q + Q - 2];
-        out[off + 1] = (float) q[env * Q + Q - 1];
+        out[off] = (float) q(env, Q - 2);
+        out[off + 1] = (float) q(env, Q - 1);
         out[off + 2] = (float) TARGET_Z;
     }
 
     @Override
     protected boolean isTerminal(int env) {
-        double z = q[env * Q + 2];
+        double z = q(env, 2);
         return z < MIN_Z || z > MAX_Z || z != z;
     }
 
     @Override
-    protected double[][] physicalState() {
-        double[][] a = batch.arrays();
-        double[][] out = java.util.Arrays.copyOf(a, a.length + 3);
-        out[a.length] = q;
-        out[a.length + 1] = qd;
-        out[a.length + 2] = lastCtrl;
-        return out;
+    protected double[][] taskState() {
+        return new double[][] {lastCtrl};
     }
 
     @Override

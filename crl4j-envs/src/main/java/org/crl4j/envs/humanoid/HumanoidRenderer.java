@@ -14,6 +14,7 @@ import java.util.List;
 import org.crl4j.envs.maze.MazeLayout;
 import org.crl4j.envs.maze.PointMazeRenderer;
 import org.crl4j.envs.render.SceneRenderer;
+import org.crl4j.envs.render.Strokes;
 import org.crl4j.envs.spring.MjcfModel.Geom;
 import org.crl4j.envs.spring.MjcfModel.GeomType;
 import org.crl4j.envs.spring.SpringBatch;
@@ -90,15 +91,9 @@ public final class HumanoidRenderer implements SceneRenderer {
         List<Shape> out = new ArrayList<>();
         for (int l = 0; l < system.numLinks(); l++) {
             for (Geom g : system.linkGeoms(l)) {
-                if (g.type() == GeomType.SPHERE) {
-                    double[] c = pose.linkPoint(0, l, g.pos());
-                    out.add(new Shape(c, c, g.size()[0]));
-                } else if (g.type() == GeomType.CAPSULE) {
-                    double[] ax = alongZ(g.quat(), g.size()[1]);
-                    double[] p = g.pos();
-                    out.add(new Shape(pose.linkPoint(0, l, new double[] {p[0] + ax[0], p[1] + ax[1], p[2] + ax[2]}),
-                            pose.linkPoint(0, l, new double[] {p[0] - ax[0], p[1] - ax[1], p[2] - ax[2]}),
-                            g.size()[0]));
+                if (g.type() == GeomType.SPHERE || g.type() == GeomType.CAPSULE) {
+                    double[][] ends = pose.geomEnds(0, l, g);
+                    out.add(new Shape(ends[0], ends[1], g.size()[0]));
                 }
             }
         }
@@ -136,8 +131,8 @@ public final class HumanoidRenderer implements SceneRenderer {
         double ymax = shapes.stream().mapToDouble(Shape::y).max().orElse(0);
         for (Shape sh : order) {
             double t = ymax > ymin ? (sh.y() - ymin) / (ymax - ymin) : 0; // 0 near, 1 far
-            g.setColor(shade(BODY, 1.15 - 0.4 * t));
-            stroke(g, (sh.a()[0] - x0) * s, (zTop - sh.a()[2]) * s, (sh.b()[0] - x0) * s, (zTop - sh.b()[2]) * s,
+            g.setColor(Strokes.shade(BODY, 1.15 - 0.4 * t));
+            Strokes.capsule(g, (sh.a()[0] - x0) * s, (zTop - sh.a()[2]) * s, (sh.b()[0] - x0) * s, (zTop - sh.b()[2]) * s,
                     sh.r() * s);
         }
     }
@@ -183,8 +178,8 @@ public final class HumanoidRenderer implements SceneRenderer {
             List<Shape> order = new ArrayList<>(shapes);
             order.sort(Comparator.comparingDouble(Shape::z));
             for (Shape sh : order) {
-                g.setColor(shade(BODY, 0.7 + 0.3 * Math.min(1, Math.max(0, sh.z() / 1.6))));
-                stroke(g, cx + sh.a()[1] * sx, cy + sh.a()[0] * sy, cx + sh.b()[1] * sx, cy + sh.b()[0] * sy,
+                g.setColor(Strokes.shade(BODY, 0.7 + 0.3 * Math.min(1, Math.max(0, sh.z() / 1.6))));
+                Strokes.capsule(g, cx + sh.a()[1] * sx, cy + sh.a()[0] * sy, cx + sh.b()[1] * sx, cy + sh.b()[0] * sy,
                         sh.r() * sx);
             }
         } finally {
@@ -193,28 +188,4 @@ public final class HumanoidRenderer implements SceneRenderer {
         return img;
     }
 
-    /** A capsule (or, with equal ends, a disc) of radius r pixels between two image points. */
-    private static void stroke(Graphics2D g, double ax, double ay, double bx, double by, double r) {
-        float width = (float) Math.max(1, 2 * r);
-        g.setStroke(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        if (ax == bx && ay == by) {
-            g.fill(new Ellipse2D.Double(ax - width / 2.0, ay - width / 2.0, width, width));
-        } else {
-            g.draw(new Line2D.Double(ax, ay, bx, by));
-        }
-    }
-
-    private static Color shade(Color c, double f) {
-        return new Color(clamp(c.getRed() * f), clamp(c.getGreen() * f), clamp(c.getBlue() * f));
-    }
-
-    private static int clamp(double v) {
-        return (int) Math.max(0, Math.min(255, Math.round(v)));
-    }
-
-    /** The geom's local z axis (a capsule's axis) scaled to {@code len}. */
-    private static double[] alongZ(double[] q, double len) {
-        double w = q[0], x = q[1], y = q[2], z = q[3];
-        return new double[] {2 * (x * z + w * y) * len, 2 * (y * z - w * x) * len, (1 - 2 * (x * x + y * y)) * len};
-    }
 }

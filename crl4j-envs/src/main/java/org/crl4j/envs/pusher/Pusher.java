@@ -6,11 +6,10 @@ import java.util.List;
 import org.crl4j.core.Parallel;
 import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
-import org.crl4j.envs.VecEnv;
 import org.crl4j.envs.render.SceneRenderer;
 import org.crl4j.envs.spring.MjcfModel;
 import org.crl4j.envs.spring.MjcfReader;
-import org.crl4j.envs.spring.SpringBatch;
+import org.crl4j.envs.spring.SpringEnv;
 import org.crl4j.envs.spring.SpringSystem;
 
 /**
@@ -35,7 +34,7 @@ import org.crl4j.envs.spring.SpringSystem;
  * state before it); the physics is this port's spring pipeline, with the link–link contacts of the wrist and the
  * object ({@code SpringSystem.compile(..., true)}), float64, not a Brax run.
  */
-public final class Pusher extends VecEnv {
+public final class Pusher extends SpringEnv {
 
     public static final int STATE_DIM = 20;
     public static final int GOAL_DIM = 3;
@@ -53,20 +52,13 @@ public final class Pusher extends VecEnv {
     public enum Kind { EASY, HARD }
 
     private final Kind kind;
-    private final SpringSystem system;
-    private final SpringBatch batch;
-    private final Object[] workspaces;
     private final double[][] linkScratch;
-    private final int tip, object, qSize, qdSize;
+    private final int tip, object;
     private final double[] goalBase; // the goal body's position at q = 0
-    private final double[] q, qd;
 
     public Pusher(EnvSpec spec, Kind kind, int numEnvs, Parallel pool, ResetMode resetMode) {
-        super(spec, numEnvs, pool, resetMode);
+        super(spec, SpringSystem.compile(model(), TIMESTEP, SUBSTEPS, true), numEnvs, pool, resetMode);
         this.kind = kind;
-        this.system = SpringSystem.compile(model(), TIMESTEP, SUBSTEPS, true);
-        this.qSize = system.qSize();
-        this.qdSize = system.qdSize();
         if (qSize != 11 || system.numMotors() != ACTION_DIM || system.markers().size() != 1
                 || system.contacts().numPairs() != 3) {
             throw new IllegalArgumentException("not the pusher model: q " + qSize + ", motors " + system.numMotors()
@@ -75,15 +67,7 @@ public final class Pusher extends VecEnv {
         this.tip = system.link("r_wrist_flex_link");
         this.object = system.link("object");
         this.goalBase = system.markers().get(0).pos().clone();
-        this.batch = new SpringBatch(system, numEnvs);
-        int chunks = (numEnvs + ENVS_PER_TASK - 1) / ENVS_PER_TASK;
-        this.workspaces = new Object[chunks];
-        this.linkScratch = new double[chunks][9 * system.numLinks()];
-        for (int k = 0; k < chunks; k++) {
-            workspaces[k] = batch.newWorkspace();
-        }
-        this.q = new double[numEnvs * qSize];
-        this.qd = new double[numEnvs * qdSize];
+        this.linkScratch = new double[chunks()][9 * system.numLinks()];
     }
 
     /** Brax's pusher.xml with the spring backend's gear on every motor. */
@@ -96,30 +80,8 @@ public final class Pusher extends VecEnv {
         return new MjcfModel(m.timestep(), m.gravity(), m.custom(), m.bodies(), m.worldGeoms(), List.copyOf(motors));
     }
 
-    public SpringSystem system() {
-        return system;
-    }
-
-    public SpringBatch batch() {
-        return batch;
-    }
-
     public Kind kind() {
         return kind;
-    }
-
-    public double q(int env, int k) {
-        return q[env * qSize + k];
-    }
-
-    public double qd(int env, int k) {
-        return qd[env * qdSize + k];
-    }
-
-    /** Places environment env at (q, qd) directly; for tests and tools. */
-    public void setState(int env, double[] newQ, double[] newQd) {
-        batch.reset(env, newQ, newQd);
-        refresh(env);
     }
 
     @Override
@@ -149,25 +111,14 @@ public final class Pusher extends VecEnv {
         for (int k = 0; k < 7; k++) {
             qd0[k] = -RATE_NOISE + 2 * RATE_NOISE * rng.nextDouble();
         }
-        batch.reset(env, q0, qd0);
-        refresh(env);
-    }
-
-    @Override
-    protected void simulate(float[] actions, int from, int to) {
-        batch.step(actions, ACTION_DIM, from, to, workspaces[from / ENVS_PER_TASK], q, qd);
-    }
-
-    private void refresh(int env) {
-        batch.readQ(env, q, env * qSize);
-        batch.readQd(env, qd, env * qdSize);
+        place(env, q0, qd0);
     }
 
     @Override
     protected void writeState(int env, float[] out, int off) {
         for (int k = 0; k < 7; k++) {
-            out[off + k] = (float) q[env * qSize + k];
-            out[off + 13 + k] = (float) qd[env * qdSize + k];
+            out[off + k] = (float) q(env, k);
+            out[off + 13 + k] = (float) qd(env, k);
         }
         double[] links = linkScratch[env / ENVS_PER_TASK];
         batch.readLinkStates(env, links, 0);
@@ -180,18 +131,9 @@ public final class Pusher extends VecEnv {
     @Override
     protected void writeGoal(int env, float[] out, int off) {
         // the goal's slides: y first, then x (its geom sits at the body origin)
-        out[off] = (float) (goalBase[0] + q[env * qSize + 10]);
-        out[off + 1] = (float) (goalBase[1] + q[env * qSize + 9]);
+        out[off] = (float) (goalBase[0] + q(env, 10));
+        out[off + 1] = (float) (goalBase[1] + q(env, 9));
         out[off + 2] = (float) goalBase[2];
-    }
-
-    @Override
-    protected double[][] physicalState() {
-        double[][] a = batch.arrays();
-        double[][] out = java.util.Arrays.copyOf(a, a.length + 2);
-        out[a.length] = q;
-        out[a.length + 1] = qd;
-        return out;
     }
 
     @Override

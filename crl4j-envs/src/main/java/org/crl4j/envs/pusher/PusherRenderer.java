@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.crl4j.envs.maze.PointMazeRenderer;
 import org.crl4j.envs.render.SceneRenderer;
+import org.crl4j.envs.render.Strokes;
 import org.crl4j.envs.spring.MjcfModel.Geom;
 import org.crl4j.envs.spring.MjcfModel.GeomType;
 import org.crl4j.envs.spring.SpringBatch;
@@ -81,11 +82,8 @@ public final class PusherRenderer implements SceneRenderer {
             for (int l = 0; l < system.numLinks(); l++) {
                 for (Geom geom : system.linkGeoms(l)) {
                     if (geom.type() == GeomType.SPHERE || geom.type() == GeomType.CAPSULE) {
-                        double h = geom.type() == GeomType.CAPSULE ? geom.size()[1] : 0;
-                        double[] ax = alongZ(geom.quat(), h);
-                        double[] p = geom.pos();
-                        double[] a = pose.linkPoint(0, l, new double[] {p[0] + ax[0], p[1] + ax[1], p[2] + ax[2]});
-                        double[] b = pose.linkPoint(0, l, new double[] {p[0] - ax[0], p[1] - ax[1], p[2] - ax[2]});
+                        double[][] ends = pose.geomEnds(0, l, geom);
+                        double[] a = ends[0], b = ends[1];
                         shapes.add(new double[] {a[0], a[1], a[2], b[0], b[1], b[2], geom.size()[0], l});
                     }
                 }
@@ -94,15 +92,9 @@ public final class PusherRenderer implements SceneRenderer {
             for (double[] v : shapes) {
                 boolean isObject = (int) v[7] == object;
                 double top = Math.max(v[2], v[5]);
-                g.setColor(isObject ? OBJECT : shade(ARM, 0.8 + 0.5 * Math.max(0, Math.min(1, (top + 0.4) / 0.8))));
-                float w = (float) Math.max(1, 2 * v[6] * s);
-                g.setStroke(new BasicStroke(w, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-                double ax = (v[1] - Y0) * s, ay = (v[0] - X0) * s, bx = (v[4] - Y0) * s, by = (v[3] - X0) * s;
-                if (Math.abs(ax - bx) < 1e-9 && Math.abs(ay - by) < 1e-9) {
-                    g.fill(new Ellipse2D.Double(ax - w / 2.0, ay - w / 2.0, w, w));
-                } else {
-                    g.draw(new Line2D.Double(ax, ay, bx, by));
-                }
+                g.setColor(isObject ? OBJECT
+                        : Strokes.shade(ARM, 0.8 + 0.5 * Math.max(0, Math.min(1, (top + 0.4) / 0.8))));
+                Strokes.capsule(g, (v[1] - Y0) * s, (v[0] - X0) * s, (v[4] - Y0) * s, (v[3] - X0) * s, v[6] * s);
             }
         } finally {
             g.dispose();
@@ -116,16 +108,4 @@ public final class PusherRenderer implements SceneRenderer {
         return new double[] {pose.comX(0, object), pose.comY(0, object), pose.comZ(0, object)};
     }
 
-    private static Color shade(Color c, double f) {
-        return new Color(clamp(c.getRed() * f), clamp(c.getGreen() * f), clamp(c.getBlue() * f));
-    }
-
-    private static int clamp(double v) {
-        return (int) Math.max(0, Math.min(255, Math.round(v)));
-    }
-
-    private static double[] alongZ(double[] q, double len) {
-        double w = q[0], x = q[1], y = q[2], z = q[3];
-        return new double[] {2 * (x * z + w * y) * len, 2 * (y * z - w * x) * len, (1 - 2 * (x * x + y * y)) * len};
-    }
 }

@@ -34,6 +34,13 @@ public record MjcfModel(double timestep, double[] gravity, Map<String, double[]>
      */
     public record Geom(String name, GeomType type, double[] size, double[] pos, double[] quat, int contype,
                        int conaffinity, double friction, double density, double mass) {
+
+        /** A capsule's half segment (its local z axis times the half-length) in the body frame; 0 for others. */
+        public double[] halfAxis() {
+            double len = type == GeomType.CAPSULE ? size[1] : 0;
+            double w = quat[0], x = quat[1], y = quat[2], z = quat[3];
+            return new double[] {2 * (x * z + w * y) * len, 2 * (y * z - w * x) * len, (1 - 2 * (x * x + y * y)) * len};
+        }
     }
 
     /** A joint; {@code range} in radians (hinge) or metres (slide), {@code limited} false means no range. */

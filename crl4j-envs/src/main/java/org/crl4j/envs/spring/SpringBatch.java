@@ -453,6 +453,16 @@ public final class SpringBatch {
             o[2] + r[6] * local[0] + r[7] * local[1] + r[8] * local[2]};
     }
 
+    /**
+     * The two ends of link l's geom {@code g} (a capsule's segment; a sphere's centre twice) in the world, for
+     * drawing.
+     */
+    public double[][] geomEnds(int env, int l, MjcfModel.Geom g) {
+        double[] h = g.halfAxis(), p = g.pos();
+        return new double[][] {linkPoint(env, l, new double[] {p[0] + h[0], p[1] + h[1], p[2] + h[2]}),
+            linkPoint(env, l, new double[] {p[0] - h[0], p[1] - h[1], p[2] - h[2]})};
+    }
+
     /** World centre of link geom {@code g} of {@link SpringSystem#contacts}. */
     public double[] geomCentre(int env, int g) {
         ContactModel cm = sys.contacts;
