@@ -509,6 +509,21 @@ public final class SpringBatch {
         }
     }
 
+    /**
+     * How deep environment {@code env}'s geoms reach into the static boxes (maze walls), by brute force along every
+     * capsule's core: the largest radius − clearance, negative when nothing touches. For tests and diagnostics.
+     */
+    public double wallDepth(int env) {
+        ContactModel cm = sys.contacts;
+        double worst = Double.NEGATIVE_INFINITY;
+        for (int g = 0; g < cm.numGeoms(); g++) {
+            for (double[] c : geomCorePoints(env, g, 4)) {
+                worst = Math.max(worst, cm.geomRadius(g) - cm.wallClearance(g, c[0], c[1], c[2]));
+            }
+        }
+        return worst;
+    }
+
     /** Centre of mass of link l: x, y, z. */
     public double comX(int env, int l) {
         return px[env * numLinks + l];
