@@ -20,6 +20,13 @@ import org.crl4j.core.io.AtomicFiles;
 
 /** PNG and animated GIF files from frames, with the JDK's ImageIO only; files are written atomically. */
 public final class Images {
+    static {
+        // ImageIO's default disk cache registers a shutdown hook that closes every cache stream still open: a PNG or
+        // GIF being written when the JVM is asked to stop (SIGTERM, a parent gone) then fails with "closed" instead
+        // of the run stopping cleanly (ParentGoneTest saw it). Images are small: cache in memory.
+        ImageIO.setUseCache(false);
+    }
+
     private Images() {
     }
 
