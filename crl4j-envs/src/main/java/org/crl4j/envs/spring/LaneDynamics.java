@@ -43,7 +43,6 @@ final class LaneDynamics {
     private final int[] tauAt; // per motor: where in Lanes.buf (lane 0) its hinge's torque sums
     private static final double TAN_PI_8 = 0.41421356237309503;
 
-    /** Lane-major scratch for one block of {@link #W} environments. */
     /** Links a {@link Lanes} block can hold (slot {@code MAX_LINKS} is the world); larger models step scalar. */
     static final int MAX_LINKS = 31;
     /** Doubles per component in {@link Lanes#buf}: a compile-time constant, so that C2 merges the range checks of
