@@ -58,6 +58,7 @@ public final class Humanoid extends SpringEnv {
     private final HumanoidArena arena;
     private final double[][] linkScratch; // one per chunk: 9 per body link
     private final double targetMass;
+    private final double totalMass; // the body links' and the target's
     private final double[] ctrlLo, ctrlHi;
     private final float[] ctrl;  // [N × 17] the controls handed to the physics (action mapped to the control range)
     private final double[] lastCtrl; // [N × 17] the same values, kept for the observation (and checkpoints)
@@ -72,6 +73,11 @@ public final class Humanoid extends SpringEnv {
         }
         this.linkScratch = new double[chunks()][9 * (LINKS - 1)];
         this.targetMass = targetMass(arena.model());
+        double total = targetMass;
+        for (int l = 0; l < LINKS - 1; l++) {
+            total += system.mass(l);
+        }
+        this.totalMass = total;
         this.ctrlLo = new double[ACTION_DIM];
         this.ctrlHi = new double[ACTION_DIM];
         for (int a = 0; a < ACTION_DIM; a++) {
@@ -145,10 +151,9 @@ public final class Humanoid extends SpringEnv {
         int body = LINKS - 1;
         // the whole system's centre of mass, the target included
         double tx = q(env, Q - 2), ty = q(env, Q - 1);
-        double msum = targetMass, cx = targetMass * tx, cy = targetMass * ty, cz = targetMass * TARGET_Z;
+        double msum = totalMass, cx = targetMass * tx, cy = targetMass * ty, cz = targetMass * TARGET_Z;
         for (int l = 0; l < body; l++) {
             double m = system.mass(l);
-            msum += m;
             cx += m * links[9 * l];
             cy += m * links[9 * l + 1];
             cz += m * links[9 * l + 2];

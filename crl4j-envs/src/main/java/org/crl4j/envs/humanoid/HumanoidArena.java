@@ -2,8 +2,6 @@ package org.crl4j.envs.humanoid;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.crl4j.core.Rng;
 import org.crl4j.envs.maze.MazeLayout;
@@ -47,17 +45,7 @@ public final class HumanoidArena {
         if (layout != null) {
             MazeWalls.appendTo(doc, layout, CELL_SIZE);
         }
-        MjcfModel m = MjcfReader.read(doc);
-        if (m.motors().size() != SPRING_GEARS.length) {
-            throw new IllegalStateException("humanoid.xml has " + m.motors().size() + " motors, expected 17");
-        }
-        List<MjcfModel.Motor> motors = new ArrayList<>();
-        for (int a = 0; a < SPRING_GEARS.length; a++) {
-            MjcfModel.Motor mo = m.motors().get(a);
-            motors.add(new MjcfModel.Motor(mo.joint(), SPRING_GEARS[a], mo.ctrlLimited(), mo.ctrlLo(), mo.ctrlHi()));
-        }
-        this.model = new MjcfModel(m.timestep(), m.gravity(), m.custom(), m.bodies(), m.worldGeoms(),
-                List.copyOf(motors));
+        this.model = MjcfReader.read(doc).withGears(SPRING_GEARS);
     }
 
     /** The open floor of {@code humanoid}. */

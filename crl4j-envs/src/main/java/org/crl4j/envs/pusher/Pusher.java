@@ -1,8 +1,5 @@
 package org.crl4j.envs.pusher;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.crl4j.core.Parallel;
 import org.crl4j.core.Rng;
 import org.crl4j.envs.EnvSpec;
@@ -52,7 +49,6 @@ public final class Pusher extends SpringEnv {
     public enum Kind { EASY, HARD }
 
     private final Kind kind;
-    private final double[][] linkScratch;
     private final int tip, object;
     private final double[] goalBase; // the goal body's position at q = 0
 
@@ -67,17 +63,13 @@ public final class Pusher extends SpringEnv {
         this.tip = system.link("r_wrist_flex_link");
         this.object = system.link("object");
         this.goalBase = system.markers().get(0).pos().clone();
-        this.linkScratch = new double[chunks()][9 * system.numLinks()];
     }
 
     /** Brax's pusher.xml with the spring backend's gear on every motor. */
     static MjcfModel model() {
-        MjcfModel m = MjcfReader.resource(Pusher.class, "pusher.xml");
-        List<MjcfModel.Motor> motors = new ArrayList<>();
-        for (MjcfModel.Motor mo : m.motors()) {
-            motors.add(new MjcfModel.Motor(mo.joint(), GEAR, mo.ctrlLimited(), mo.ctrlLo(), mo.ctrlHi()));
-        }
-        return new MjcfModel(m.timestep(), m.gravity(), m.custom(), m.bodies(), m.worldGeoms(), List.copyOf(motors));
+        double[] gears = new double[ACTION_DIM];
+        java.util.Arrays.fill(gears, GEAR);
+        return MjcfReader.resource(Pusher.class, "pusher.xml").withGears(gears);
     }
 
     public Kind kind() {
@@ -120,12 +112,12 @@ public final class Pusher extends SpringEnv {
             out[off + k] = (float) q(env, k);
             out[off + 13 + k] = (float) qd(env, k);
         }
-        double[] links = linkScratch[env / ENVS_PER_TASK];
-        batch.readLinkStates(env, links, 0);
-        for (int k = 0; k < 3; k++) {
-            out[off + 7 + k] = (float) links[9 * tip + k];
-            out[off + 10 + k] = (float) links[9 * object + k];
-        }
+        out[off + 7] = (float) batch.comX(env, tip);
+        out[off + 8] = (float) batch.comY(env, tip);
+        out[off + 9] = (float) batch.comZ(env, tip);
+        out[off + 10] = (float) batch.comX(env, object);
+        out[off + 11] = (float) batch.comY(env, object);
+        out[off + 12] = (float) batch.comZ(env, object);
     }
 
     @Override

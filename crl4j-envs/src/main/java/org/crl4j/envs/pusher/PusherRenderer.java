@@ -37,11 +37,14 @@ public final class PusherRenderer implements SceneRenderer {
     private final SpringSystem system;
     private final SpringBatch pose;
     private final int object;
+    private final double[] objectBase; // the object's centre of mass at q = 0
 
     PusherRenderer(SpringSystem system) {
         this.system = system;
         this.pose = new SpringBatch(system, 1);
         this.object = system.link("object");
+        pose.reset(0, new double[system.qSize()], new double[system.qdSize()]);
+        this.objectBase = new double[] {pose.comX(0, object), pose.comY(0, object)};
     }
 
     @Override
@@ -54,9 +57,8 @@ public final class PusherRenderer implements SceneRenderer {
             q[k] = obs[off + k];
         }
         // the object's slides from its observed centre (y slide first, as the model lists them)
-        double[] base = objectBase();
-        q[7] = obs[off + 11] - base[1];
-        q[8] = obs[off + 10] - base[0];
+        q[7] = obs[off + 11] - objectBase[1];
+        q[8] = obs[off + 10] - objectBase[0];
         pose.reset(0, q, new double[system.qdSize()]);
         double s = size / SPAN;
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
@@ -100,12 +102,6 @@ public final class PusherRenderer implements SceneRenderer {
             g.dispose();
         }
         return img;
-    }
-
-    /** Where the object's centre of mass is at q = 0. */
-    private double[] objectBase() {
-        pose.reset(0, new double[system.qSize()], new double[system.qdSize()]);
-        return new double[] {pose.comX(0, object), pose.comY(0, object), pose.comZ(0, object)};
     }
 
 }

@@ -168,13 +168,13 @@ final class LaneDynamics {
         }
     }
 
-    LaneDynamics(SpringSystem s, SpringBatch b, double[] pa0, double[] pa1, double[] pa2) {
+    LaneDynamics(SpringSystem s, SpringBatch b) {
         this.s = s;
         this.b = b;
         this.c = s.contacts;
-        this.pa0 = pa0;
-        this.pa1 = pa1;
-        this.pa2 = pa2;
+        this.pa0 = s.pa0;
+        this.pa1 = s.pa1;
+        this.pa2 = s.pa2;
         this.erpOverDt = s.baumgarteErp / s.timestep;
         this.restitution = 1 + s.elasticity;
         int nl = s.numLinks;

@@ -52,6 +52,22 @@ public record MjcfModel(double timestep, double[] gravity, Map<String, double[]>
     public record Motor(String joint, double gear, boolean ctrlLimited, double ctrlLo, double ctrlHi) {
     }
 
+    /**
+     * This model with motor a's gear replaced by {@code gears[a]} (a task's backend overrides, e.g. the spring
+     * humanoid's and pusher's); the motors' number and order must match.
+     */
+    public MjcfModel withGears(double... gears) {
+        if (gears.length != motors.size()) {
+            throw new IllegalArgumentException(gears.length + " gears for " + motors.size() + " motors");
+        }
+        List<Motor> out = new java.util.ArrayList<>();
+        for (int a = 0; a < gears.length; a++) {
+            Motor m = motors.get(a);
+            out.add(new Motor(m.joint(), gears[a], m.ctrlLimited(), m.ctrlLo(), m.ctrlHi()));
+        }
+        return new MjcfModel(timestep, gravity, custom, bodies, worldGeoms, List.copyOf(out));
+    }
+
     /** A custom numeric parameter, or {@code fallback} when the file has none (Brax's defaults). */
     public double customScalar(String name, double fallback) {
         double[] v = custom.get(name);

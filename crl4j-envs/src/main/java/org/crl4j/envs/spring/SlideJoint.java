@@ -23,25 +23,10 @@ final class SlideJoint {
      */
     static void apply(SpringSystem s, int l, double[] rc, int m, double dx, double dy, double dz, double[] f,
                       double[] tau, int t, double wx, double wy, double wz, double[] torque) {
+        double[] sa = s.parentDofAxis; // the slides in the world (the parent is the world)
         int b = 9 * l;
-        double[] br = s.bodyRot;
         double fx = f[0], fy = f[1], fz = f[2];
-        double s0x = 0, s0y = 0, s0z = 0, s1x = 0, s1y = 0, s1z = 0;
-        for (int k = 0; k < 2; k++) {
-            double ax = s.dofAxis[b + 3 * k], ay = s.dofAxis[b + 3 * k + 1], az = s.dofAxis[b + 3 * k + 2];
-            double sx = br[b] * ax + br[b + 1] * ay + br[b + 2] * az;
-            double sy = br[b + 3] * ax + br[b + 4] * ay + br[b + 5] * az;
-            double sz = br[b + 6] * ax + br[b + 7] * ay + br[b + 8] * az;
-            if (k == 0) {
-                s0x = sx;
-                s0y = sy;
-                s0z = sz;
-            } else {
-                s1x = sx;
-                s1y = sy;
-                s1z = sz;
-            }
-        }
+        double s0x = sa[b], s0y = sa[b + 1], s0z = sa[b + 2], s1x = sa[b + 3], s1y = sa[b + 4], s1z = sa[b + 5];
         double p0 = fx * s0x + fy * s0y + fz * s0z, p1 = fx * s1x + fy * s1y + fz * s1z;
         fx -= p0 * s0x + p1 * s1x;
         fy -= p0 * s0y + p1 * s1y;
@@ -61,8 +46,8 @@ final class SlideJoint {
         f[1] = fy;
         f[2] = fz;
         // P1 = R_body·e_y, P2 = R_body·e_z (the parent is the world); C1, C2 the child's
-        double p1x = br[b + 1], p1y = br[b + 4], p1z = br[b + 7];
-        double p2x = br[b + 2], p2y = br[b + 5], p2z = br[b + 8];
+        double p1x = s.pa1[3 * l], p1y = s.pa1[3 * l + 1], p1z = s.pa1[3 * l + 2];
+        double p2x = s.pa2[3 * l], p2y = s.pa2[3 * l + 1], p2z = s.pa2[3 * l + 2];
         double c1x = rc[m + 1], c1y = rc[m + 4], c1z = rc[m + 7];
         double c2x = rc[m + 2], c2y = rc[m + 5], c2z = rc[m + 8];
         double kl = s.limitStiffness[l], k = s.stiffness[l], ka = s.angDamping[l];
@@ -82,12 +67,9 @@ final class SlideJoint {
     static void inverse(SpringSystem s, int l, double dx, double dy, double dz, double vx, double vy, double vz,
                         double[] q, int qa, double[] qd, int qda) {
         int b = 9 * l;
-        double[] br = s.bodyRot;
         for (int k = 0; k < 2; k++) {
-            double ax = s.dofAxis[b + 3 * k], ay = s.dofAxis[b + 3 * k + 1], az = s.dofAxis[b + 3 * k + 2];
-            double sx = br[b] * ax + br[b + 1] * ay + br[b + 2] * az;
-            double sy = br[b + 3] * ax + br[b + 4] * ay + br[b + 5] * az;
-            double sz = br[b + 6] * ax + br[b + 7] * ay + br[b + 8] * az;
+            double sx = s.parentDofAxis[b + 3 * k], sy = s.parentDofAxis[b + 3 * k + 1];
+            double sz = s.parentDofAxis[b + 3 * k + 2];
             q[qa + k] = sx * dx + sy * dy + sz * dz;
             qd[qda + k] = sx * vx + sy * vy + sz * vz;
         }

@@ -64,7 +64,7 @@ public final class SpringBatch {
         // vectorised step reproduces bit for bit (LaneDynamicsTest, HumanoidLanesTest), one environment at a time.
         // Slide links and link–link contacts (the pusher) have no lanewise substep: such models step scalar.
         lanes = org.crl4j.core.Simd.ENABLED && !sys.needsScalarStep()
-                ? new LaneDynamics(sys, this, dynamics.pa0, dynamics.pa1, dynamics.pa2) : null;
+                ? new LaneDynamics(sys, this) : null;
         vectorInverse = lanes != null && lanes.vectorInverse();
     }
 

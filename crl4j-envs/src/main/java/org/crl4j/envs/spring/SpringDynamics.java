@@ -20,30 +20,15 @@ final class SpringDynamics {
     private final SpringSystem s;
     private final SpringBatch b;
     private final ContactSolver contacts;
-    // parent-side joint axes in the parent's link frame: bodyRot · (a0, a1, a2)
-    final double[] pa0, pa1, pa2;
+    private final double[] pa0, pa1, pa2; // the system's parent-side joint axes
 
     SpringDynamics(SpringSystem s, SpringBatch b) {
         this.s = s;
         this.b = b;
         this.contacts = new ContactSolver(s, b);
-        int nl = s.numLinks;
-        pa0 = new double[3 * nl];
-        pa1 = new double[3 * nl];
-        pa2 = new double[3 * nl];
-        for (int l = 0; l < nl; l++) {
-            double[] r = java.util.Arrays.copyOfRange(s.bodyRot, 9 * l, 9 * l + 9);
-            rotateInto(r, s.axis0, l, pa0);
-            rotateInto(r, s.axis1, l, pa1);
-            rotateInto(r, s.axis2, l, pa2);
-        }
-    }
-
-    private static void rotateInto(double[] r, double[] a, int l, double[] out) {
-        double x = a[3 * l], y = a[3 * l + 1], z = a[3 * l + 2];
-        out[3 * l] = r[0] * x + r[1] * y + r[2] * z;
-        out[3 * l + 1] = r[3] * x + r[4] * y + r[5] * z;
-        out[3 * l + 2] = r[6] * x + r[7] * y + r[8] * z;
+        this.pa0 = s.pa0;
+        this.pa1 = s.pa1;
+        this.pa2 = s.pa2;
     }
 
     void substep(int e, Workspace ws) {

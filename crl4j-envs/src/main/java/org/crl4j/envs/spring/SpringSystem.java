@@ -50,6 +50,8 @@ public final class SpringSystem {
     // [3L] Brax's joint frame (kinematics.link_to_joint_frame): one hinge: the axis and math.orthogonals of it;
     // two or three: a0, a1, a0 × a1
     final double[] axis0, axis1, axis2;
+    final double[] pa0, pa1, pa2; // [3L] the same frame on the parent's side, in its link frame: bodyRot · axis_k
+    final double[] parentDofAxis; // [9L] bodyRot · dofAxis: a slide link's slides as the world sees them
     final double[] limitLo, limitHi;    // [L] the first hinge's range, ±∞ when unlimited
     final boolean[] limited;
     final double[] stiffness, velDamping, angDamping, limitStiffness; // [L] per-link constraint parameters
@@ -162,26 +164,20 @@ public final class SpringSystem {
                 continue;
             }
             Joint j = js.get(0);
-            if (slideLink) {
-                for (Joint x : js) {
-                    if (!java.util.Arrays.equals(x.pos(), j.pos())) {
-                        throw new IllegalArgumentException("body '" + b.name() + "': its slides must share one pos");
-                    }
-                }
-            } else if (j.type() == JointType.FREE && js.size() != 1) {
+            if (j.type() == JointType.FREE && js.size() != 1) {
                 throw new IllegalArgumentException("body '" + b.name() + "' stacks a free joint with others; Brax "
                         + "allows a free joint only alone");
+            }
+            for (Joint x : js) {
+                if (!java.util.Arrays.equals(x.pos(), j.pos())) {
+                    throw new IllegalArgumentException("body '" + b.name() + "': its joints must share one pos "
+                            + "(Brax allows one joint position per body)");
+                }
             }
             if (j.type() == JointType.HINGE) {
                 if (js.size() > 3 || js.stream().anyMatch(x -> x.type() != JointType.HINGE)) {
                     throw new IllegalArgumentException("body '" + b.name() + "' has " + js.size() + " joints; the "
                             + "spring pipeline here supports one free joint or one to three hinges per body");
-                }
-                for (Joint x : js) {
-                    if (!java.util.Arrays.equals(x.pos(), j.pos())) {
-                        throw new IllegalArgumentException("body '" + b.name() + "': stacked hinges must share one "
-                                + "pos (Brax allows one joint position per body)");
-                    }
                 }
                 if (js.size() > 1 && b.parent() < 0) {
                     throw new IllegalArgumentException("body '" + b.name() + "': stacked hinges on a world body are "
@@ -228,6 +224,10 @@ public final class SpringSystem {
         axis0 = new double[3 * nl];
         axis1 = new double[3 * nl];
         axis2 = new double[3 * nl];
+        pa0 = new double[3 * nl];
+        pa1 = new double[3 * nl];
+        pa2 = new double[3 * nl];
+        parentDofAxis = new double[9 * nl];
         limitLo = new double[nl];
         limitHi = new double[nl];
         limited = new boolean[nl];
@@ -284,6 +284,12 @@ public final class SpringSystem {
             System.arraycopy(frame[0], 0, axis0, 3 * l, 3);
             System.arraycopy(frame[1], 0, axis1, 3 * l, 3);
             System.arraycopy(frame[2], 0, axis2, 3 * l, 3);
+            rotateInto(bodyRot, 9 * l, axis0, 3 * l, pa0, 3 * l);
+            rotateInto(bodyRot, 9 * l, axis1, 3 * l, pa1, 3 * l);
+            rotateInto(bodyRot, 9 * l, axis2, 3 * l, pa2, 3 * l);
+            for (int k = 0; k < 3; k++) {
+                rotateInto(bodyRot, 9 * l, dofAxis, 9 * l + 3 * k, parentDofAxis, 9 * l + 3 * k);
+            }
             limited[l] = b.joints().stream().anyMatch(Joint::limited);
             limitLo[l] = free[l] ? j.lo() : dofLo[3 * l];
             limitHi[l] = free[l] ? j.hi() : dofHi[3 * l];
@@ -344,11 +350,7 @@ public final class SpringSystem {
             }
         }
         this.jointLinks = Map.copyOf(jointLink);
-        boolean anySlide = false;
-        for (boolean x : slide) {
-            anySlide |= x;
-        }
-        this.slideLinks = anySlide;
+        this.slideLinks = java.util.stream.IntStream.range(0, nl).anyMatch(l -> slide[l]);
         this.stackedHinges = java.util.stream.IntStream.range(0, nl).anyMatch(l -> dofs[l] > 1 && !slide[l]);
         this.contacts = new ContactModel(linkGeoms, geomLink, m.worldGeoms(), linkContacts ? parent : null);
         this.ignoredSelfPairs = linkContacts ? 0 : ContactModel.linkPairs(linkGeoms, geomLink, parent).size();
@@ -397,6 +399,14 @@ public final class SpringSystem {
         double n = Math.sqrt(Quat.dot(b, b));
         b = Quat.scale(b, 1 / n);
         return new double[][] {a.clone(), b, Quat.cross(a, b)};
+    }
+
+    /** {@code out[o ..] = r[ro ..] · v[vo ..]} (row-major 3×3 times a vector). */
+    private static void rotateInto(double[] r, int ro, double[] v, int vo, double[] out, int o) {
+        double x = v[vo], y = v[vo + 1], z = v[vo + 2];
+        out[o] = r[ro] * x + r[ro + 1] * y + r[ro + 2] * z;
+        out[o + 1] = r[ro + 3] * x + r[ro + 4] * y + r[ro + 5] * z;
+        out[o + 2] = r[ro + 6] * x + r[ro + 7] * y + r[ro + 8] * z;
     }
 
     /** Brax's frame of two or three stacked hinges: a0, a1 and a0 × a1 (not orthonormalised, as Brax). */
@@ -474,11 +484,6 @@ public final class SpringSystem {
      */
     public boolean needsScalarStep() {
         return slideLinks || contacts.numPairs() > 0;
-    }
-
-    /** Whether some link slides on two slide joints (Brax's translational link type '2'). */
-    public boolean hasSlideLinks() {
-        return slideLinks;
     }
 
     /** Whether link l slides (its dofs are slide joints, its ranges metres). */

@@ -31,16 +31,9 @@ final class StackedHinges {
      * rotation {@code rp[rpOff ..]} and the child's {@code rc[rcOff ..]} (row-major 3×3).
      */
     static void frames(SpringSystem s, int l, double[] rp, int rpOff, double[] rc, int rcOff, double[] f) {
-        int b = 9 * l;
-        for (int k = 0; k < 2; k++) {
-            double[] axis = k == 0 ? s.axis0 : s.axis1;
-            double x = axis[3 * l], y = axis[3 * l + 1], z = axis[3 * l + 2];
-            // R_body · f_k, then R_p · that
-            double bx = s.bodyRot[b] * x + s.bodyRot[b + 1] * y + s.bodyRot[b + 2] * z;
-            double by = s.bodyRot[b + 3] * x + s.bodyRot[b + 4] * y + s.bodyRot[b + 5] * z;
-            double bz = s.bodyRot[b + 6] * x + s.bodyRot[b + 7] * y + s.bodyRot[b + 8] * z;
-            mulInto(rp, rpOff, bx, by, bz, f, P0 + 3 * k);
-        }
+        // R_p · (R_body · f_k), the second factor a constant of the system
+        mulInto(rp, rpOff, s.pa0[3 * l], s.pa0[3 * l + 1], s.pa0[3 * l + 2], f, P0);
+        mulInto(rp, rpOff, s.pa1[3 * l], s.pa1[3 * l + 1], s.pa1[3 * l + 2], f, P1);
         mulInto(rc, rcOff, s.axis0[3 * l], s.axis0[3 * l + 1], s.axis0[3 * l + 2], f, C0);
         mulInto(rc, rcOff, s.axis1[3 * l], s.axis1[3 * l + 1], s.axis1[3 * l + 2], f, C1);
         mulInto(rc, rcOff, s.axis2[3 * l], s.axis2[3 * l + 1], s.axis2[3 * l + 2], f, C2);
