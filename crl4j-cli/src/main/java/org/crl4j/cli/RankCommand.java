@@ -75,7 +75,8 @@ public final class RankCommand implements Callable<Integer> {
 
     private Trainer fresh(Parallel pool, Rank me) {
         RunConfig cfg = RunConfigs.bind(java.util.List.of(new RunConfigs.Layer(ConfigFile.read(config), config.toString())));
-        return new Trainer(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), cfg.crlConfig(), pool, me);
+        return new Trainer(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), cfg.crlConfig(),
+                cfg.baselineConfig(), pool, me);
     }
 
     private static void train(Trainer trainer, Path state) throws IOException {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * {@link #addRunOptions}); the run itself is {@link TrainingRun}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = "Train a goal-reaching agent with contrastive RL (no reward function).",
+        description = "Train a goal-reaching agent with contrastive RL (no reward function), or with one of the "
+                + "baselines it is compared with (--algo sac|sac_her|td3|td3_her|gcbc) on the same networks and data.",
         footer = {"", "Every option can also be given in a --config file (TOML, YAML or JSON) under its name without the "
                 + "dashes, in its section ([networks] critic-depth = 16) or not; flags override the file. A run's "
                 + "config.toml is such a file. All options and defaults: docs/configuration.md."})
@@ -121,6 +122,10 @@ public final class TrainCommand implements Runnable {
         try {
             // before the run directory is written
             Trainer.requireSplit(cfg.trainConfig(Envs.spec(cfg.env().env()).episodeLength()), ranks);
+            if (ranks > 1 && cfg.baselineConfig().algo() != org.crl4j.rl.Algo.CRL) {
+                throw new IllegalArgumentException("--ranks " + ranks + " trains contrastive RL only; --algo "
+                        + cfg.baselines().algo() + " runs in one process (leave --ranks out)");
+            }
             WorkerRanks.Placement where = placement(parsed);
             if (where != null && ranks < 2) {
                 throw new IllegalArgumentException("--cluster-port places ranks 1..K-1 on workers; give --ranks K with "

@@ -72,10 +72,15 @@ final class TrainingRun {
             if (rounding != null) {
                 System.out.println("  note: " + rounding);
             }
-            System.out.println("  " + cfg.crlConfig());
+            if (cfg.baselineConfig().algo() == org.crl4j.rl.Algo.CRL) {
+                System.out.println("  " + cfg.crlConfig());
+            } else {
+                System.out.println("  " + cfg.baselineConfig() + " on the networks of " + cfg.crlConfig());
+            }
             System.out.println("  run directory: " + dir);
             if (ranks == 1) {
-                new TrainingRun(dir, cfg, new Trainer(tc, cfg.crlConfig(), pool), pool, null).train(false);
+                new TrainingRun(dir, cfg, new Trainer(tc, cfg.crlConfig(), cfg.baselineConfig(), pool), pool, null)
+                        .train(false);
                 return;
             }
             System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s, %d envs and %d rows of each batch "
@@ -84,7 +89,7 @@ final class TrainingRun {
             RankGroup group = startRanks(dir, ranks, threads, null, null, onWorkers);
             Trainer trainer;
             try {
-                trainer = new Trainer(tc, cfg.crlConfig(), pool, new Rank(0, ranks, group.reducer()));
+                trainer = new Trainer(tc, cfg.crlConfig(), cfg.baselineConfig(), pool, new Rank(0, ranks, group.reducer()));
             } catch (RuntimeException e) {
                 group.abort();
                 throw e;
@@ -132,7 +137,7 @@ final class TrainingRun {
             } else if (trainer.finished()) {
                 System.out.println("  its schedule is complete; lengthen it with --total-env-steps N");
             }
-            RunConfig cfg = dir.upgrade(trainer.config(), trainer.agent().config, threads, n -> System.out.println("  " + n));
+            RunConfig cfg = dir.upgrade(trainer.config(), trainer.agent().config(), trainer.agent().baseline(), threads, n -> System.out.println("  " + n));
             RankGroup group = null;
             if (k > 1) {
                 System.out.printf("  data-parallel: %d ranks (processes) × %d thread%s%n", k, threads, threads == 1 ? "" : "s");

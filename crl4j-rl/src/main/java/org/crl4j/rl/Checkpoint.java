@@ -31,48 +31,63 @@ public final class Checkpoint {
     }
 
     public static final String META_KEY = "crl4j";
-    /** 2: the configurations in the metadata spell their fields as the options do (kebab-case); 1 (before
-     *  2026-12-06) spelled them snake_case. Both are read. */
-    public static final int FORMAT = 2;
+    /** 3: the agent may be a baseline ({@code "algo"} and {@code "baseline"} in the metadata; contrastive RL's
+     *  checkpoints are still written as format 2, byte for byte as before). 2: the configurations in the metadata
+     *  spell their fields as the options do (kebab-case); 1 (before 2026-12-06) spelled them snake_case. All are
+     *  read. */
+    public static final int FORMAT = 3;
 
     /** What is saved besides the tensors. */
-    public record Info(String env, int stateDim, int actionDim, int goalDim, CrlConfig config, long envSteps,
-                       long sgdSteps, int epoch, Map<String, Object> extra) {
+    public record Info(String env, int stateDim, int actionDim, int goalDim, CrlConfig config, BaselineConfig baseline,
+                       long envSteps, long sgdSteps, int epoch, Map<String, Object> extra) {
+
+        /** A contrastive RL agent's. */
+        public Info(String env, int stateDim, int actionDim, int goalDim, CrlConfig config, long envSteps,
+                    long sgdSteps, int epoch, Map<String, Object> extra) {
+            this(env, stateDim, actionDim, goalDim, config, BaselineConfig.CRL, envSteps, sgdSteps, epoch, extra);
+        }
     }
 
-    public static void save(Path path, CrlAgent agent, Info info) throws IOException {
+    public static void save(Path path, Agent agent, Info info) throws IOException {
         save(path, agent, info, List.of(), Map.of());
     }
 
     /** As {@link #save(Path, CrlAgent, Info)}, plus further tensors and metadata (a trainer's resume state). */
-    public static void save(Path path, CrlAgent agent, Info info, List<Tensor> extraTensors,
+    public static void save(Path path, Agent agent, Info info, List<Tensor> extraTensors,
                             Map<String, Object> extraMeta) throws IOException {
         List<Tensor> tensors = new ArrayList<>(extraTensors);
-        for (ParamStore ps : stores(agent)) {
+        for (ParamStore ps : agent.stores()) {
             tensors.addAll(ps.asTensors("", ps.params()));
         }
-        for (Map.Entry<ParamStore, Adam> e : optimisers(agent).entrySet()) {
+        for (Map.Entry<ParamStore, Adam> e : agent.optimisers().entrySet()) {
             tensors.addAll(e.getKey().asTensors("adam_m/", e.getValue().firstMoment()));
             tensors.addAll(e.getKey().asTensors("adam_v/", e.getValue().secondMoment()));
         }
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
+        boolean crl = info.baseline().algo() == Algo.CRL;
+        meta.put("format", crl ? 2 : FORMAT);
+        if (!crl) {
+            meta.put("algo", info.baseline().algo().id());
+        }
         meta.put("env", info.env());
         meta.put("state_dim", info.stateDim());
         meta.put("action_dim", info.actionDim());
         meta.put("goal_dim", info.goalDim());
         meta.put("network", toMap(info.config()));
+        if (!crl) {
+            meta.put("baseline", toMap(info.baseline()));
+        }
         meta.put("env_steps", info.envSteps());
         meta.put("sgd_steps", info.sgdSteps());
         meta.put("epoch", info.epoch());
-        meta.put("adam_steps", List.of(agent.actorAdam.step(), agent.criticAdam.step(), agent.alphaAdam.step()));
+        meta.put("adam_steps", agent.optimisers().values().stream().map(Adam::step).toList());
         meta.put("extra", info.extra() == null ? Map.of() : info.extra());
         meta.putAll(extraMeta);
         Safetensors.writeChecksummed(path, tensors, Map.of(META_KEY, Json.write(meta)));
     }
 
     /** A checkpoint read back: its description, an agent holding its parameters and optimiser state, the file. */
-    public record Loaded(Info info, CrlAgent agent, Safetensors.Contents contents, Map<String, Object> metadata) {
+    public record Loaded(Info info, Agent agent, Safetensors.Contents contents, Map<String, Object> metadata) {
     }
 
     public static Loaded load(Path path, Parallel pool) throws IOException {
@@ -95,22 +110,25 @@ public final class Checkpoint {
             }
             @SuppressWarnings("unchecked")
             CrlConfig cfg = fromMap((Map<String, Object>) meta.get("network"));
+            Algo algo = meta.get("algo") == null ? Algo.CRL : Algo.parse((String) meta.get("algo"));
+            @SuppressWarnings("unchecked")
+            BaselineConfig baseline = algo == Algo.CRL ? BaselineConfig.CRL
+                    : baselineFromMap(algo, (Map<String, Object>) meta.get("baseline"));
             Info info = new Info((String) meta.get("env"), num(meta, "state_dim").intValue(),
-                    num(meta, "action_dim").intValue(), num(meta, "goal_dim").intValue(), cfg,
+                    num(meta, "action_dim").intValue(), num(meta, "goal_dim").intValue(), cfg, baseline,
                     num(meta, "env_steps").longValue(), num(meta, "sgd_steps").longValue(), num(meta, "epoch").intValue(),
                     extra(meta.get("extra")));
-            CrlAgent agent = new CrlAgent(info.stateDim(), info.actionDim(), info.goalDim(), cfg, pool);
-            for (ParamStore ps : stores(agent)) {
+            Agent agent = Agent.create(info.stateDim(), info.actionDim(), info.goalDim(), cfg, baseline, pool);
+            for (ParamStore ps : agent.stores()) {
                 ps.copyFrom(c, "", ps.params());
             }
-            for (Map.Entry<ParamStore, Adam> e : optimisers(agent).entrySet()) {
+            List<?> steps = (List<?>) meta.get("adam_steps");
+            int k = 0;
+            for (Map.Entry<ParamStore, Adam> e : agent.optimisers().entrySet()) {
                 e.getKey().copyFrom(c, "adam_m/", e.getValue().firstMoment());
                 e.getKey().copyFrom(c, "adam_v/", e.getValue().secondMoment());
+                e.getValue().setStep(((Number) steps.get(k++)).longValue());
             }
-            List<?> steps = (List<?>) meta.get("adam_steps");
-            agent.actorAdam.setStep(((Number) steps.get(0)).longValue());
-            agent.criticAdam.setStep(((Number) steps.get(1)).longValue());
-            agent.alphaAdam.setStep(((Number) steps.get(2)).longValue());
             return new Loaded(info, agent, c, meta);
         } catch (ClassCastException | NullPointerException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new CorruptFileException(path, "its crl4j metadata is incomplete or malformed (" + e.getMessage() + ")");
@@ -128,18 +146,6 @@ public final class Checkpoint {
         } catch (JsonException | IllegalArgumentException e) {
             throw new CorruptFileException(path, "its crl4j metadata has no env steps (" + e.getMessage() + ")");
         }
-    }
-
-    private static List<ParamStore> stores(CrlAgent a) {
-        return List.of(a.actorParams, a.criticParams, a.alphaParams);
-    }
-
-    private static Map<ParamStore, Adam> optimisers(CrlAgent a) {
-        Map<ParamStore, Adam> m = new LinkedHashMap<>();
-        m.put(a.actorParams, a.actorAdam);
-        m.put(a.criticParams, a.criticAdam);
-        m.put(a.alphaParams, a.alphaAdam);
-        return m;
     }
 
     /** An option's value by its kebab-case name, or by the snake_case one format 1 wrote. */
@@ -225,5 +231,29 @@ public final class Checkpoint {
                 (Boolean) option(m, "disable-entropy"), (Boolean) option(m, "layer-norm"),
                 Activation.parse((String) option(m, "activation")), (Boolean) option(m, "residual"),
                 MlpOptions.Recompute.parse((String) option(m, "recompute")));
+    }
+
+    public static Map<String, Object> toMap(BaselineConfig b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("discount", (double) b.discount());
+        m.put("tau", (double) b.tau());
+        m.put("sac-lr", (double) b.sacLr());
+        m.put("td3-lr", (double) b.td3Lr());
+        m.put("gcbc-lr", (double) b.gcbcLr());
+        m.put("her-ratio", (double) b.herRatio());
+        m.put("exploration-noise", (double) b.explorationNoise());
+        m.put("exploration-noise-clip", (double) b.explorationNoiseClip());
+        m.put("policy-delay", b.policyDelay());
+        m.put("target-noise", (double) b.targetNoise());
+        m.put("target-noise-clip", (double) b.targetNoiseClip());
+        return m;
+    }
+
+    public static BaselineConfig baselineFromMap(Algo algo, Map<String, Object> m) {
+        return new BaselineConfig(algo, num(m, "discount").floatValue(), num(m, "tau").floatValue(),
+                num(m, "sac-lr").floatValue(), num(m, "td3-lr").floatValue(), num(m, "gcbc-lr").floatValue(),
+                num(m, "her-ratio").floatValue(), num(m, "exploration-noise").floatValue(),
+                num(m, "exploration-noise-clip").floatValue(), num(m, "policy-delay").intValue(),
+                num(m, "target-noise").floatValue(), num(m, "target-noise-clip").floatValue());
     }
 }

@@ -25,12 +25,12 @@ import org.crl4j.rl.ranks.GradientReducer;
  *   <li>Critic, on the same minibatch: logits[i][j] = f(φ(s_i, a_i), ψ(g_j)); InfoNCE with the diagonal as
  *       positives, plus the logsumexp² penalty.</li>
  * </ol>
- * There is no reward anywhere: the goals g are future states of the same trajectory (see {@link ContrastiveBatches}).
+ * There is no reward anywhere: the goals g are future states of the same trajectory (see {@link HindsightBatches}).
  *
  * <p>Parameters: the actor in one store, both critic encoders in another (one Adam each, as the reference's
  * TrainStates), log α in a third.
  */
-public final class CrlAgent {
+public final class CrlAgent implements Agent {
     public final int stateDim;
     public final int actionDim;
     public final int goalDim;
@@ -79,7 +79,20 @@ public final class CrlAgent {
 
     /** Metrics of one SGD step (JaxGCRL names in {@link TrainingMetrics}). */
     public record StepMetrics(float actorLoss, float alphaLoss, float logAlpha, float sampleEntropy, float criticLoss,
-                              float logsumexp, float categoricalAccuracy, float logitsPos, float logitsNeg) {
+                              float logsumexp, float categoricalAccuracy, float logitsPos, float logitsNeg)
+            implements TrainingMetrics.Step {
+        @Override
+        public void forEach(java.util.function.ObjDoubleConsumer<String> out) {
+            out.accept("actor_loss", actorLoss);
+            out.accept("alpha_loss", alphaLoss);
+            out.accept("log_alpha", logAlpha);
+            out.accept("sample_entropy", sampleEntropy);
+            out.accept("critic_loss", criticLoss);
+            out.accept("logsumexp", logsumexp);
+            out.accept("categorical_accuracy", categoricalAccuracy);
+            out.accept("logits_pos", logitsPos);
+            out.accept("logits_neg", logitsNeg);
+        }
     }
 
     public CrlAgent(int stateDim, int actionDim, int goalDim, CrlConfig config, Parallel pool) {
@@ -105,6 +118,7 @@ public final class CrlAgent {
     }
 
     /** Initialises every parameter from {@code rng} (U(±1/√fan_in) kernels, zero biases, log α = 0). */
+    @Override
     public void init(Rng rng) {
         actor.init(rng.split());
         saEncoder.init(rng.split());
@@ -123,6 +137,7 @@ public final class CrlAgent {
      * Seconds spent in {@link #sgdStep} since the last call: the actor and temperature (losses through the frozen
      * critic, and their updates), the critic (ψ(g) counted there), and the wait in the ranks' all-reduce; resets them.
      */
+    @Override
     public double[] takeActorCriticSeconds() {
         double[] r = {actorNanos / 1e9, criticNanos / 1e9, reduceNanos / 1e9};
         actorNanos = 0;
@@ -131,31 +146,53 @@ public final class CrlAgent {
         return r;
     }
 
-    /**
-     * A 64-bit fingerprint of everything an SGD step reads and writes: the parameters, both Adam moments and the
-     * Adam step counts of the actor, the critic and α. Data-parallel ranks compare it every epoch: the same bits on
-     * every rank, or the ranks have diverged.
-     */
-    public long fingerprint() {
-        long h = 0xcbf29ce484222325L;
-        for (Adam adam : List.of(actorAdam, criticAdam, alphaAdam)) {
-            h = mix(h, adam.step());
-        }
-        for (float[] a : List.of(actorParams.params(), criticParams.params(), alphaParams.params(),
-                actorAdam.firstMoment(), actorAdam.secondMoment(), criticAdam.firstMoment(), criticAdam.secondMoment(),
-                alphaAdam.firstMoment(), alphaAdam.secondMoment())) {
-            h = mix(h, a.length);
-            for (float v : a) {
-                h = mix(h, Float.floatToRawIntBits(v));
-            }
-        }
-        return h;
+    @Override
+    public Algo algo() {
+        return Algo.CRL;
     }
 
-    private static long mix(long h, long v) {
-        h ^= v;
-        h *= 0x100000001b3L; // FNV-1a's prime, then a finaliser so that nearby inputs spread
-        return h ^ (h >>> 29);
+    @Override
+    public int stateDim() {
+        return stateDim;
+    }
+
+    @Override
+    public int actionDim() {
+        return actionDim;
+    }
+
+    @Override
+    public int goalDim() {
+        return goalDim;
+    }
+
+    @Override
+    public CrlConfig config() {
+        return config;
+    }
+
+    @Override
+    public BaselineConfig baseline() {
+        return BaselineConfig.CRL;
+    }
+
+    @Override
+    public List<ParamStore> stores() {
+        return List.of(actorParams, criticParams, alphaParams);
+    }
+
+    @Override
+    public java.util.Map<ParamStore, Adam> optimisers() {
+        java.util.Map<ParamStore, Adam> m = new java.util.LinkedHashMap<>();
+        m.put(actorParams, actorAdam);
+        m.put(criticParams, criticAdam);
+        m.put(alphaParams, alphaAdam);
+        return m;
+    }
+
+    @Override
+    public StepMetrics sgdStep(ReplayBatch batch, Rng rng, GradientReducer reducer) {
+        return sgdStep(batch.states, batch.actions, batch.goals, batch.rows, rng, reducer);
     }
 
     public ParamStore actorParams() {
@@ -260,12 +297,12 @@ public final class CrlAgent {
         int s = stateDim;
         int a = actionDim;
         int d = config.reprDim();
-        concatRows(states, s, goals, goalDim, b, actorIn);
+        ActorHead.concatRows(states, s, goals, goalDim, b, actorIn);
         float[] head = actor.forward(actorIn, b);
-        splitHead(head, b);
+        ActorHead.split(head, b, actionDim, mean, rawLogStd);
         rng.fillGaussian(noise, 0, b * a);
         TanhGaussian.sample(mean, rawLogStd, noise, b, a, action, logProb);
-        concatRows(states, s, action, a, b, saIn);
+        ActorHead.concatRows(states, s, action, a, b, saIn);
         System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
         PairedEnergy.forward(config.energy(), phi, psi, b, d, q);
         float alpha = config.disableEntropy() ? 0f : EntropyTemperature.alpha(logAlpha());
@@ -276,7 +313,7 @@ public final class CrlAgent {
             System.arraycopy(dSaIn, i * (s + a) + s, dAction, i * a, a);
         }
         TanhGaussian.sampleBackward(mean, rawLogStd, noise, b, a, dAction, dLogProb, dMean, dRaw);
-        joinHead(b);
+        ActorHead.join(dMean, dRaw, b, actionDim, dHead);
         actor.backward(dHead, null, GradMode.OVERWRITE);
         return actorLoss;
     }
@@ -312,7 +349,7 @@ public final class CrlAgent {
         int s = stateDim;
         int a = actionDim;
         int d = config.reprDim();
-        concatRows(states, s, actions, a, b, saIn);
+        ActorHead.concatRows(states, s, actions, a, b, saIn);
         System.arraycopy(saEncoder.forward(saIn, b), 0, phi, 0, b * d);
         pairwise.forward(phi, psi, b, b, d, logits);
         InfoNce.Result c = infoNce.compute(logits, b, dLogits);
@@ -326,43 +363,9 @@ public final class CrlAgent {
      * Actions for {@code n} observations (rows state ‖ goal of {@code obsDim} = S + G floats): tanh(μ) when
      * {@code deterministic}, else a sample tanh(μ + σε) with noise from {@code rng}.
      */
+    @Override
     public void act(float[] observations, int n, boolean deterministic, Rng rng, float[] out) {
-        float[] head = actor.infer(observations, n);
-        int a = actionDim;
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < a; k++) {
-                float mu = head[i * 2 * a + k];
-                if (deterministic) {
-                    out[i * a + k] = (float) Math.tanh(mu);
-                } else {
-                    double std = Math.exp(TanhGaussian.logStd(head[i * 2 * a + a + k]));
-                    out[i * a + k] = (float) Math.tanh(mu + std * rng.nextGaussian());
-                }
-            }
-        }
-    }
-
-    private void splitHead(float[] head, int b) {
-        int a = actionDim;
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(head, i * 2 * a, mean, i * a, a);
-            System.arraycopy(head, i * 2 * a + a, rawLogStd, i * a, a);
-        }
-    }
-
-    private void joinHead(int b) {
-        int a = actionDim;
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(dMean, i * a, dHead, i * 2 * a, a);
-            System.arraycopy(dRaw, i * a, dHead, i * 2 * a + a, a);
-        }
-    }
-
-    static void concatRows(float[] x, int nx, float[] y, int ny, int rows, float[] out) {
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(x, i * nx, out, i * (nx + ny), nx);
-            System.arraycopy(y, i * ny, out, i * (nx + ny) + nx, ny);
-        }
+        ActorHead.act(actor.infer(observations, n), n, actionDim, deterministic, rng, out);
     }
 
     private void ensure(int b) {

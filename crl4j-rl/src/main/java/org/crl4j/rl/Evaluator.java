@@ -43,8 +43,12 @@ public final class Evaluator {
         void act(float[] observations, int n, float[] actions);
     }
 
-    /** The agent's deterministic actor tanh(μ), as the reference evaluates. */
-    public static Policy deterministic(CrlAgent agent) {
+    /**
+     * The agent's evaluation action: the deterministic actor (tanh(μ)), as the reference evaluates contrastive RL.
+     * Every algorithm is evaluated this way, so that methods compare on one protocol (JaxGCRL samples SAC's and
+     * PPO's stochastic policy at evaluation).
+     */
+    public static Policy deterministic(Agent agent) {
         return (obs, n, out) -> agent.act(obs, n, true, null, out);
     }
 
@@ -55,7 +59,7 @@ public final class Evaluator {
     }
 
     /** Runs one evaluation of the agent's deterministic actor; records env 0's observations when asked. */
-    public Result run(CrlAgent agent, boolean recordFirstEnv) {
+    public Result run(Agent agent, boolean recordFirstEnv) {
         return run(deterministic(agent), recordFirstEnv);
     }
 

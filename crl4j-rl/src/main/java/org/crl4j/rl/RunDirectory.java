@@ -287,24 +287,26 @@ public final class RunDirectory {
     }
 
     /** The run's options from config.json; a format-1 directory gets them rebuilt from its resume state's configs. */
-    public RunConfig readConfig(TrainConfig train, CrlConfig network) throws IOException {
-        return fromJson(Files.isRegularFile(configJson()) ? readConfigJson() : Map.of(), train, network);
+    public RunConfig readConfig(TrainConfig train, CrlConfig network, BaselineConfig baseline) throws IOException {
+        return fromJson(Files.isRegularFile(configJson()) ? readConfigJson() : Map.of(), train, network, baseline);
     }
 
-    private RunConfig fromJson(Map<String, Object> json, TrainConfig train, CrlConfig network) {
+    private RunConfig fromJson(Map<String, Object> json, TrainConfig train, CrlConfig network, BaselineConfig baseline) {
         if (json.get("config") instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
             Map<String, ?> tree = (Map<String, ?>) m;
             return RunConfigs.bind(tree, configJson().toString());
         }
-        return fromFormat1(json, train, network);
+        return fromFormat1(json, train, network, baseline);
     }
 
     /** Format 1 kept checkpoint_every and gif at the top of config.json; everything else is in the resume state. */
-    private static RunConfig fromFormat1(Map<String, Object> json, TrainConfig t, CrlConfig c) {
+    private static RunConfig fromFormat1(Map<String, Object> json, TrainConfig t, CrlConfig c, BaselineConfig b) {
         // the checkpoint's views of the configs use the option names; episode-length is the task's, not an option
         Map<String, Object> v = new LinkedHashMap<>(Checkpoint.toMap(t));
         v.putAll(Checkpoint.toMap(c));
+        v.put("algo", b.algo().id());
+        v.putAll(Checkpoint.toMap(b));
         v.remove("episode-length");
         v.put("eval-env", t.evalEnv().equals(t.env()) ? "" : t.evalEnv());
         v.put("gif", !Boolean.FALSE.equals(json.get("gif")));
@@ -318,7 +320,8 @@ public final class RunDirectory {
      * resume state and rewriting these. A damaged config.json is rebuilt from the resume state (checkpoint-every and
      * gif, which only config.json holds, go back to their defaults). Says what it does through {@code note}.
      */
-    public RunConfig upgrade(TrainConfig train, CrlConfig network, int threads, java.util.function.Consumer<String> note)
+    public RunConfig upgrade(TrainConfig train, CrlConfig network, BaselineConfig baseline, int threads,
+                             java.util.function.Consumer<String> note)
             throws IOException {
         Map<String, Object> json;
         try {
@@ -332,7 +335,8 @@ public final class RunDirectory {
         if (json != null && rewrite) {
             note.accept("upgrading its config files to run-directory format " + FORMAT);
         }
-        RunConfig saved = json == null ? fromFormat1(Map.of(), train, network) : fromJson(json, train, network);
+        RunConfig saved = json == null ? fromFormat1(Map.of(), train, network, baseline)
+                : fromJson(json, train, network, baseline);
         RunConfig now = RunConfigs.with(saved, Map.of("total-env-steps", train.totalEnvSteps(),
                 "num-epochs", train.numEpochs()), configJson().toString());
         if (!now.equals(saved) || rewrite) {

@@ -43,17 +43,15 @@ public final class Trainer {
     private final int localBatch;
     private final EnvSpec spec;
     private final VecEnv env;
-    private final CrlAgent agent;
+    private final Agent agent;
     private final TrajectoryReplay replay;
-    private final ContrastiveBatches batches;
+    private final HindsightBatches batches;
     private final Evaluator evaluator;
     private final Rng actRng;
     private final Rng sampleRng;
     private final Rng sgdRng;
     private final float[] actions;
-    private final float[] bStates;
-    private final float[] bActions;
-    private final float[] bGoals;
+    private final ReplayBatch batch;
     private final int[] trajIdsBefore;
     private long envSteps;
     private long trainingSteps;
@@ -70,7 +68,12 @@ public final class Trainer {
     private double sgdSeconds;
 
     public Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool) {
-        this(cfg, crl, pool, null, Rank.SINGLE);
+        this(cfg, crl, BaselineConfig.CRL, pool, null, Rank.SINGLE);
+    }
+
+    /** A one-process run of {@code baseline.algo()} (contrastive RL or a baseline). */
+    public Trainer(TrainConfig cfg, CrlConfig crl, BaselineConfig baseline, Parallel pool) {
+        this(cfg, crl, baseline, pool, null, Rank.SINGLE);
     }
 
     /**
@@ -81,11 +84,20 @@ public final class Trainer {
      * with numEnvs environments would. Only rank 0 evaluates.
      */
     public Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool, Rank rank) {
-        this(cfg, crl, pool, null, rank);
+        this(cfg, crl, BaselineConfig.CRL, pool, null, rank);
+    }
+
+    /** As {@link #Trainer(TrainConfig, CrlConfig, Parallel, Rank)} for {@code baseline.algo()}. */
+    public Trainer(TrainConfig cfg, CrlConfig crl, BaselineConfig baseline, Parallel pool, Rank rank) {
+        this(cfg, crl, baseline, pool, null, rank);
     }
 
     /** With {@code agent} null a fresh agent is initialised from the seed; otherwise that agent is trained on. */
-    private Trainer(TrainConfig cfg, CrlConfig crl, Parallel pool, CrlAgent restored, Rank rank) {
+    private Trainer(TrainConfig cfg, CrlConfig crl, BaselineConfig baseline, Parallel pool, Agent restored, Rank rank) {
+        if (rank.ranks() > 1 && baseline.algo() != Algo.CRL) {
+            throw new IllegalArgumentException("--ranks " + rank.ranks() + " trains contrastive RL only; "
+                    + baseline.algo().id() + " runs in one process (leave --ranks out)");
+        }
         this.cfg = cfg;
         this.pool = pool;
         this.rank = rank;
@@ -103,11 +115,15 @@ public final class Trainer {
         if (restored != null) {
             this.agent = restored;
         } else {
-            this.agent = new CrlAgent(spec.stateDim(), spec.actionDim(), spec.goalDim(), crl, pool);
+            this.agent = Agent.create(spec.stateDim(), spec.actionDim(), spec.goalDim(), crl, baseline, pool);
             agent.init(Rng.forStream(cfg.seed(), 1));
         }
-        this.replay = new TrajectoryReplay(localEnvs, cfg.maxReplaySize(), spec.stateDim(), spec.actionDim());
-        this.batches = new ContrastiveBatches(replay, cfg.episodeLength(), cfg.gamma(), spec.goalIndices(), localBatch);
+        BaselineConfig b = agent.baseline();
+        // the TD baselines need each step's commanded goal, reached goal and ending; CRL and GCBC only the states
+        this.replay = new TrajectoryReplay(localEnvs, cfg.maxReplaySize(), spec.stateDim(), spec.actionDim(),
+                b.algo().usesReward() ? spec.goalDim() : 0);
+        this.batches = new HindsightBatches(replay, cfg.episodeLength(), cfg.gamma(), spec.goalIndices(), localBatch,
+                b.relabelProbability(), spec.successThreshold());
         this.evaluator = rank.isLead()
                 ? new Evaluator(cfg.evalEnv(), cfg.numEvalEnvs(), cfg.seed() + 1_000_003L, cfg.episodeLength(), pool)
                 : null;
@@ -119,9 +135,7 @@ public final class Trainer {
         this.sampleRng = Rng.forStream(cfg.seed(), streams + 3);
         this.sgdRng = Rng.forStream(cfg.seed(), streams + 4);
         this.actions = new float[localEnvs * spec.actionDim()];
-        this.bStates = new float[localBatch * spec.stateDim()];
-        this.bActions = new float[localBatch * spec.actionDim()];
-        this.bGoals = new float[localBatch * spec.goalDim()];
+        this.batch = new ReplayBatch(localBatch, spec.stateDim(), spec.actionDim(), spec.goalDim());
         this.trajIdsBefore = new int[localEnvs];
     }
 
@@ -142,7 +156,7 @@ public final class Trainer {
         return rank;
     }
 
-    public CrlAgent agent() {
+    public Agent agent() {
         return agent;
     }
 
@@ -167,6 +181,10 @@ public final class Trainer {
             System.arraycopy(env.trajectoryIds(), 0, trajIdsBefore, 0, localEnvs);
             replay.add(env.observations(), obsDim, actions, trajIdsBefore);
             env.step(actions);
+            if (replay.keepsOutcomes()) {
+                replay.recordOutcomes(env.observations(), env.finalObservations(), obsDim, spec.goalIndices(),
+                        env.terminated(), env.truncated());
+            }
             envSteps += cfg.numEnvs(); // all ranks' steps: they step in lockstep
         }
         collectSeconds += (System.nanoTime() - t0) / 1e9;
@@ -179,9 +197,9 @@ public final class Trainer {
         int n = batches.prepare(sampleRng, cfg.numSgdBatchesPerTrainingStep());
         long sgdNanos = 0;
         for (int k = 0; k < n; k++) {
-            batches.fill(k, bStates, bActions, bGoals);
+            batches.fill(k, batch);
             long b = System.nanoTime();
-            into.add(agent.sgdStep(bStates, bActions, bGoals, localBatch, sgdRng, rank.reducer()));
+            into.add(agent.sgdStep(batch, sgdRng, rank.reducer()));
             sgdNanos += System.nanoTime() - b;
             sgdSteps++;
         }
@@ -401,7 +419,7 @@ public final class Trainer {
         try {
             @SuppressWarnings("unchecked")
             TrainConfig cfg = Checkpoint.trainConfigFromMap((Map<String, Object>) tm);
-            Trainer t = new Trainer(cfg, c.info().config(), pool, c.agent(), rank);
+            Trainer t = new Trainer(cfg, c.info().config(), c.info().baseline(), pool, c.agent(), rank);
             t.env.restoreState(c.contents(), "env/");
             t.replay.restoreState(c.contents(), "replay/");
             long[] rng = new long[3];
@@ -467,8 +485,8 @@ public final class Trainer {
     // ---- resharding (see Resharding) ----------------------------------------------------------------------------
 
     /** A trainer of {@code rank} continuing {@code agent}, its environments and replay fresh (Resharding fills them). */
-    static Trainer withAgent(TrainConfig cfg, Parallel pool, CrlAgent agent, Rank rank) {
-        return new Trainer(cfg, agent.config, pool, agent, rank);
+    static Trainer withAgent(TrainConfig cfg, Parallel pool, Agent agent, Rank rank) {
+        return new Trainer(cfg, agent.config(), agent.baseline(), pool, agent, rank);
     }
 
     VecEnv env() {
@@ -525,8 +543,8 @@ public final class Trainer {
 
     /** What a checkpoint written now records. */
     public Checkpoint.Info checkpointInfo(int epoch) {
-        return new Checkpoint.Info(cfg.env(), spec.stateDim(), spec.actionDim(), spec.goalDim(), agent.config, envSteps,
-                sgdSteps, epoch, orderedExtra());
+        return new Checkpoint.Info(cfg.env(), spec.stateDim(), spec.actionDim(), spec.goalDim(), agent.config(),
+                agent.baseline(), envSteps, sgdSteps, epoch, orderedExtra());
     }
 
     /** In a fixed order (Map.of's differs from JVM to JVM, and so would the checkpoint's bytes). */

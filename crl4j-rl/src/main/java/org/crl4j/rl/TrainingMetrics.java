@@ -2,30 +2,29 @@ package org.crl4j.rl;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ObjDoubleConsumer;
 
-/** Running means of the SGD-step metrics over a stretch of training, under JaxGCRL's metric names. */
+/**
+ * Running means of the SGD-step metrics over a stretch of training, under JaxGCRL's metric names
+ * ({@code training/…}). Each algorithm reports its own metrics; their order is that of the first step added. A
+ * metric is the mean over the steps that reported it (TD3 updates its actor every other step).
+ */
 public final class TrainingMetrics {
-    private double actorLoss;
-    private double alphaLoss;
-    private double logAlpha;
-    private double sampleEntropy;
-    private double criticLoss;
-    private double logsumexp;
-    private double accuracy;
-    private double logitsPos;
-    private double logitsNeg;
+
+    /** The metrics of one SGD step, by name (without the {@code training/} prefix). */
+    public interface Step {
+        void forEach(ObjDoubleConsumer<String> out);
+    }
+
+    private final Map<String, double[]> sums = new LinkedHashMap<>();
     private long count;
 
-    public void add(CrlAgent.StepMetrics m) {
-        actorLoss += m.actorLoss();
-        alphaLoss += m.alphaLoss();
-        logAlpha += m.logAlpha();
-        sampleEntropy += m.sampleEntropy();
-        criticLoss += m.criticLoss();
-        logsumexp += m.logsumexp();
-        accuracy += m.categoricalAccuracy();
-        logitsPos += m.logitsPos();
-        logitsNeg += m.logitsNeg();
+    public void add(Step m) {
+        m.forEach((name, v) -> {
+            double[] s = sums.computeIfAbsent(name, n -> new double[2]);
+            s[0] += v;
+            s[1]++;
+        });
         count++;
     }
 
@@ -39,24 +38,21 @@ public final class TrainingMetrics {
         if (count == 0) {
             return m;
         }
-        double n = count;
-        m.put("training/actor_loss", actorLoss / n);
-        m.put("training/alpha_loss", alphaLoss / n);
-        m.put("training/log_alpha", logAlpha / n);
-        m.put("training/sample_entropy", sampleEntropy / n);
-        m.put("training/critic_loss", criticLoss / n);
-        m.put("training/logsumexp", logsumexp / n);
-        m.put("training/categorical_accuracy", accuracy / n);
-        m.put("training/logits_pos", logitsPos / n);
-        m.put("training/logits_neg", logitsNeg / n);
+        sums.forEach((name, s) -> m.put("training/" + name, s[0] / s[1]));
         return m;
     }
 
+    /** The mean of one metric, NaN when no step reported it. */
+    public double mean(String name) {
+        double[] s = sums.get(name);
+        return s == null ? Double.NaN : s[0] / s[1];
+    }
+
     public double criticLoss() {
-        return count == 0 ? Double.NaN : criticLoss / count;
+        return mean("critic_loss");
     }
 
     public double accuracy() {
-        return count == 0 ? Double.NaN : accuracy / count;
+        return mean("categorical_accuracy");
     }
 }

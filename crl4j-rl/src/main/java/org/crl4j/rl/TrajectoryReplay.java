@@ -12,7 +12,13 @@ import org.crl4j.core.Rng;
  *
  * <p>Sampling follows the reference (scaling-crl / JaxGCRL {@code TrajectoryUniformSamplingQueue}): once per
  * training step, every environment contributes one window of {@code windowLength} consecutive steps starting
- * uniformly in [0, size − windowLength) — note the exclusive bound: the newest step is never in a window.
+ * uniformly in [0, size − windowLength) — note the exclusive bound: the newest step is never in a window, so every
+ * step in a window has its successor in the replay.
+ *
+ * <p><b>Outcomes</b> (the TD baselines only; {@code goalDim} &gt; 0): per step also the commanded goal, the goal
+ * coordinates reached by the step (the final observation when it ended an episode, which the next slot no longer
+ * holds) and whether it terminated or was truncated, so that a sparse reward can be computed for any goal and a
+ * TD target knows when not to bootstrap. Contrastive RL reads none of them and keeps them off.
  */
 public final class TrajectoryReplay {
     private final int numEnvs;
@@ -22,11 +28,23 @@ public final class TrajectoryReplay {
     private final float[] states;
     private final float[] actions;
     private final int[] trajectoryIds;
+    private final int goalDim; // 0: no outcomes
+    private final float[] commandedGoals;
+    private final float[] reachedGoals;
+    private final int[] endFlags;
+    /** {@link #endFlags} bits. */
+    public static final int TERMINATED = 1;
+    public static final int TRUNCATED = 2;
     private int head;   // slot the next step goes to (same for all envs: they are inserted together)
     private int size;   // steps kept per env
     private long inserted;
 
     public TrajectoryReplay(int numEnvs, int capacity, int stateDim, int actionDim) {
+        this(numEnvs, capacity, stateDim, actionDim, 0);
+    }
+
+    /** With {@code goalDim} &gt; 0 the replay also keeps each step's outcome (see the class comment). */
+    public TrajectoryReplay(int numEnvs, int capacity, int stateDim, int actionDim, int goalDim) {
         if (numEnvs < 1 || capacity < 2 || stateDim < 1 || actionDim < 1) {
             throw new IllegalArgumentException("replay needs numEnvs ≥ 1, capacity ≥ 2, state and action dims ≥ 1");
         }
@@ -42,6 +60,15 @@ public final class TrajectoryReplay {
         this.states = new float[numEnvs * capacity * stateDim];
         this.actions = new float[numEnvs * capacity * actionDim];
         this.trajectoryIds = new int[numEnvs * capacity];
+        this.goalDim = goalDim;
+        this.commandedGoals = new float[numEnvs * capacity * goalDim];
+        this.reachedGoals = new float[numEnvs * capacity * goalDim];
+        this.endFlags = new int[goalDim > 0 ? numEnvs * capacity : 0];
+    }
+
+    /** Whether each step's outcome is kept. */
+    public boolean keepsOutcomes() {
+        return goalDim > 0;
     }
 
     public int numEnvs() {
@@ -72,7 +99,8 @@ public final class TrajectoryReplay {
 
     /** Bytes held by the preallocated blocks. */
     public long bytes() {
-        return 4L * (states.length + actions.length + trajectoryIds.length);
+        return 4L * (states.length + actions.length + trajectoryIds.length + commandedGoals.length
+                + reachedGoals.length + endFlags.length);
     }
 
     /**
@@ -85,10 +113,50 @@ public final class TrajectoryReplay {
             System.arraycopy(observations, e * obsStride, states, slot * stateDim, stateDim);
             System.arraycopy(actionRows, e * actionDim, actions, slot * actionDim, actionDim);
             trajectoryIds[slot] = trajIds[e];
+            if (goalDim > 0) {
+                System.arraycopy(observations, e * obsStride + stateDim, commandedGoals, slot * goalDim, goalDim);
+            }
         }
         head = head + 1 == capacity ? 0 : head + 1;
         size = Math.min(capacity, size + 1);
         inserted++;
+    }
+
+    /**
+     * Records the outcome of the step {@link #add} just appended (replays that keep outcomes only): the goal
+     * coordinates {@code goalIndices} of each environment's observation after the step ({@code finals} where the
+     * step ended the episode, else {@code next}) and how it ended.
+     */
+    public void recordOutcomes(float[] next, float[] finals, int obsStride, int[] goalIndices, boolean[] terminated,
+                               boolean[] truncated) {
+        if (goalDim == 0) {
+            throw new IllegalStateException("this replay keeps no outcomes");
+        }
+        int last = head == 0 ? capacity - 1 : head - 1;
+        for (int e = 0; e < numEnvs; e++) {
+            int slot = e * capacity + last;
+            boolean ended = terminated[e] || truncated[e];
+            float[] obs = ended ? finals : next;
+            for (int k = 0; k < goalDim; k++) {
+                reachedGoals[slot * goalDim + k] = obs[e * obsStride + goalIndices[k]];
+            }
+            endFlags[slot] = ((terminated[e] ? TERMINATED : 0) | (truncated[e] ? TRUNCATED : 0));
+        }
+    }
+
+    /** Copies the goal the environment was commanded at (env, t) into {@code out[off]}. */
+    public void copyCommandedGoal(int env, int t, float[] out, int off) {
+        System.arraycopy(commandedGoals, slot(env, t) * goalDim, out, off, goalDim);
+    }
+
+    /** Copies the goal coordinates the step at (env, t) reached into {@code out[off]}. */
+    public void copyReachedGoal(int env, int t, float[] out, int off) {
+        System.arraycopy(reachedGoals, slot(env, t) * goalDim, out, off, goalDim);
+    }
+
+    /** How the step at (env, t) ended: {@link #TERMINATED}, {@link #TRUNCATED} bits, 0 when its episode went on. */
+    public int endFlags(int env, int t) {
+        return endFlags[slot(env, t)];
     }
 
     /** Slot of logical time index {@code t} (0 = oldest kept) of environment {@code env}. */
@@ -164,6 +232,16 @@ public final class TrajectoryReplay {
         System.arraycopy(from.actions, fromEnv * capacity * actionDim, actions, toEnv * capacity * actionDim,
                 capacity * actionDim);
         System.arraycopy(from.trajectoryIds, fromEnv * capacity, trajectoryIds, toEnv * capacity, capacity);
+        if (goalDim > 0) {
+            if (from.goalDim != goalDim) {
+                throw new IllegalArgumentException("replays with different outcomes (goal dims " + from.goalDim + " and "
+                        + goalDim + ")");
+            }
+            int g = capacity * goalDim;
+            System.arraycopy(from.commandedGoals, fromEnv * g, commandedGoals, toEnv * g, g);
+            System.arraycopy(from.reachedGoals, fromEnv * g, reachedGoals, toEnv * g, g);
+            System.arraycopy(from.endFlags, fromEnv * capacity, endFlags, toEnv * capacity, capacity);
+        }
     }
 
     /** Takes {@code from}'s ring positions (head, size, steps inserted); the columns are then copied one by one. */
@@ -190,11 +268,18 @@ public final class TrajectoryReplay {
 
     /** The stored steps and positions as tensors (views, no copies: write them before the next {@link #add}). */
     public java.util.List<org.crl4j.core.io.Tensor> stateTensors(String prefix) {
-        return java.util.List.of(
+        java.util.List<org.crl4j.core.io.Tensor> t = new java.util.ArrayList<>(java.util.List.of(
                 org.crl4j.core.io.Tensor.ofFloats(prefix + "states", new long[] {numEnvs, capacity, stateDim}, states),
                 org.crl4j.core.io.Tensor.ofFloats(prefix + "actions", new long[] {numEnvs, capacity, actionDim}, actions),
                 org.crl4j.core.io.Tensor.ofInts(prefix + "trajectory_ids", new long[] {numEnvs, capacity}, trajectoryIds),
-                org.crl4j.core.io.Tensor.ofLongs(prefix + "positions", new long[] {3}, new long[] {head, size, inserted}));
+                org.crl4j.core.io.Tensor.ofLongs(prefix + "positions", new long[] {3}, new long[] {head, size, inserted})));
+        if (goalDim > 0) {
+            long[] g = {numEnvs, capacity, goalDim};
+            t.add(org.crl4j.core.io.Tensor.ofFloats(prefix + "commanded_goals", g, commandedGoals));
+            t.add(org.crl4j.core.io.Tensor.ofFloats(prefix + "reached_goals", g, reachedGoals));
+            t.add(org.crl4j.core.io.Tensor.ofInts(prefix + "end_flags", new long[] {numEnvs, capacity}, endFlags));
+        }
+        return t;
     }
 
     /** Restores what {@link #stateTensors} saved into a replay of the same shape. */
@@ -202,6 +287,11 @@ public final class TrajectoryReplay {
         file.tensor(prefix + "states").requireShape(numEnvs, capacity, stateDim).copyTo(states, 0);
         file.tensor(prefix + "actions").requireShape(numEnvs, capacity, actionDim).copyTo(actions, 0);
         file.tensor(prefix + "trajectory_ids").requireShape(numEnvs, capacity).copyTo(trajectoryIds, 0);
+        if (goalDim > 0) {
+            file.tensor(prefix + "commanded_goals").requireShape(numEnvs, capacity, goalDim).copyTo(commandedGoals, 0);
+            file.tensor(prefix + "reached_goals").requireShape(numEnvs, capacity, goalDim).copyTo(reachedGoals, 0);
+            file.tensor(prefix + "end_flags").requireShape(numEnvs, capacity).copyTo(endFlags, 0);
+        }
         long[] pos = new long[3];
         file.tensor(prefix + "positions").requireShape(3).copyTo(pos, 0);
         if (pos[0] < 0 || pos[0] >= capacity || pos[1] < 0 || pos[1] > capacity || pos[2] < pos[1]) {

@@ -142,7 +142,7 @@ class RankedTrainerTest {
                 @Override
                 public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
                     if (r == 1) {
-                        t.agent().actorParams().params()[0] += 1e-3f; // a rank gone astray (a bad all-reduce, say)
+                        ((CrlAgent) t.agent()).actorParams().params()[0] += 1e-3f; // a rank gone astray (a bad all-reduce, say)
                     }
                 }
             });

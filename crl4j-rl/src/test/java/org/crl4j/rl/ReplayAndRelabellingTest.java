@@ -93,7 +93,7 @@ class ReplayAndRelabellingTest {
     void goalsNeverCrossTrajectoriesOrLeaveTheWindowAndRowsMatchTheReplay() {
         int window = 25;
         TrajectoryReplay r = filled(8, 200, 500, 3, 30, 4);
-        ContrastiveBatches b = new ContrastiveBatches(r, window, 0.99, new int[] {1, 2}, 16);
+        HindsightBatches b = new HindsightBatches(r, window, 0.99, new int[] {1, 2}, 16);
         Rng rng = new Rng(5);
         float[] st = new float[16 * 3];
         float[] ac = new float[16];
@@ -184,18 +184,18 @@ class ReplayAndRelabellingTest {
     @Test
     void batchesAreCappedAndTheRemainderDropped() {
         TrajectoryReplay r = filled(4, 100, 100, 50, 50, 8);
-        ContrastiveBatches b = new ContrastiveBatches(r, 20, 0.99, new int[] {0}, 7);
+        HindsightBatches b = new HindsightBatches(r, 20, 0.99, new int[] {0}, 7);
         assertThat(b.prepare(new Rng(1), 1000)).isEqualTo(4 * 19 / 7);
         assertThat(b.prepare(new Rng(1), 3)).isEqualTo(3);
-        assertThatThrownBy(() -> new ContrastiveBatches(r, 20, 0.99, new int[] {0}, 4 * 19 + 1))
+        assertThatThrownBy(() -> new HindsightBatches(r, 20, 0.99, new int[] {0}, 4 * 19 + 1))
                 .hasMessageContaining("lower --batch-size");
     }
 
     @Test
     void sameSeedSameBatches() {
         TrajectoryReplay r = filled(4, 100, 150, 5, 40, 9);
-        ContrastiveBatches a = new ContrastiveBatches(r, 30, 0.99, new int[] {1}, 8);
-        ContrastiveBatches b = new ContrastiveBatches(r, 30, 0.99, new int[] {1}, 8);
+        HindsightBatches a = new HindsightBatches(r, 30, 0.99, new int[] {1}, 8);
+        HindsightBatches b = new HindsightBatches(r, 30, 0.99, new int[] {1}, 8);
         a.prepare(new Rng(11), 100);
         b.prepare(new Rng(11), 100);
         for (int k = 0; k < a.batches(); k++) {

@@ -33,8 +33,8 @@ class ResumeTest {
         try (Parallel pool = new Parallel(2)) {
             Trainer a = new Trainer(small(), net(), pool);
             assertThat(a.run(new Trainer.Listener() { })).isTrue();
-            actorA = a.agent().actorParams().params().clone();
-            criticA = a.agent().criticParams().params().clone();
+            actorA = ((CrlAgent) a.agent()).actorParams().params().clone();
+            criticA = ((CrlAgent) a.agent()).criticParams().params().clone();
             envStepsA = a.envSteps();
         }
         Path file = dir.resolve("resume.safetensors");
@@ -58,8 +58,8 @@ class ResumeTest {
             Trainer c = Trainer.resume(file, pool);
             assertThat(c.run(new Trainer.Listener() { })).isTrue();
             assertThat(c.envSteps()).isEqualTo(envStepsA);
-            assertThat(c.agent().actorParams().params()).isEqualTo(actorA);
-            assertThat(c.agent().criticParams().params()).isEqualTo(criticA);
+            assertThat(((CrlAgent) c.agent()).actorParams().params()).isEqualTo(actorA);
+            assertThat(((CrlAgent) c.agent()).criticParams().params()).isEqualTo(criticA);
         }
     }
 
@@ -80,8 +80,8 @@ class ResumeTest {
         try (Parallel pool = new Parallel(2)) {
             Trainer a = new Trainer(planned, net(), pool);
             assertThat(a.run(evaluations(fresh))).isTrue();
-            actorA = a.agent().actorParams().params().clone();
-            criticA = a.agent().criticParams().params().clone();
+            actorA = ((CrlAgent) a.agent()).actorParams().params().clone();
+            criticA = ((CrlAgent) a.agent()).criticParams().params().clone();
         }
         Path file = dir.resolve("resume.safetensors");
         List<Double> extended = new ArrayList<>();
@@ -103,8 +103,8 @@ class ResumeTest {
             assertThat(d.config()).isEqualTo(planned);
             assertThat(d.run(evaluations(extended))).isTrue();
             assertThat(d.envSteps()).isEqualTo(planned.totalEnvSteps());
-            assertThat(d.agent().actorParams().params()).isEqualTo(actorA);
-            assertThat(d.agent().criticParams().params()).isEqualTo(criticA);
+            assertThat(((CrlAgent) d.agent()).actorParams().params()).isEqualTo(actorA);
+            assertThat(((CrlAgent) d.agent()).criticParams().params()).isEqualTo(criticA);
         }
         assertThat(extended).hasSize(5).isEqualTo(fresh);
     }
@@ -127,7 +127,7 @@ class ResumeTest {
             Checkpoint.save(f, t.agent(), t.checkpointInfo(0));
             assertThatThrownBy(() -> Trainer.resume(f, pool)).hasMessageContaining("no training state");
             Checkpoint.Loaded l = Checkpoint.load(f, pool);
-            assertThat(l.agent().actorParams().params()).isEqualTo(t.agent().actorParams().params());
+            assertThat(((CrlAgent) l.agent()).actorParams().params()).isEqualTo(((CrlAgent) t.agent()).actorParams().params());
             Files.write(f, new byte[] {0, 1});
             assertThatThrownBy(() -> Checkpoint.load(f, pool)).isInstanceOf(org.crl4j.core.io.CorruptFileException.class);
         }

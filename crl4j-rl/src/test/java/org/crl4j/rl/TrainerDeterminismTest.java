@@ -15,7 +15,7 @@ class TrainerDeterminismTest {
         try (Parallel pool = new Parallel(threads)) {
             Trainer t = new Trainer(ResumeTest.small(), ResumeTest.net(), pool);
             t.run(new Trainer.Listener() { });
-            return new float[][] {t.agent().actorParams().params().clone(), t.agent().criticParams().params().clone()};
+            return new float[][] {((CrlAgent) t.agent()).actorParams().params().clone(), ((CrlAgent) t.agent()).criticParams().params().clone()};
         }
     }
 

@@ -124,6 +124,61 @@ public final class TanhGaussian {
         }
     }
 
+    /** How close to ±1 a given action may be before {@link #logProbOf} takes its atanh. */
+    public static final double ACTION_CLIP = 1 - 1e-6;
+
+    /**
+     * log π(a) of given actions (behaviour cloning): with a clipped to ±{@link #ACTION_CLIP} and x = atanh(a),
+     * log π = Σ_k [−z_k²/2 − log σ_k − log(2π)/2 − log(1 − a_k² + 1e-6)], z = (x − μ)/σ: the density {@link #sample}
+     * gives the action it draws.
+     */
+    public static void logProbOf(float[] mean, float[] rawLogStd, float[] action, int rows, int actionDim,
+                                 float[] logProb) {
+        checkInputs(mean, rawLogStd, action, rows, actionDim);
+        PairwiseEnergy.checkLength("logProb", logProb, rows);
+        for (int i = 0; i < rows; i++) {
+            double lp = 0.0;
+            for (int k = i * actionDim; k < (i + 1) * actionDim; k++) {
+                double a = clipAction(action[k]);
+                double logStd = logStdExact(rawLogStd[k]);
+                double z = (atanh(a) - mean[k]) / Math.exp(logStd);
+                lp += -0.5 * z * z - logStd - HALF_LOG_TWO_PI - Math.log(oneMinusSquare(a) + TANH_EPS);
+            }
+            logProb[i] = (float) lp;
+        }
+    }
+
+    /**
+     * Backward of {@link #logProbOf}: given dLoss/dlog π [rows], <b>overwrites</b> dMean and dRawLogStd. With
+     * z = (x − μ)/σ: dlog π/dμ = z/σ, dlog π/dlog σ = z² − 1, and dlog σ/dr = 3.5·(1 − tanh²(r)); the tanh term does
+     * not depend on the network.
+     */
+    public static void logProbOfBackward(float[] mean, float[] rawLogStd, float[] action, int rows, int actionDim,
+                                         float[] dLogProb, float[] dMean, float[] dRawLogStd) {
+        checkInputs(mean, rawLogStd, action, rows, actionDim);
+        PairwiseEnergy.checkLength("dLogProb", dLogProb, rows);
+        PairwiseEnergy.checkLength("dMean", dMean, (long) rows * actionDim);
+        PairwiseEnergy.checkLength("dRawLogStd", dRawLogStd, (long) rows * actionDim);
+        for (int i = 0; i < rows; i++) {
+            double gp = dLogProb[i];
+            for (int k = i * actionDim; k < (i + 1) * actionDim; k++) {
+                double t = Math.tanh(rawLogStd[k]);
+                double std = Math.exp(LOG_STD_MIN + LOG_STD_HALF_RANGE * (t + 1.0));
+                double z = (atanh(clipAction(action[k])) - mean[k]) / std;
+                dMean[k] = (float) (gp * z / std);
+                dRawLogStd[k] = (float) (gp * (z * z - 1.0) * LOG_STD_HALF_RANGE * oneMinusSquare(t));
+            }
+        }
+    }
+
+    private static double clipAction(float a) {
+        return Math.max(-ACTION_CLIP, Math.min(ACTION_CLIP, a));
+    }
+
+    private static double atanh(double a) {
+        return 0.5 * Math.log((1.0 + a) / (1.0 - a));
+    }
+
     /** 1 − v² as (1 − v)(1 + v), which keeps its relative accuracy near |v| = 1. */
     private static double oneMinusSquare(double v) {
         return (1.0 - v) * (1.0 + v);

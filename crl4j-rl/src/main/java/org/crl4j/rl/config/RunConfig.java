@@ -4,6 +4,8 @@ import org.crl4j.nn.Activation;
 import org.crl4j.nn.MlpOptions;
 import org.crl4j.nn.loss.Energy;
 import org.crl4j.nn.loss.InfoNce;
+import org.crl4j.rl.Algo;
+import org.crl4j.rl.BaselineConfig;
 import org.crl4j.rl.CrlConfig;
 import org.crl4j.rl.TrainConfig;
 
@@ -15,8 +17,8 @@ import org.crl4j.rl.TrainConfig;
  *
  * <p>Defaults fit a 2-core machine; where the paper differs the help says so.
  */
-public record RunConfig(Env env, Networks networks, Algorithm algorithm, Schedule schedule, Eval eval,
-                        Logging logging) {
+public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselines baselines, Schedule schedule,
+                        Eval eval, Logging logging) {
 
     /** The task. */
     public record Env(
@@ -61,6 +63,37 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Schedul
         }
     }
 
+    /**
+     * Which algorithm trains, and the baselines' own hyper-parameters (JaxGCRL's defaults; docs/baselines.md). Every
+     * algorithm uses the networks above (its actor the actor's depth and width, its critics the critic's) and the
+     * schedule below; the entropy options above also set SAC's temperature (target −entropy-param·|A|, alpha-lr).
+     */
+    public record Baselines(
+            @Field(value = "crl", choices = {"crl", "sac", "sac_her", "td3", "td3_her", "gcbc"}, help = "Algorithm: "
+                    + "contrastive RL, or a baseline on the same networks and data: SAC or TD3 on the sparse reward (1 "
+                    + "within the task's success threshold of the goal), with _her hindsight goals from the future, or "
+                    + "GCBC (behaviour cloning of the run's own replay toward future states).") String algo,
+            @Field(value = "0.9", min = 0, max = 1, help = "Discount of SAC's and TD3's TD targets, in [0, 1) (JaxGCRL's "
+                    + "0.9; CRL's gamma is its goal distribution's).") double discount,
+            @Field(value = "0.005", min = 0, max = 1, help = "Polyak rate of SAC's and TD3's target networks.") double tau,
+            @Field(value = "1e-4", min = 0, help = "Adam learning rate of SAC's actor and critics (log α: alpha-lr).") double sacLr,
+            @Field(value = "3e-4", min = 0, help = "Adam learning rate of TD3's actor and critics.") double td3Lr,
+            @Field(value = "3e-4", min = 0, help = "Adam learning rate of GCBC's actor.") double gcbcLr,
+            @Field(value = "0.5", min = 0, max = 1, help = "Fraction of rows sac_her and td3_her relabel with a future "
+                    + "state of the same trajectory (JaxGCRL's 'final' strategy relabels the rows before an episode's "
+                    + "end in each window, about half).") double herRatio,
+            @Field(value = "0.4", min = 0, help = "TD3's exploration noise σ.") double explorationNoise,
+            @Field(value = "0.5", min = 0, help = "TD3's exploration noise clip.") double explorationNoiseClip,
+            @Field(value = "2", min = 1, help = "TD3: critic updates per actor and target update.") int policyDelay,
+            @Field(value = "0.2", min = 0, help = "TD3's target-policy smoothing σ.") double targetNoise,
+            @Field(value = "0.5", min = 0, help = "TD3's target-policy smoothing clip.") double targetNoiseClip) {
+
+        public Baselines {
+            RunConfigs.require(discount < 1, "discount", discount, "must be in [0, 1)");
+            RunConfigs.require(tau > 0, "tau", tau, "must be in (0, 1]");
+        }
+    }
+
     /** How long to train and how data flows from the environments to SGD. */
     public record Schedule(
             @Field(value = "600000", min = 1, help = "Environment steps of the whole run, prefill included; rounded up to a whole "
@@ -99,6 +132,14 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Schedul
         return new TrainConfig(env.env(), evalEnvId(), env.numEnvs(), s.totalEnvSteps(), s.numEpochs(), s.unrollLength(),
                 s.batchSize(), s.numSgdBatchesPerTrainingStep(), s.maxReplaySize(), s.minReplaySize(), episodeLength,
                 algorithm.gamma(), eval.numEvalEnvs(), s.seed());
+    }
+
+    /** The algorithm and the baselines' hyper-parameters, as the agent takes them. */
+    public BaselineConfig baselineConfig() {
+        Baselines b = baselines;
+        return new BaselineConfig(Algo.parse(b.algo()), (float) b.discount(), (float) b.tau(), (float) b.sacLr(),
+                (float) b.td3Lr(), (float) b.gcbcLr(), (float) b.herRatio(), (float) b.explorationNoise(),
+                (float) b.explorationNoiseClip(), b.policyDelay(), (float) b.targetNoise(), (float) b.targetNoiseClip());
     }
 
     /** The network side, as the agent takes it. */

@@ -9,14 +9,22 @@ import org.crl4j.core.Rng;
  * (the remainder dropped), of which at most {@code maxBatches} are used. Because the shuffle is uniform, using the
  * first k batches is the same in distribution as the reference's random choice of k batches.
  *
+ * <p>Contrastive RL and GCBC relabel every row. The TD baselines relabel each row with probability
+ * {@code relabelProbability} (HER's "future" strategy, with the same future-goal distribution; 0 for plain SAC and
+ * TD3) and keep the goal the environment was commanded otherwise; their batches also carry the next state and the
+ * sparse reward of the row's goal (see {@link ReplayBatch}).
+ *
  * <p>Only indices are kept (environment, time, goal time); {@link #fill} gathers a batch's rows.
  */
-public final class ContrastiveBatches {
+public final class HindsightBatches {
     private final TrajectoryReplay replay;
     private final int windowLength;
     private final FutureGoals goals;
     private final int[] goalIndices;
     private final int batchSize;
+    private final double relabelProbability;
+    private final float successThreshold;
+    private final float[] reached;
 
     private final int[] starts;
     private final int[] windowIds;
@@ -26,7 +34,23 @@ public final class ContrastiveBatches {
     private final int[] goalTimeOf;
     private int batches;
 
-    public ContrastiveBatches(TrajectoryReplay replay, int windowLength, double gamma, int[] goalIndices, int batchSize) {
+    /** Contrastive RL's batches: every row relabelled. */
+    public HindsightBatches(TrajectoryReplay replay, int windowLength, double gamma, int[] goalIndices, int batchSize) {
+        this(replay, windowLength, gamma, goalIndices, batchSize, 1.0, Float.NaN);
+    }
+
+    /**
+     * Rows relabelled with probability {@code relabelProbability}, else given their commanded goal (a replay that
+     * keeps outcomes); rewards 1 within {@code successThreshold} of the row's goal.
+     */
+    public HindsightBatches(TrajectoryReplay replay, int windowLength, double gamma, int[] goalIndices, int batchSize,
+                            double relabelProbability, float successThreshold) {
+        if (!(relabelProbability >= 0 && relabelProbability <= 1)) {
+            throw new IllegalArgumentException("relabelling probability must be in [0, 1], got " + relabelProbability);
+        }
+        if (relabelProbability < 1 && !replay.keepsOutcomes()) {
+            throw new IllegalArgumentException("commanded goals need a replay that keeps outcomes");
+        }
         if (windowLength < 2) {
             throw new IllegalArgumentException("window length must be at least 2, got " + windowLength);
         }
@@ -41,6 +65,9 @@ public final class ContrastiveBatches {
         this.goals = new FutureGoals(gamma);
         this.goalIndices = goalIndices.clone();
         this.batchSize = batchSize;
+        this.relabelProbability = relabelProbability;
+        this.successThreshold = successThreshold;
+        this.reached = new float[goalIndices.length];
         this.starts = new int[replay.numEnvs()];
         this.windowIds = new int[windowLength];
         this.windowEnds = new int[windowLength];
@@ -71,7 +98,10 @@ public final class ContrastiveBatches {
             for (int i = 0; i < windowLength - 1; i++) {
                 envOf[n] = e;
                 timeOf[n] = s + i;
-                goalTimeOf[n] = s + goals.draw(i, windowEnds[i], rng);
+                // the draw for relabelling only when it is a choice, so that relabelling everything (CRL) or nothing
+                // uses the random stream as before
+                boolean relabel = relabelProbability == 1 || relabelProbability > 0 && rng.nextDouble() < relabelProbability;
+                goalTimeOf[n] = relabel ? s + goals.draw(i, windowEnds[i], rng) : COMMANDED;
                 n++;
             }
         }
@@ -86,6 +116,9 @@ public final class ContrastiveBatches {
         return batches;
     }
 
+    /** {@link #goalTimeOf} of a row that keeps its commanded goal. */
+    private static final int COMMANDED = -1;
+
     private static void swap(int[] a, int i, int j) {
         int t = a[i];
         a[i] = a[j];
@@ -94,7 +127,7 @@ public final class ContrastiveBatches {
 
     /**
      * Gathers batch {@code k}: states [B × stateDim], actions [B × actionDim], goals [B × goalDim]
-     * (the goal coordinates of the drawn future state).
+     * (the goal coordinates of the drawn future state, or the commanded goal).
      */
     public void fill(int k, float[] states, float[] actions, float[] goalsOut) {
         if (k < 0 || k >= batches) {
@@ -108,8 +141,46 @@ public final class ContrastiveBatches {
             int e = envOf[idx];
             replay.copyState(e, timeOf[idx], states, r * s);
             replay.copyAction(e, timeOf[idx], actions, r * a);
-            replay.copyGoal(e, goalTimeOf[idx], goalIndices, goalsOut, r * g);
+            if (goalTimeOf[idx] == COMMANDED) {
+                replay.copyCommandedGoal(e, timeOf[idx], goalsOut, r * g);
+            } else {
+                replay.copyGoal(e, goalTimeOf[idx], goalIndices, goalsOut, r * g);
+            }
         }
+    }
+
+    /**
+     * Gathers batch {@code k} into {@code out}: as {@link #fill(int, float[], float[], float[])}, plus, from a replay
+     * that keeps outcomes, each row's next state, sparse reward for its goal and how its step ended.
+     */
+    public void fill(int k, ReplayBatch out) {
+        fill(k, out.states, out.actions, out.goals);
+        if (!replay.keepsOutcomes()) {
+            return;
+        }
+        int s = replay.stateDim();
+        int g = goalIndices.length;
+        for (int r = 0; r < batchSize; r++) {
+            int idx = k * batchSize + r;
+            int e = envOf[idx];
+            int t = timeOf[idx];
+            replay.copyState(e, t + 1, out.nextStates, r * s); // a window's steps all have a successor
+            replay.copyReachedGoal(e, t, reached, 0);
+            out.rewards[r] = successAt(reached, out.goals, r * g, g) ? 1f : 0f;
+            int flags = replay.endFlags(e, t);
+            out.terminated[r] = (flags & TrajectoryReplay.TERMINATED) != 0 ? 1f : 0f;
+            out.truncated[r] = (flags & TrajectoryReplay.TRUNCATED) != 0 ? 1f : 0f;
+        }
+    }
+
+    /** The environments' success test ({@code VecEnv}): Euclidean distance, summed in double, below the threshold. */
+    private boolean successAt(float[] reached, float[] goals, int off, int g) {
+        double sum = 0;
+        for (int k = 0; k < g; k++) {
+            double d = reached[k] - goals[off + k];
+            sum += d * d;
+        }
+        return (float) Math.sqrt(sum) < successThreshold;
     }
 
     /** The (env, time, goal time) of row {@code r} of batch {@code k}; for tests and diagnostics. */
