@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /** {@code crl4j plot}: learning curves and score-vs-parameter figures, and a summary table, of a sweep or of runs. */
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Plot runs grouped by their options (seeds averaged: mean ± standard error): learning_curves, "
-                + "score_vs_<depth|width|batch|ablation> (PNG and SVG) and summary.md (also printed).",
+                + "score_vs_<depth|width|batch|ablation|algo> (PNG and SVG: one line per setting of the other varying options, "
+                + "so a sweep over --algo and --depth draws each algorithm's depth curve) and summary.md (also printed).",
             "Score: mean time at goal over the last 5 evaluations, as the paper."})
 public final class PlotCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "SWEEP_DIR|RUN_DIR", description = "A sweep directory, or run directories.")

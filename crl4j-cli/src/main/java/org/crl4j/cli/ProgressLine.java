@@ -67,8 +67,8 @@ final class ProgressLine {
 
     static String format(long envSteps, long planned, double sps, double timeAtGoal, double criticLoss, double accuracy) {
         String goal = Double.isNaN(timeAtGoal) ? "-" : String.format("%.1f", timeAtGoal);
-        return bar(envSteps, planned, sps, "env steps") + String.format("  time at goal %s  critic loss %.3f  acc %.2f",
-                goal, criticLoss, accuracy);
+        return bar(envSteps, planned, sps, "env steps") + String.format("  time at goal %s", goal)
+                + optional("critic loss %.3f", criticLoss) + optional("acc %.2f", accuracy);
     }
 
     /** The bar, percentage, count, rate and ETA of {@code done} out of {@code planned} (in {@code unit}). */
@@ -83,13 +83,19 @@ final class ProgressLine {
 
     /** The line each epoch prints: its evaluation and training statistics. */
     static String epochLine(int epoch, int epochs, Map<String, Double> m, Evaluator.Result eval) {
-        return String.format("epoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f  "
-                        + "critic loss %.3f  acc %.2f  actor loss %.3f  log_alpha %.2f  sps %,.0f",
+        return String.format("epoch %d/%d  env steps %,.0f  time at goal %.1f  success_any %.2f  dist %.2f",
                 epoch, epochs, m.get("training/envsteps"), eval.episodeSuccess(), eval.episodeSuccessAny(),
-                eval.episodeDist(), m.getOrDefault("training/critic_loss", Double.NaN),
-                m.getOrDefault("training/categorical_accuracy", Double.NaN),
-                m.getOrDefault("training/actor_loss", Double.NaN), m.getOrDefault("training/log_alpha", Double.NaN),
-                m.get("training/sps"));
+                eval.episodeDist())
+                + optional("critic loss %.3f", m.getOrDefault("training/critic_loss", Double.NaN))
+                + optional("acc %.2f", m.getOrDefault("training/categorical_accuracy", Double.NaN))
+                + optional("actor loss %.3f", m.getOrDefault("training/actor_loss", Double.NaN))
+                + optional("log_alpha %.2f", m.getOrDefault("training/log_alpha", Double.NaN))
+                + String.format("  sps %,.0f", m.get("training/sps"));
+    }
+
+    /** "  name value", or nothing for a metric the algorithm does not have (NaN). */
+    private static String optional(String format, double value) {
+        return Double.isNaN(value) ? "" : "  " + String.format(format, value);
     }
 
     /** A duration as 1h02m or 3m05s. */

@@ -198,6 +198,11 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
     private static final List<String> NOT_PARAMETERS = List.of("batch-size", "seed", "critic-depth", "critic-width",
             "layer-norm", "activation", "residual", "gif", "checkpoint-every", "episode-length");
 
+    /** The baselines' own options ({@code [baselines]} but the algorithm). */
+    private static final java.util.Set<String> BASELINE_OPTIONS = RunConfigs.options().stream()
+            .filter(o -> o.section().equals("baselines") && !o.key().equals("algo"))
+            .map(RunConfigs.Option::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** What sets a run apart, for grouping seeds: depth, width, batch, ablation, then every other option. */
     static Map<String, Object> params(Map<String, Object> options) {
         Map<String, Object> p = new LinkedHashMap<>();
@@ -205,9 +210,12 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         p.put("width", options.get("critic-width"));
         p.put("batch", options.get("batch-size"));
         p.put("ablation", Ablation.describe(options));
+        Object algo = options.getOrDefault("algo", "crl"); // runs from before the baselines are contrastive RL
+        p.put("algo", algo);
         for (Map.Entry<String, Object> e : options.entrySet()) {
             String k = e.getKey();
-            boolean shown = NOT_PARAMETERS.contains(k)
+            boolean shown = NOT_PARAMETERS.contains(k) || k.equals("algo")
+                    || "crl".equals(algo) && BASELINE_OPTIONS.contains(k) // they do not change a contrastive RL run
                     || k.equals("actor-depth") && e.getValue().equals(options.get("critic-depth"))
                     || k.equals("actor-width") && e.getValue().equals(options.get("critic-width"));
             if (!shown) {

@@ -22,7 +22,7 @@ import org.crl4j.rl.report.LinePlot;
  */
 final class ScalingReport {
     /** The grid parameters a sweep varies, in the order figures are drawn for them. */
-    static final List<String> SWEPT = List.of("depth", "width", "batch", "ablation");
+    static final List<String> SWEPT = List.of("depth", "width", "batch", "ablation", "algo");
 
     /** Runs with the same options (all seeds of one grid point). */
     record Group(String label, Map<String, Object> params, List<RunRecord> runs) {
@@ -86,7 +86,8 @@ final class ScalingReport {
 
     /** "depth=8 batch=512" from the varying parameters; the grid point's parameters when nothing varies. */
     static String label(Map<String, Object> params, List<String> varying) {
-        List<String> keys = varying.isEmpty() ? SWEPT : varying;
+        List<String> keys = !varying.isEmpty() ? varying
+                : SWEPT.stream().filter(k -> !k.equals("algo") || !"crl".equals(params.get("algo"))).toList();
         return keys.stream().map(k -> k + "=" + text(params.get(k))).collect(Collectors.joining(" "));
     }
 
@@ -104,6 +105,9 @@ final class ScalingReport {
         }
         if (a instanceof String x && b instanceof String y && (x.equals(Ablation.NONE.id) || y.equals(Ablation.NONE.id))) {
             return x.equals(y) ? 0 : x.equals(Ablation.NONE.id) ? -1 : 1; // the full network first
+        }
+        if (a instanceof String x && b instanceof String y && (x.equals("crl") || y.equals("crl"))) {
+            return x.equals(y) ? 0 : x.equals("crl") ? -1 : 1; // contrastive RL before its baselines
         }
         return String.valueOf(a).compareTo(String.valueOf(b));
     }

@@ -33,7 +33,7 @@ import picocli.CommandLine;
  * {@code --resume SWEEP_DIR}) skips finished runs and resumes interrupted ones.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a grid of network sizes, batch sizes and ablations over several seeds (a scaling study).",
+        description = {"Train a grid of algorithms, network sizes, batch sizes and ablations over several seeds (a scaling study).",
             "Other train flags (e.g. --num-envs 64) are passed to every run. Re-run the same command, or --resume SWEEP_DIR, "
                     + "to continue: finished runs are skipped, interrupted ones resumed."})
 public final class SweepCommand implements Callable<Integer> {
@@ -51,6 +51,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--ablation", split = ",", paramLabel = "A",
             description = "none, no-layer-norm, relu, no-residual (default none).")
     List<String> ablations;
+    @Option(names = "--algo", split = ",", paramLabel = "ALGO", description = "Algorithms: crl (default), sac, sac_her, "
+            + "td3, td3_her, gcbc; each trains every point of the grid, in directories named ALGO-d…-w…-b… (crl's "
+            + "without the prefix).")
+    List<String> algos;
     @Option(names = "--seeds", defaultValue = "1", description = "Seeds per point: N runs seeds 1..N (default ${DEFAULT-VALUE}). "
             + "Re-running a sweep with a bigger N adds seeds N+1.. to it.")
     int seeds;
@@ -222,7 +226,7 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         SweepGrid grid = new SweepGrid(env, orDefault(depths, 4), orDefault(widths, 128), orDefault(batches, 128), abl, seeds,
-                steps, trainFlags, evals);
+                steps, trainFlags, evals, algos == null ? List.of("crl") : algos);
         for (SweepGrid.Point p : grid.points()) {
             List<String> args = grid.trainArgs(new SweepGrid.Run(p, 1));
             TrainCommand train = new TrainCommand();

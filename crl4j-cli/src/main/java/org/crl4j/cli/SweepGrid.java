@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a sweep trains: every combination of depth × width × batch × ablation, each with seeds 1..seeds, on one task,
+ * What a sweep trains: every combination of algorithm × depth × width × batch × ablation, each with seeds 1..seeds,
+ * on one task,
  * with the same other {@code train} flags. This is what sweep.json records; two sweeps are the same when their grids
  * are equal, and a sweep may grow into one with more seeds or more final evaluations (see {@link #canGrowInto}).
  *
@@ -17,11 +18,20 @@ import java.util.Objects;
  * @param trainFlags the other train flags, passed to every run as given
  * @param finalEvals tasks every finished run's last checkpoint is evaluated on ({@code eval --record}), e.g. a maze's
  *                   far goals
+ * @param algos      train's --algo of each point (crl alone unless --algo lists more)
  */
 record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<Integer> batches, List<Ablation> ablations,
-                 int seeds, Long steps, List<String> trainFlags, List<String> finalEvals) {
+                 int seeds, Long steps, List<String> trainFlags, List<String> finalEvals, List<String> algos) {
+
+    /** A sweep of contrastive RL only. */
+    SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<Integer> batches, List<Ablation> ablations,
+              int seeds, Long steps, List<String> trainFlags, List<String> finalEvals) {
+        this(env, depths, widths, batches, ablations, seeds, steps, trainFlags, finalEvals, List.of("crl"));
+    }
 
     SweepGrid {
+        requireNonEmptyDistinct("--algo", algos);
+        algos = algos.stream().map(a -> org.crl4j.rl.Algo.parse(a).id()).toList();
         requireNonEmptyDistinct("--depth", depths);
         requireNonEmptyDistinct("--width", widths);
         requireNonEmptyDistinct("--batch", batches);
@@ -52,11 +62,19 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
         }
     }
 
-    /** One grid point: a network and batch size (seeds aside). */
-    record Point(int depth, int width, int batch, Ablation ablation) {
-        /** The point's directory name, e.g. d16-w256-b512 or d16-w256-b512-no-residual. */
+    /** One grid point: an algorithm, a network and batch size (seeds aside). */
+    record Point(int depth, int width, int batch, Ablation ablation, String algo) {
+        Point(int depth, int width, int batch, Ablation ablation) {
+            this(depth, width, batch, ablation, "crl");
+        }
+
+        /**
+         * The point's directory name, e.g. d16-w256-b512, d16-w256-b512-no-residual, or sac_her-d16-w256-b512 (a
+         * baseline's).
+         */
         String name() {
-            return "d" + depth + "-w" + width + "-b" + batch + (ablation == Ablation.NONE ? "" : "-" + ablation.id);
+            return (algo.equals("crl") ? "" : algo + "-") + "d" + depth + "-w" + width + "-b" + batch
+                    + (ablation == Ablation.NONE ? "" : "-" + ablation.id);
         }
 
         /** The train flags that set this point (depth and width apply to both the critic and the actor, as the paper). */
@@ -65,6 +83,9 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
                     "--critic-width", "" + width, "--actor-width", "" + width, "--batch-size", "" + batch));
             if (ablation.trainFlag != null) {
                 a.add(ablation.trainFlag);
+            }
+            if (!algo.equals("crl")) {
+                a.addAll(List.of("--algo", algo));
             }
             return a;
         }
@@ -83,11 +104,13 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
 
     List<Point> points() {
         List<Point> out = new ArrayList<>();
-        for (int d : depths) {
-            for (int w : widths) {
-                for (int b : batches) {
-                    for (Ablation a : ablations) {
-                        out.add(new Point(d, w, b, a));
+        for (String algo : algos) {
+            for (int d : depths) {
+                for (int w : widths) {
+                    for (int b : batches) {
+                        for (Ablation a : ablations) {
+                            out.add(new Point(d, w, b, a, algo));
+                        }
                     }
                 }
             }
@@ -131,6 +154,9 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
         m.put("steps", steps);
         m.put("train_flags", trainFlags);
         m.put("final_eval", finalEvals);
+        if (!algos.equals(List.of("crl"))) {
+            m.put("algo", algos); // absent: contrastive RL only (and every sweep.json from before the baselines)
+        }
         return m;
     }
 
@@ -142,7 +168,8 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
                     strings(m.get("ablation")).stream().map(Ablation::parse).toList(),
                     ((Number) m.get("seeds")).intValue(), steps == null ? null : ((Number) steps).longValue(),
                     strings(m.get("train_flags")),
-                    m.containsKey("final_eval") ? strings(m.get("final_eval")) : List.of()); // absent before session 4
+                    m.containsKey("final_eval") ? strings(m.get("final_eval")) : List.of(), // absent before session 4
+                    m.containsKey("algo") ? strings(m.get("algo")) : List.of("crl"));
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException("malformed (" + e.getMessage() + ")");
         }
@@ -168,7 +195,8 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
 
     /** This sweep with {@code bigger}'s seeds and final evaluations: what sweep.json records after growing into it. */
     SweepGrid grownTo(SweepGrid bigger) {
-        return new SweepGrid(env, depths, widths, batches, ablations, bigger.seeds, steps, trainFlags, bigger.finalEvals);
+        return new SweepGrid(env, depths, widths, batches, ablations, bigger.seeds, steps, trainFlags, bigger.finalEvals,
+                algos);
     }
 
     /** What differs from {@code other}, e.g. "depth [4, 8] here, [4, 16] there"; empty when they are the same sweep. */
@@ -191,7 +219,8 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
         SweepGrid a = canonical();
         SweepGrid b = other.canonical();
         return a.env.equals(b.env) && a.depths.equals(b.depths) && a.widths.equals(b.widths) && a.batches.equals(b.batches)
-                && a.ablations.equals(b.ablations) && Objects.equals(a.steps, b.steps) && a.trainFlags.equals(b.trainFlags);
+                && a.ablations.equals(b.ablations) && Objects.equals(a.steps, b.steps) && a.trainFlags.equals(b.trainFlags)
+                && a.algos.equals(b.algos);
     }
 
     /** Every list sorted, train flags sorted by option (each with its values): the form in which order does not count. */
@@ -215,6 +244,6 @@ record SweepGrid(String env, List<Integer> depths, List<Integer> widths, List<In
                 .flatMap(List::stream).toList();
         return new SweepGrid(env, depths.stream().sorted().toList(), widths.stream().sorted().toList(),
                 batches.stream().sorted().toList(), ablations.stream().sorted().toList(), seeds, steps, flags,
-                finalEvals.stream().sorted().toList());
+                finalEvals.stream().sorted().toList(), algos.stream().sorted().toList());
     }
 }

@@ -40,6 +40,24 @@ class SweepGridTest {
     }
 
     @Test
+    void algorithmsAreAnAxisNamedInTheirDirectoriesAndPassedAsAlgo() {
+        SweepGrid g = new SweepGrid("reacher", List.of(4, 16), List.of(128), List.of(128), List.of(Ablation.NONE), 1,
+                1000L, List.of(), List.of(), List.of("crl", "SAC-HER", "gcbc"));
+        assertThat(g.algos()).containsExactly("crl", "sac_her", "gcbc");
+        assertThat(g.points()).extracting(SweepGrid.Point::name).containsExactly("d4-w128-b128", "d16-w128-b128",
+                "sac_her-d4-w128-b128", "sac_her-d16-w128-b128", "gcbc-d4-w128-b128", "gcbc-d16-w128-b128");
+        assertThat(g.trainArgs(new SweepGrid.Run(g.points().get(2), 1))).containsSubsequence("--algo", "sac_her");
+        assertThat(g.trainArgs(new SweepGrid.Run(g.points().get(0), 1))).doesNotContain("--algo");
+        assertThat(SweepGrid.fromJson(g.toJson())).isEqualTo(g);
+        assertThat(grid().toJson()).as("a contrastive-RL sweep's record is as before").doesNotContainKey("algo");
+        assertThat(SweepGrid.fromJson(grid().toJson()).algos()).containsExactly("crl");
+        assertThat(g.differences(new SweepGrid("reacher", List.of(4, 16), List.of(128), List.of(128),
+                List.of(Ablation.NONE), 1, 1000L, List.of(), List.of()))).anyMatch(d -> d.startsWith("algo"));
+        assertThatThrownBy(() -> new SweepGrid("reacher", List.of(4), List.of(128), List.of(128), List.of(Ablation.NONE),
+                1, 1000L, List.of(), List.of(), List.of("ppo2"))).hasMessageContaining("unknown algorithm 'ppo2'");
+    }
+
+    @Test
     void sweepJsonRoundTripsAndNamesTheDifferences() {
         SweepGrid g = grid();
         assertThat(SweepGrid.fromJson(g.toJson())).isEqualTo(g);
