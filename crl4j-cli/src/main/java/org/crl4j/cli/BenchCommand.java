@@ -2,6 +2,7 @@ package org.crl4j.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 
 import org.crl4j.bench.NnBenchmark;
 import org.crl4j.core.Simd;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code crl4j bench …}: speed measurements. */
 @Command(name = "bench", description = "Measure speed: the network training step (nn), the whole CRL SGD step on "
-        + "data-parallel ranks (sgd) or a single GEMM (gemm).",
-        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.Sgd.class, BenchCommand.GemmCmd.class})
+        + "data-parallel ranks (sgd), each algorithm's SGD step (algos) or a single GEMM (gemm).",
+        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.Sgd.class, BenchCommand.Algos.class, BenchCommand.GemmCmd.class})
 public final class BenchCommand implements Runnable {
 
     @Override
@@ -184,6 +185,48 @@ public final class BenchCommand implements Runnable {
             }
             System.out.printf("best: 1 rank %.2f, %d ranks %.2f SGD steps/s = %.2f× (ideal %d×); all-reduce %.2f ms/step%n",
                     best1, ranks, bestK, bestK / best1, ranks, 1e3 * reduce);
+        }
+    }
+
+    @Command(name = "algos", mixinStandardHelpOptions = true,
+            description = "SGD steps/s of each algorithm's whole step (ant-sized rows, actor and critics at the same width "
+                    + "and depth, targets and optimisers included) on a fixed batch.")
+    static final class Algos implements Runnable {
+        @Option(names = "--algo", split = ",", defaultValue = "crl,sac,sac_her,td3,td3_her,ppo,gcbc",
+                description = "Algorithms (default ${DEFAULT-VALUE}).")
+        List<String> algos;
+        @Option(names = "--depth", split = ",", defaultValue = "4,64", description = "Depths (default ${DEFAULT-VALUE}).")
+        List<Integer> depths;
+        @Option(names = "--width", defaultValue = "256", description = "Width (default ${DEFAULT-VALUE}).")
+        int width;
+        @Option(names = "--batch", defaultValue = "256", description = "Rows per SGD step (default ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--threads", defaultValue = "1", description = "Worker threads (default ${DEFAULT-VALUE}).")
+        int threads;
+        @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per measurement, roughly (default "
+                + "${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Override
+        public void run() {
+            if (threads < 1 || batch < 2 || width < 1 || !(seconds > 0)) {
+                throw new IllegalArgumentException("--threads, --width must be at least 1, --batch at least 2, --seconds "
+                        + "positive");
+            }
+            System.out.printf("bench algos: W%d B%d, %d thread%s, ant-sized rows, %s%n", width, batch, threads,
+                    threads == 1 ? "" : "s", Simd.describe());
+            System.out.println("| algo | depth | SGD steps/s |");
+            System.out.println("|---|---|---|");
+            for (int depth : depths) {
+                for (String id : algos) {
+                    org.crl4j.rl.Algo algo = org.crl4j.rl.Algo.parse(id);
+                    // a short probe sizes the timed run to about --seconds
+                    var probe = org.crl4j.bench.AlgoBenchmark.run(algo, width, depth, batch, threads, 3, 1);
+                    int steps = (int) Math.max(3, Math.min(100_000, probe.stepsPerSecond() * seconds));
+                    var r = org.crl4j.bench.AlgoBenchmark.run(algo, width, depth, batch, threads, steps, Math.max(2, steps / 10));
+                    System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f |%n", algo.id(), depth, r.stepsPerSecond());
+                }
+            }
         }
     }
 

@@ -51,7 +51,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--ablation", split = ",", paramLabel = "A",
             description = "none, no-layer-norm, relu, no-residual (default none).")
     List<String> ablations;
-    @Option(names = "--algo", split = ",", paramLabel = "ALGO", description = "Algorithms: crl (default), sac, sac_her, "
+    @Option(names = "--algo", split = ",", paramLabel = "ALGO", description = "Algorithms: crl (default), sac, sac_her, ppo, "
             + "td3, td3_her, gcbc; each trains every point of the grid, in directories named ALGO-d…-w…-b… (crl's "
             + "without the prefix).")
     List<String> algos;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = "Train a goal-reaching agent with contrastive RL (no reward function), or with one of the "
-                + "baselines it is compared with (--algo sac|sac_her|td3|td3_her|gcbc) on the same networks and data.",
+                + "baselines it is compared with (--algo sac|sac_her|td3|td3_her|ppo|gcbc) on the same networks and data.",
         footer = {"", "Every option can also be given in a --config file (TOML, YAML or JSON) under its name without the "
                 + "dashes, in its section ([networks] critic-depth = 16) or not; flags override the file. A run's "
                 + "config.toml is such a file. All options and defaults: docs/configuration.md."})

@@ -91,6 +91,7 @@ public interface Agent {
             case SAC, SAC_HER -> new SacAgent(stateDim, actionDim, goalDim, config, baseline, pool);
             case TD3, TD3_HER -> new Td3Agent(stateDim, actionDim, goalDim, config, baseline, pool);
             case GCBC -> new GcbcAgent(stateDim, actionDim, goalDim, config, baseline, pool);
+            case PPO -> new PpoAgent(stateDim, actionDim, goalDim, config, baseline, pool);
         };
     }
 }

@@ -18,6 +18,8 @@ public enum Algo {
     TD3("td3", "TD3, sparse reward of the commanded goal"),
     /** TD3 with hindsight relabelling ({@link Td3Agent}). */
     TD3_HER("td3_her", "TD3 with hindsight (future-state) goal relabelling"),
+    /** PPO on the sparse reward of the commanded goal, on-policy ({@link PpoAgent}). */
+    PPO("ppo", "PPO, on-policy, sparse reward of the commanded goal"),
     /** Goal-conditioned behaviour cloning of the run's own data, goals from the future ({@link GcbcAgent}). */
     GCBC("gcbc", "goal-conditioned behaviour cloning of the run's own replay, future-state goals (GCSL-style)");
 
@@ -40,6 +42,11 @@ public enum Algo {
     /** Whether it relabels with hindsight goals only part of the time and learns from a sparse reward. */
     public boolean usesReward() {
         return this == SAC || this == SAC_HER || this == TD3 || this == TD3_HER;
+    }
+
+    /** Whether it learns from each unroll as it is collected rather than from the replay. */
+    public boolean onPolicy() {
+        return this == PPO;
     }
 
     public boolean her() {

@@ -19,10 +19,16 @@ package org.crl4j.rl;
  * @param policyDelay          TD3's critic updates per actor and target update (2)
  * @param targetNoise          TD3's target-policy smoothing σ (0.2)
  * @param targetNoiseClip      TD3's target-policy smoothing clip (0.5)
+ * @param ppoLr                Adam learning rate of PPO's policy and value networks (1e-4)
+ * @param ppoEpochs            passes of PPO over each unroll (2)
+ * @param clipEpsilon          PPO's ratio clip ε (0.3)
+ * @param gaeLambda            PPO's GAE λ (0.95)
+ * @param entropyCost          PPO's entropy bonus coefficient (1e-4)
  */
 public record BaselineConfig(Algo algo, float discount, float tau, float sacLr, float td3Lr, float gcbcLr,
                              float herRatio, float explorationNoise, float explorationNoiseClip, int policyDelay,
-                             float targetNoise, float targetNoiseClip) {
+                             float targetNoise, float targetNoiseClip, float ppoLr, int ppoEpochs, float clipEpsilon,
+                             float gaeLambda, float entropyCost) {
 
     public BaselineConfig {
         if (!(discount >= 0 && discount < 1)) {
@@ -37,11 +43,18 @@ public record BaselineConfig(Algo algo, float discount, float tau, float sacLr, 
         if (policyDelay < 1) {
             throw new IllegalArgumentException("--policy-delay must be at least 1, got " + policyDelay);
         }
+        if (ppoEpochs < 1) {
+            throw new IllegalArgumentException("--ppo-epochs must be at least 1, got " + ppoEpochs);
+        }
+        if (!(gaeLambda >= 0 && gaeLambda <= 1)) {
+            throw new IllegalArgumentException("--gae-lambda must be in [0, 1], got " + gaeLambda);
+        }
     }
 
     /** JaxGCRL's defaults for {@code algo}. */
     public static BaselineConfig defaults(Algo algo) {
-        return new BaselineConfig(algo, 0.9f, 0.005f, 1e-4f, 3e-4f, 3e-4f, 0.5f, 0.4f, 0.5f, 2, 0.2f, 0.5f);
+        return new BaselineConfig(algo, 0.9f, 0.005f, 1e-4f, 3e-4f, 3e-4f, 0.5f, 0.4f, 0.5f, 2, 0.2f, 0.5f, 1e-4f, 2, 0.3f,
+                0.95f, 1e-4f);
     }
 
     /** Contrastive RL (the baseline fields unused). */
@@ -50,7 +63,7 @@ public record BaselineConfig(Algo algo, float discount, float tau, float sacLr, 
     /** The fraction of a batch's rows given a future goal: all for CRL and GCBC, her-ratio for HER, none else. */
     public double relabelProbability() {
         return switch (algo) {
-            case CRL, GCBC -> 1.0;
+            case CRL, GCBC, PPO -> 1.0; // PPO reads no replay batches: any value does
             case SAC_HER, TD3_HER -> herRatio;
             case SAC, TD3 -> 0.0;
         };

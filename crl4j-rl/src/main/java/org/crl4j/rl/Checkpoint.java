@@ -246,6 +246,11 @@ public final class Checkpoint {
         m.put("policy-delay", b.policyDelay());
         m.put("target-noise", (double) b.targetNoise());
         m.put("target-noise-clip", (double) b.targetNoiseClip());
+        m.put("ppo-lr", (double) b.ppoLr());
+        m.put("ppo-epochs", b.ppoEpochs());
+        m.put("clip-epsilon", (double) b.clipEpsilon());
+        m.put("gae-lambda", (double) b.gaeLambda());
+        m.put("entropy-cost", (double) b.entropyCost());
         return m;
     }
 
@@ -254,6 +259,8 @@ public final class Checkpoint {
                 num(m, "sac-lr").floatValue(), num(m, "td3-lr").floatValue(), num(m, "gcbc-lr").floatValue(),
                 num(m, "her-ratio").floatValue(), num(m, "exploration-noise").floatValue(),
                 num(m, "exploration-noise-clip").floatValue(), num(m, "policy-delay").intValue(),
-                num(m, "target-noise").floatValue(), num(m, "target-noise-clip").floatValue());
+                num(m, "target-noise").floatValue(), num(m, "target-noise-clip").floatValue(), num(m, "ppo-lr").floatValue(),
+                num(m, "ppo-epochs").intValue(), num(m, "clip-epsilon").floatValue(), num(m, "gae-lambda").floatValue(),
+                num(m, "entropy-cost").floatValue());
     }
 }

@@ -172,18 +172,28 @@ public final class Trainer {
         return sgdSteps;
     }
 
-    /** Collects {@code steps} steps from every environment with the stochastic actor into the replay. */
-    void collect(int steps) {
+    /**
+     * Collects {@code steps} steps from every environment with the stochastic actor into the replay, and, for an
+     * on-policy agent when {@code learn} (a training step's unroll, not the prefill), into its unroll.
+     */
+    void collect(int steps, boolean learn) {
         long t0 = System.nanoTime();
         int obsDim = spec.observationDim();
+        PpoAgent onPolicy = learn && agent instanceof PpoAgent p ? p : null;
         for (int t = 0; t < steps; t++) {
             agent.act(env.observations(), localEnvs, false, actRng, actions);
+            if (onPolicy != null) {
+                onPolicy.record(env.observations(), actions, localEnvs);
+            }
             System.arraycopy(env.trajectoryIds(), 0, trajIdsBefore, 0, localEnvs);
             replay.add(env.observations(), obsDim, actions, trajIdsBefore);
             env.step(actions);
             if (replay.keepsOutcomes()) {
                 replay.recordOutcomes(env.observations(), env.finalObservations(), obsDim, spec.goalIndices(),
                         env.terminated(), env.truncated());
+            }
+            if (onPolicy != null) {
+                onPolicy.recordOutcome(env.rewards(), env.terminated(), env.truncated());
             }
             envSteps += cfg.numEnvs(); // all ranks' steps: they step in lockstep
         }
@@ -192,7 +202,14 @@ public final class Trainer {
 
     /** One training step: collect, then SGD on relabelled minibatches. */
     TrainingMetrics trainingStep(TrainingMetrics into) {
-        collect(cfg.unrollLength());
+        collect(cfg.unrollLength(), true);
+        if (agent instanceof PpoAgent ppo) { // on-policy: learns from this unroll, not the replay
+            long b = System.nanoTime();
+            sgdSteps += ppo.update(env.observations(), localBatch, sgdRng, into);
+            sgdSeconds += (System.nanoTime() - b) / 1e9;
+            trainingSteps++;
+            return into;
+        }
         long t0 = System.nanoTime();
         int n = batches.prepare(sampleRng, cfg.numSgdBatchesPerTrainingStep());
         long sgdNanos = 0;
@@ -241,7 +258,7 @@ public final class Trainer {
     public boolean run(Listener listener) {
         long start = System.nanoTime() - (long) (trainSeconds * 1e9);
         if (!prefilled) {
-            collect(cfg.prefillSteps() * cfg.unrollLength()); // prefill: whole unrolls, as the reference
+            collect(cfg.prefillSteps() * cfg.unrollLength(), false); // prefill: whole unrolls, as the reference
             prefilled = true;
             collectSeconds = 0; // the epochs' timing covers training steps only
         }

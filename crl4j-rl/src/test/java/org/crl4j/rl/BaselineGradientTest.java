@@ -56,7 +56,8 @@ class BaselineGradientTest {
 
     static BaselineConfig hp(Algo algo) {
         // larger steps than the defaults so that a few warm-up steps move every parameter
-        return new BaselineConfig(algo, 0.9f, 0.05f, 3e-3f, 3e-3f, 3e-3f, 0.5f, 0.4f, 0.5f, 2, 0.2f, 0.5f);
+        return new BaselineConfig(algo, 0.9f, 0.05f, 3e-3f, 3e-3f, 3e-3f, 0.5f, 0.4f, 0.5f, 2, 0.2f, 0.5f, 3e-3f, 2, 0.3f,
+                0.95f, 1e-2f);
     }
 
     static void warmUp(Agent agent, ReplayBatch b) {
@@ -112,11 +113,109 @@ class BaselineGradientTest {
         check("GCBC", bc.actorParams, () -> bc.lossAndGradient(b));
     }
 
+    static BaselineConfig ppo(float clipEpsilon) {
+        return new BaselineConfig(Algo.PPO, 0.9f, 0.05f, 3e-3f, 3e-3f, 3e-3f, 0.5f, 0.4f, 0.5f, 2, 0.2f, 0.5f, 3e-3f, 2,
+                clipEpsilon, 0.95f, 1e-2f);
+    }
+
+    /** A PPO agent (its value network trained a few steps) on a minibatch whose old log π is a little off the current. */
+    static PpoAgent ppoOnAMinibatch(float clipEpsilon, float[] adv) {
+        Rng rng = new Rng(6);
+        float[] obs = new float[B * (S + G)];
+        float[] act = new float[B * A];
+        float[] old = new float[B];
+        float[] target = new float[B];
+        rng.fillGaussian(obs, 0, obs.length);
+        rng.fillGaussian(target, 0, B);
+        PpoAgent ppo = new PpoAgent(S, A, G, net(), ppo(clipEpsilon), pool);
+        ppo.init(new Rng(3));
+        ppo.act(obs, B, false, rng, act); // on-policy data, as PPO sees it
+        ppo.setMinibatch(obs, act, adv, ppo.logProbs(obs, act, B), target, B);
+        for (int t = 0; t < 20; t++) { // the value network only: training the policy on a fixed minibatch drives σ to
+            ppo.valueLossAndGradient(B); // its floor, where ρ = exp(Δ log π) is too steep for finite differences
+            ppo.valueAdam.update(pool);
+        }
+        // every fifth row's old log π one below the current (ρ = e), the others a little off
+        float[] now = ppo.logProbs(obs, act, B);
+        for (int i = 0; i < B; i++) {
+            old[i] = now[i] + (i % 5 == 0 ? -1f : 0.05f * (float) rng.nextGaussian());
+        }
+        ppo.setMinibatch(obs, act, adv, old, target, B);
+        return ppo;
+    }
+
+    static float[] advantages() {
+        float[] adv = new float[B];
+        new Rng(7).fillGaussian(adv, 0, B);
+        return adv;
+    }
+
+    @Test
+    void ppoPolicyAndValueGradientsMatchFiniteDifferences() {
+        // ε large enough that no row is clipped: the clip is a kink finite differences cannot cross (a row's log π moves
+        // by ~0.1 over the difference step), and the clipped rows are tested exactly below
+        PpoAgent ppo = ppoOnAMinibatch(100f, advantages());
+        check("PPO value", ppo.valueParams, () -> ppo.valueLossAndGradient(B));
+        check("PPO policy", ppo.policyParams, () -> ppo.policyLossAndGradient(B)[0]);
+    }
+
+    @Test
+    void aClippedRowAddsNothingToThePolicyGradient() {
+        float[] adv = advantages();
+        PpoAgent ppo = ppoOnAMinibatch(0.3f, adv);
+        float[] m = ppo.policyLossAndGradient(B);
+        float[] grads = ppo.policyParams.grads().clone();
+        // the rows with ρ = e > 1 + ε and a positive advantage are clipped; with their advantage 0 they are absent
+        float[] without = adv.clone();
+        int clipped = 0;
+        for (int i = 0; i < B; i += 5) {
+            if (adv[i] > 0) {
+                without[i] = 0;
+                clipped++;
+            }
+        }
+        assertThat(clipped).isGreaterThan(0);
+        assertThat(m[3]).as("fraction outside the clip range").isGreaterThanOrEqualTo((float) clipped / B);
+        PpoAgent same = ppoOnAMinibatch(0.3f, without);
+        same.policyLossAndGradient(B);
+        float[] g = same.policyParams.grads();
+        double worst = 0;
+        double scale = 0;
+        for (int k = 0; k < g.length; k++) {
+            worst = Math.max(worst, Math.abs(g[k] - grads[k]));
+            scale = Math.max(scale, Math.abs(grads[k]));
+        }
+        assertThat(worst).isLessThan(1e-6 * scale);
+    }
+
+    @Test
+    void gaeMatchesItsRecursionWrittenOut() {
+        // one environment, 4 steps: reward at step 1, the episode terminates at step 2, step 3 is truncated
+        float[] v = {0.5f, 0.2f, -0.1f, 0.3f};
+        float[] boot = {0.7f};
+        float[] r = {0f, 1f, 0f, 1f};
+        float[] term = {0, 0, 1, 0};
+        float[] trunc = {0, 0, 0, 1};
+        float[] adv = new float[4];
+        float[] target = new float[4];
+        double g = 0.9;
+        double l = 0.8;
+        PpoAgent.gae(v, boot, r, term, trunc, 4, 1, g, l, adv, target);
+        double a3 = 0; // truncated: no advantage, the value is its own target
+        double a2 = r[2] - v[2]; // terminated: no bootstrap
+        double a1 = r[1] + g * v[2] - v[1] + g * l * a2;
+        double a0 = r[0] + g * v[1] - v[0] + g * l * a1;
+        assertThat(adv).containsExactly((float) a0, (float) a1, (float) a2, (float) a3);
+        assertThat(target[3]).isEqualTo(v[3]);
+        assertThat(target[0]).isEqualTo((float) (a0 + v[0]));
+    }
+
     @Test
     void theCriticLossIsTheHalfMeanSquareOfTheMaskedTdErrors() {
         // with γ = 0 the target is the reward, so the loss can be written down from the critics' outputs
         ReplayBatch b = batch(4);
-        BaselineConfig myopic = new BaselineConfig(Algo.TD3, 0f, 0.005f, 1e-4f, 3e-4f, 3e-4f, 0f, 0.4f, 0.5f, 2, 0.2f, 0.5f);
+        BaselineConfig myopic = new BaselineConfig(Algo.TD3, 0f, 0.005f, 1e-4f, 3e-4f, 3e-4f, 0f, 0.4f, 0.5f, 2, 0.2f, 0.5f,
+                1e-4f, 2, 0.3f, 0.95f, 1e-4f);
         Td3Agent td3 = new Td3Agent(S, A, G, net(), myopic, pool);
         td3.init(new Rng(5));
         float loss = td3.criticLossAndGradient(b, new Rng(1))[0];

@@ -32,7 +32,7 @@ class BaselineTrainingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Algo.class, names = {"SAC", "SAC_HER", "TD3_HER", "GCBC"})
+    @EnumSource(value = Algo.class, names = {"SAC", "SAC_HER", "TD3_HER", "PPO", "GCBC"})
     void anInterruptedAndResumedRunMatchesTheUninterruptedOne(Algo algo, @TempDir Path dir) throws Exception {
         BaselineConfig hp = BaselineConfig.defaults(algo);
         List<float[]> uninterrupted;

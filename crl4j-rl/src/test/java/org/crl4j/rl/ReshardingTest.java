@@ -197,7 +197,7 @@ class ReshardingTest {
             Trainer rank0 = Trainer.resume(two.get(0), pool, Resharding.loadingRank(0, 2));
             Trainer rank1 = Trainer.resume(two.get(1), pool, Resharding.loadingRank(1, 2));
             assertThatThrownBy(() -> new Resharding(List.of(rank0, rank0))).hasMessageContaining("is rank 0 of 2");
-            rank1.collect(1); // one step further than rank 0
+            rank1.collect(1, false); // one step further than rank 0
             assertThatThrownBy(() -> new Resharding(List.of(rank0, rank1)))
                     .hasMessageContaining("rank 1's saved state does not match rank 0's");
             Resharding cut = new Resharding(List.of(rank0, Trainer.resume(two.get(1), pool, Resharding.loadingRank(1, 2))));

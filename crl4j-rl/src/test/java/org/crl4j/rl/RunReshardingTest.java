@@ -108,7 +108,7 @@ class RunReshardingTest {
 
             // rank 1's state one step ahead of rank 0's: no state of rank 1 matches
             Trainer rank1 = Trainer.resume(dir.rankResumeState(1), pool, Resharding.loadingRank(1, 2));
-            rank1.collect(1);
+            rank1.collect(1, false);
             Path aside = tmp.resolve("rank1.safetensors");
             Files.copy(dir.rankResumeState(1), aside);
             rank1.saveResumeState(dir.rankResumeState(1));

@@ -69,10 +69,11 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
      * schedule below; the entropy options above also set SAC's temperature (target −entropy-param·|A|, alpha-lr).
      */
     public record Baselines(
-            @Field(value = "crl", choices = {"crl", "sac", "sac_her", "td3", "td3_her", "gcbc"}, help = "Algorithm: "
+            @Field(value = "crl", choices = {"crl", "sac", "sac_her", "td3", "td3_her", "ppo", "gcbc"}, help = "Algorithm: "
                     + "contrastive RL, or a baseline on the same networks and data: SAC or TD3 on the sparse reward (1 "
-                    + "within the task's success threshold of the goal), with _her hindsight goals from the future, or "
-                    + "GCBC (behaviour cloning of the run's own replay toward future states).") String algo,
+                    + "within the task's success threshold of the goal), with _her hindsight goals from the future; PPO "
+                    + "(on-policy, the same reward); or GCBC (behaviour cloning of the run's own replay toward future "
+                    + "states).") String algo,
             @Field(value = "0.9", min = 0, max = 1, help = "Discount of SAC's and TD3's TD targets, in [0, 1) (JaxGCRL's "
                     + "0.9; CRL's gamma is its goal distribution's).") double discount,
             @Field(value = "0.005", min = 0, max = 1, help = "Polyak rate of SAC's and TD3's target networks.") double tau,
@@ -86,7 +87,12 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
             @Field(value = "0.5", min = 0, help = "TD3's exploration noise clip.") double explorationNoiseClip,
             @Field(value = "2", min = 1, help = "TD3: critic updates per actor and target update.") int policyDelay,
             @Field(value = "0.2", min = 0, help = "TD3's target-policy smoothing σ.") double targetNoise,
-            @Field(value = "0.5", min = 0, help = "TD3's target-policy smoothing clip.") double targetNoiseClip) {
+            @Field(value = "0.5", min = 0, help = "TD3's target-policy smoothing clip.") double targetNoiseClip,
+            @Field(value = "1e-4", min = 0, help = "Adam learning rate of PPO's policy and value networks.") double ppoLr,
+            @Field(value = "2", min = 1, help = "PPO: passes over each unroll (minibatches of batch-size rows).") int ppoEpochs,
+            @Field(value = "0.3", min = 0, help = "PPO's clip ε of the probability ratio.") double clipEpsilon,
+            @Field(value = "0.95", min = 0, max = 1, help = "PPO's GAE λ.") double gaeLambda,
+            @Field(value = "1e-4", min = 0, help = "PPO's entropy bonus coefficient.") double entropyCost) {
 
         public Baselines {
             RunConfigs.require(discount < 1, "discount", discount, "must be in [0, 1)");
@@ -139,7 +145,8 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
         Baselines b = baselines;
         return new BaselineConfig(Algo.parse(b.algo()), (float) b.discount(), (float) b.tau(), (float) b.sacLr(),
                 (float) b.td3Lr(), (float) b.gcbcLr(), (float) b.herRatio(), (float) b.explorationNoise(),
-                (float) b.explorationNoiseClip(), b.policyDelay(), (float) b.targetNoise(), (float) b.targetNoiseClip());
+                (float) b.explorationNoiseClip(), b.policyDelay(), (float) b.targetNoise(), (float) b.targetNoiseClip(),
+                (float) b.ppoLr(), b.ppoEpochs(), (float) b.clipEpsilon(), (float) b.gaeLambda(), (float) b.entropyCost());
     }
 
     /** The network side, as the agent takes it. */
