@@ -33,7 +33,8 @@ final class LaneDynamics {
     // joints whose range test may skip atan2 (−π < lo < hi < π, hi − lo < π), with cos and sin of the limits
     private final boolean[] rangeTest;
     private final double[] cosLo, sinLo, cosHi, sinHi;
-    private final boolean[] touching; // links with contact geoms
+    private final boolean[] touching; // links with contact geoms (static or link–link)
+    private final PairLanes pairs;    // the link–link contacts; null without
     // box broad phase: for each NEAR_CELL square of the area around the boxes, the x-y distance to the nearest box
     static final double NEAR_CELL = 0.25;
     private final double nearX0, nearY0;
@@ -152,8 +153,12 @@ final class LaneDynamics {
         static final int E2P = 98 * STRIDE;
         static final int T2P = 99 * STRIDE; // parity · the third hinge's motor torque
         static final int NRM = 100 * STRIDE; // a norm of the stacked-hinge scratch
-        static final int COMPONENTS = 101;
+        static final int DAX = 101 * STRIDE; // DAX..DAZ: a slide link's anchor offset a_c − a_p
+        static final int DAY = 102 * STRIDE;
+        static final int DAZ = 103 * STRIDE;
+        static final int COMPONENTS = 104;
         final double[] buf = new double[COMPONENTS * STRIDE];
+        final double[] pair = new double[PairLanes.SIZE]; // one link–link pair's scratch (PairLanes)
         final double[] ik; // [9 · (links + 1)] rotations (and a rotated hinge's parent side) for SpringBatch.readState
         final Workspace scalar; // for models stepped by the scalar reference (and for its tests)
 
@@ -238,6 +243,10 @@ final class LaneDynamics {
         for (int g = 0; g < c.numGeoms; g++) {
             touching[c.geomLink[g]] = true;
         }
+        for (int k = 0; k < 2 * c.numPairs; k++) {
+            touching[c.pairLink[k]] = true;
+        }
+        pairs = c.numPairs > 0 ? new PairLanes(s) : null;
         for (int l = 0; l < nl; l++) {
             double lo = s.limitLo[l], hi = s.limitHi[l];
             rangeTest[l] = s.limited[l] && lo > -Math.PI && hi < Math.PI && lo < hi && hi - lo < Math.PI;
@@ -485,7 +494,7 @@ final class LaneDynamics {
         frames(ws);
         joints(ws);
         velocities(ws);
-        boolean contacts = c.numGeoms > 0;
+        boolean contacts = c.numGeoms > 0 || c.numPairs > 0;
         if (contacts) {
             java.util.Arrays.fill(ws.buf, Lanes.CPX, Lanes.CPX + STRIDE, 0);
             java.util.Arrays.fill(ws.buf, Lanes.CPY, Lanes.CPY + STRIDE, 0);
@@ -496,6 +505,9 @@ final class LaneDynamics {
             java.util.Arrays.fill(ws.buf, Lanes.CNT, Lanes.CNT + STRIDE, 0);
             for (int g = 0; g < c.numGeoms; g++) {
                 geom(ws, g);
+            }
+            if (pairs != null) { // after the static contacts, as the reference
+                pairs.solve(ws);
             }
         }
         integrate(ws, contacts);
@@ -550,15 +562,18 @@ final class LaneDynamics {
 
     /**
      * The joint of link l, in parts small enough for C2 to compile with every vector operation intrinsified: the
-     * anchor spring and damper, a hinge's limit torque, a stacked-hinge joint's torque ({@link StackedLanes}), then
-     * a hinge's torque and the accumulation onto child and parent, in link order as the reference.
+     * anchor spring and damper, a hinge's limit torque, a stacked-hinge joint's torque ({@link StackedLanes}) or a
+     * slide link's force and torque ({@link SlideLanes}), then a hinge's torque and the accumulation onto child and
+     * parent, in link order as the reference.
      */
     private void joints(Lanes ws) {
         jointForces(ws);
         jointAngles(ws);
-        if (s.stackedHinges) {
+        if (s.stackedHinges || s.slideLinks) {
             for (int l = 0; l < s.numLinks; l++) {
-                if (s.dofs[l] > 1) {
+                if (s.slide[l]) {
+                    SlideLanes.apply(s, ws.buf, l);
+                } else if (s.dofs[l] > 1) {
                     StackedLanes.frames(s, pa0, pa1, ws.buf, l);
                     StackedLanes.torque(s, ws.buf, l);
                 }
@@ -609,6 +624,11 @@ final class LaneDynamics {
             dax.intoArray(ws.buf, Lanes.SDX + m);
             day.intoArray(ws.buf, Lanes.SDY + m);
             daz.intoArray(ws.buf, Lanes.SDZ + m);
+            if (s.slide[l]) { // SlideLanes' limits need d = a_c − a_p
+                acx.sub(apx).intoArray(ws.buf, Lanes.DAX + m);
+                acy.sub(apy).intoArray(ws.buf, Lanes.DAY + m);
+                acz.sub(apz).intoArray(ws.buf, Lanes.DAZ + m);
+            }
         }
     }
 

@@ -61,10 +61,9 @@ public final class SpringBatch {
         }
         dynamics = new SpringDynamics(sys, this);
         // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
-        // vectorised step reproduces bit for bit (LaneDynamicsTest, HumanoidLanesTest), one environment at a time.
-        // Slide links and link–link contacts (the pusher) have no lanewise substep: such models step scalar.
-        lanes = org.crl4j.core.Simd.ENABLED && !sys.needsScalarStep()
-                ? new LaneDynamics(sys, this) : null;
+        // vectorised step reproduces bit for bit (LaneDynamicsTest, HumanoidLanesTest, PusherLanesTest), one
+        // environment at a time.
+        lanes = org.crl4j.core.Simd.ENABLED ? new LaneDynamics(sys, this) : null;
         vectorInverse = lanes != null && lanes.vectorInverse();
     }
 

@@ -478,14 +478,6 @@ public final class SpringSystem {
         return dofHi[3 * l + k];
     }
 
-    /**
-     * Whether this model needs the scalar reference step: the vectorised one covers neither slide links nor
-     * link–link contacts.
-     */
-    public boolean needsScalarStep() {
-        return slideLinks || contacts.numPairs() > 0;
-    }
-
     /** Whether link l slides (its dofs are slide joints, its ranges metres). */
     public boolean isSlide(int l) {
         return slide[l];
