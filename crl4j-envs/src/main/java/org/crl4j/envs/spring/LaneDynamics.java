@@ -42,6 +42,8 @@ final class LaneDynamics {
     private final double[] nearDist;
     private final double[] localReach; // per geom: |centre in the link frame|
     private final int[] tauAt; // per motor: where in Lanes.buf (lane 0) its hinge's torque sums
+    // per root hinge (a hinge on the world): the inverse kinematics' parent side R_ap [9L] and R_ap·a1, R_ap·a2 [3L]
+    private final double[] rootSide, rootA1, rootA2;
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Links a {@link Lanes} block can hold (slot {@code MAX_LINKS} is the world); larger models step scalar. */
@@ -188,6 +190,17 @@ final class LaneDynamics {
             int l = s.motorLink[a];
             tauAt[a] = Lanes.TAU + (s.motorDof[a] - s.qdAdr[l]) * STRIDE + W * l;
         }
+        rootSide = new double[9 * nl];
+        rootA1 = new double[3 * nl];
+        rootA2 = new double[3 * nl];
+        for (int l = 0; l < nl; l++) {
+            if (!s.free[l] && !s.slide[l] && s.parent[l] < 0) { // SpringBatch.readRootHinge's constants
+                double[] side = SpringBatch.rootParentSide(s, l);
+                System.arraycopy(side, 0, rootSide, 9 * l, 9);
+                System.arraycopy(SpringBatch.mulVec(side, s.axis1, l), 0, rootA1, 3 * l, 3);
+                System.arraycopy(SpringBatch.mulVec(side, s.axis2, l), 0, rootA2, 3 * l, 3);
+            }
+        }
         rangeTest = new boolean[nl];
         cosLo = new double[nl];
         sinLo = new double[nl];
@@ -258,8 +271,7 @@ final class LaneDynamics {
     }
 
     /**
-     * One control step of environments [from, to); with {@code q} non-null (then {@link #vectorInverse} must hold)
-     * also their q and qd, as {@link SpringBatch#readState} would give them.
+     * One control step of environments [from, to); with {@code q} non-null also their q and qd, as {@link SpringBatch#readState} would give them.
      */
     void step(float[] ctrl, int ctrlStride, int from, int to, Lanes ws, double[] q, double[] qd) {
         for (int e0 = from; e0 < to; e0 += W) {
@@ -273,16 +285,6 @@ final class LaneDynamics {
                 inverse(ws, e0, n, q, qd);
             }
         }
-    }
-
-    /** Whether {@link #inverse} covers the model: free joints and hinges on a parent link (not on the world). */
-    boolean vectorInverse() {
-        for (int l = 0; l < s.numLinks; l++) {
-            if (!s.free[l] && s.parent[l] < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -325,8 +327,12 @@ final class LaneDynamics {
         for (int l = 0; l < nl; l++) {
             if (s.free[l]) {
                 inverseFree(ws, l, e0, n, q, qd);
+            } else if (s.slide[l]) {
+                inverseSlide(ws, l, e0, n, q, qd);
             } else if (s.dofs[l] > 1) {
                 inverseStacked(ws, l, e0, n, q, qd);
+            } else if (s.parent[l] < 0) {
+                inverseRootHinge(ws, l, e0, n, q, qd);
             } else {
                 inverseHinge(ws, l, e0, n, q, qd);
             }
@@ -427,6 +433,116 @@ final class LaneDynamics {
         DoubleVector dwy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m).sub(DoubleVector.fromArray(S, ws.buf, Lanes.WY + mp));
         DoubleVector dwz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m).sub(DoubleVector.fromArray(S, ws.buf, Lanes.WZ + mp));
         c0x.mul(dwx).add(c0y.mul(dwy)).add(c0z.mul(dwz)).intoArray(ws.buf, Lanes.SAL + m);
+        int a = s.qAdr[l], d = s.qdAdr[l];
+        for (int j = 0; j < n; j++) {
+            q[(e0 + j) * s.qSize + a] = ws.buf[Lanes.SPSI + m + j];
+            qd[(e0 + j) * s.qdSize + d] = ws.buf[Lanes.SAL + m + j];
+        }
+    }
+
+    /**
+     * A slide link's two slide coordinates and rates, lanewise: the slide branch of SpringBatch's scalar
+     * {@code inverse} with {@link SlideJoint#inverse}: {@code q_k = S_k·(a_c − a_p)}, {@code qd_k = S_k·v_o}.
+     */
+    private void inverseSlide(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l;
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
+        double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
+        DoubleVector px = DoubleVector.fromArray(S, ws.buf, Lanes.PX + m), py = DoubleVector.fromArray(S, ws.buf, Lanes.PY + m);
+        DoubleVector pz = DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m);
+        DoubleVector ox = px.sub(m0.mul(cx).add(m1.mul(cy)).add(m2.mul(cz)));
+        DoubleVector oy = py.sub(m3.mul(cx).add(m4.mul(cy)).add(m5.mul(cz)));
+        DoubleVector oz = pz.sub(m6.mul(cx).add(m7.mul(cy)).add(m8.mul(cz)));
+        DoubleVector dx = ox.add(m0.mul(jx)).add(m1.mul(jy)).add(m2.mul(jz)).sub(s.anchorOffset[3 * l]);
+        DoubleVector dy = oy.add(m3.mul(jx)).add(m4.mul(jy)).add(m5.mul(jz)).sub(s.anchorOffset[3 * l + 1]);
+        DoubleVector dz = oz.add(m6.mul(jx)).add(m7.mul(jy)).add(m8.mul(jz)).sub(s.anchorOffset[3 * l + 2]);
+        DoubleVector rx = ox.sub(px), ry = oy.sub(py), rz = oz.sub(pz);
+        DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m);
+        DoubleVector wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
+        DoubleVector vx = DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).add(wy.mul(rz)).sub(wz.mul(ry));
+        DoubleVector vy = DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).add(wz.mul(rx)).sub(wx.mul(rz));
+        DoubleVector vz = DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).add(wx.mul(ry)).sub(wy.mul(rx));
+        for (int k = 0; k < 2; k++) { // into SFX, SFY (q) and SEX, SEY (qd)
+            int b = 9 * l + 3 * k;
+            double sx = s.parentDofAxis[b], sy = s.parentDofAxis[b + 1], sz = s.parentDofAxis[b + 2];
+            dx.mul(sx).add(dy.mul(sy)).add(dz.mul(sz)).intoArray(ws.buf, Lanes.SFX + k * STRIDE + m);
+            vx.mul(sx).add(vy.mul(sy)).add(vz.mul(sz)).intoArray(ws.buf, Lanes.SEX + k * STRIDE + m);
+        }
+        int a = s.qAdr[l], d = s.qdAdr[l];
+        for (int j = 0; j < n; j++) {
+            int qo = (e0 + j) * s.qSize + a, qdo = (e0 + j) * s.qdSize + d, k = m + j;
+            q[qo] = ws.buf[Lanes.SFX + k];
+            q[qo + 1] = ws.buf[Lanes.SFY + k];
+            qd[qdo] = ws.buf[Lanes.SEX + k];
+            qd[qdo + 1] = ws.buf[Lanes.SEY + k];
+        }
+    }
+
+    /**
+     * A hinge on the world, lanewise: SpringBatch's scalar {@code readRootHinge} with its constants (the parent
+     * side R_ap = I·R_body, R_ap·a1, R_ap·a2). The angle as for any hinge; the rate as Brax expresses it, once more
+     * in the joint's frame: {@code (R_apᵀ·R_c a0)·((R_apᵀ·R_c)ᵀ·(R_apᵀ·ω))}.
+     */
+    private void inverseRootHinge(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l;
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
+        DoubleVector c2x = m0.mul(a2x).add(m1.mul(a2y)).add(m2.mul(a2z));
+        DoubleVector c2y = m3.mul(a2x).add(m4.mul(a2y)).add(m5.mul(a2z));
+        DoubleVector c2z = m6.mul(a2x).add(m7.mul(a2y)).add(m8.mul(a2z));
+        c2x.mul(rootA1[3 * l]).add(c2y.mul(rootA1[3 * l + 1])).add(c2z.mul(rootA1[3 * l + 2])).neg()
+                .intoArray(ws.buf, Lanes.SSN + m);
+        c2x.mul(rootA2[3 * l]).add(c2y.mul(rootA2[3 * l + 1])).add(c2z.mul(rootA2[3 * l + 2]))
+                .intoArray(ws.buf, Lanes.SCS + m);
+        atan2(ws.buf, Lanes.SSN + m, Lanes.SCS + m, Lanes.SPSI + m);
+        final double[] r = rootSide;
+        final int o = 9 * l;
+        m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m);
+        m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m);
+        m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m);
+        m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m);
+        m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
+        DoubleVector c0x = m0.mul(a0x).add(m1.mul(a0y)).add(m2.mul(a0z));
+        DoubleVector c0y = m3.mul(a0x).add(m4.mul(a0y)).add(m5.mul(a0z));
+        DoubleVector c0z = m6.mul(a0x).add(m7.mul(a0y)).add(m8.mul(a0z));
+        // ω − 0 is ω: the world does not turn
+        DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m);
+        DoubleVector wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
+        // rel = R_apᵀ·ω, u = R_apᵀ·(R_c a0)
+        DoubleVector relx = wx.mul(r[o]).add(wy.mul(r[o + 3])).add(wz.mul(r[o + 6]));
+        DoubleVector rely = wx.mul(r[o + 1]).add(wy.mul(r[o + 4])).add(wz.mul(r[o + 7]));
+        DoubleVector relz = wx.mul(r[o + 2]).add(wy.mul(r[o + 5])).add(wz.mul(r[o + 8]));
+        DoubleVector ux = c0x.mul(r[o]).add(c0y.mul(r[o + 3])).add(c0z.mul(r[o + 6]));
+        DoubleVector uy = c0x.mul(r[o + 1]).add(c0y.mul(r[o + 4])).add(c0z.mul(r[o + 7]));
+        DoubleVector uz = c0x.mul(r[o + 2]).add(c0y.mul(r[o + 5])).add(c0z.mul(r[o + 8]));
+        // t = R_apᵀ·R_c, t[3i + j] = rap[i]·rc[j] + rap[3 + i]·rc[3 + j] + rap[6 + i]·rc[6 + j]; back = tᵀ·rel
+        DoubleVector t0 = m0.mul(r[o]).add(m3.mul(r[o + 3])).add(m6.mul(r[o + 6]));
+        DoubleVector t1 = m1.mul(r[o]).add(m4.mul(r[o + 3])).add(m7.mul(r[o + 6]));
+        DoubleVector t2 = m2.mul(r[o]).add(m5.mul(r[o + 3])).add(m8.mul(r[o + 6]));
+        DoubleVector t3 = m0.mul(r[o + 1]).add(m3.mul(r[o + 4])).add(m6.mul(r[o + 7]));
+        DoubleVector t4 = m1.mul(r[o + 1]).add(m4.mul(r[o + 4])).add(m7.mul(r[o + 7]));
+        DoubleVector t5 = m2.mul(r[o + 1]).add(m5.mul(r[o + 4])).add(m8.mul(r[o + 7]));
+        DoubleVector t6 = m0.mul(r[o + 2]).add(m3.mul(r[o + 5])).add(m6.mul(r[o + 8]));
+        DoubleVector t7 = m1.mul(r[o + 2]).add(m4.mul(r[o + 5])).add(m7.mul(r[o + 8]));
+        DoubleVector t8 = m2.mul(r[o + 2]).add(m5.mul(r[o + 5])).add(m8.mul(r[o + 8]));
+        DoubleVector bx = t0.mul(relx).add(t3.mul(rely)).add(t6.mul(relz));
+        DoubleVector by = t1.mul(relx).add(t4.mul(rely)).add(t7.mul(relz));
+        DoubleVector bz = t2.mul(relx).add(t5.mul(rely)).add(t8.mul(relz));
+        ux.mul(bx).add(uy.mul(by)).add(uz.mul(bz)).intoArray(ws.buf, Lanes.SAL + m);
         int a = s.qAdr[l], d = s.qdAdr[l];
         for (int j = 0; j < n; j++) {
             q[(e0 + j) * s.qSize + a] = ws.buf[Lanes.SPSI + m + j];
