@@ -7,9 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The substep of {@link SpringDynamics} and {@link ContactSolver}, four environments at a time with the Vector API
- * (one 256-bit lane per environment; AVX2). A block of four environments is copied into lane-major scratch
- * ({@link Lanes}: index {@code 4·link + lane}) once per control step, stepped {@link SpringSystem#substeps} times
- * and copied back, so the substeps touch only a few kilobytes of scratch.
+ * (one 256-bit lane per environment; AVX2), for every model the spring pipeline compiles (free joints, hinges on
+ * links and on the world, stacked hinges, slide links; static and link–link contacts). A block of four
+ * environments is copied into lane-major scratch ({@link Lanes}: index {@code 4·link + lane}) once per control step,
+ * stepped {@link SpringSystem#substeps} times and copied back, so the substeps touch only a few kilobytes of
+ * scratch; the block's q and qd come from the lanewise inverse kinematics ({@link #inverse}).
  *
  * <p>Every lane performs exactly the floating-point operations of the scalar reference, in the same order (lanewise
  * add, mul, div, sqrt, min and comparisons are IEEE-exact, and Java never fuses a multiply-add), so results are
@@ -19,7 +21,13 @@ import jdk.incubator.vector.VectorSpecies;
  * range. Sphere/capsule–box contacts (maze walls) stay scalar per lane, after the vector plane contacts of the same
  * geom, so each link accumulates its impulses in the reference's order. Stacked hinges (the humanoid) go through
  * {@link StackedLanes}, with the lanewise {@link #atan2} (the reference's polynomial) and {@link #acos} (fdlibm's, which
- * {@link Math#acos} is, reproduced bit for bit).
+ * {@link Math#acos} is, reproduced bit for bit); slide links (the pusher's object) through {@link SlideLanes};
+ * link–link contacts (the pusher's wrist against its object) through {@link PairLanes}, after the static contacts as
+ * in the reference, pair by pair.
+ *
+ * <p>Large methods here call the Vector API directly: past C2's inlining budget (NodeCountInliningCutoff) only its
+ * force-inlined methods are still inlined, so a helper of ours that took or returned a vector would box it; helpers
+ * take and give lane-major components instead (see {@link PairLanes}).
  */
 final class LaneDynamics {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
