@@ -279,7 +279,8 @@ final class LaneDynamics {
     }
 
     /**
-     * One control step of environments [from, to); with {@code q} non-null also their q and qd, as {@link SpringBatch#readState} would give them.
+     * One control step of environments [from, to); with {@code q} non-null also their q and qd, as
+     * {@link SpringBatch#readState} would give them.
      */
     void step(float[] ctrl, int ctrlStride, int from, int to, Lanes ws, double[] q, double[] qd) {
         for (int e0 = from; e0 < to; e0 += W) {

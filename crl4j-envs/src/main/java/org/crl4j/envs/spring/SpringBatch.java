@@ -24,7 +24,7 @@ public final class SpringBatch {
     private final int[] markerQAdr, markerQdAdr; // per marker coordinate: its q and qd address
     private final SpringDynamics dynamics; // scalar reference, one environment at a time
     private final LaneDynamics lanes;      // the same substep, four environments at a time; null without the Vector API
-    private final boolean vectorInverse;   // lanes also covers this model's inverse kinematics
+    private final boolean vectorInverse;   // the step's q and qd come from the lanes (every model, with the Vector API)
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
         this.sys = sys;
