@@ -7,9 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The substep of {@link SpringDynamics} and {@link ContactSolver}, four environments at a time with the Vector API
- * (one 256-bit lane per environment; AVX2). A block of four environments is copied into lane-major scratch
- * ({@link Lanes}: index {@code 4·link + lane}) once per control step, stepped {@link SpringSystem#substeps} times
- * and copied back, so the substeps touch only a few kilobytes of scratch.
+ * (one 256-bit lane per environment; AVX2), for every model the spring pipeline compiles (free joints, hinges on
+ * links and on the world, stacked hinges, slide links; static and link–link contacts). A block of four
+ * environments is copied into lane-major scratch ({@link Lanes}: index {@code 4·link + lane}) once per control step,
+ * stepped {@link SpringSystem#substeps} times and copied back, so the substeps touch only a few kilobytes of
+ * scratch; the block's q and qd come from the lanewise inverse kinematics ({@link #inverse}).
  *
  * <p>Every lane performs exactly the floating-point operations of the scalar reference, in the same order (lanewise
  * add, mul, div, sqrt, min and comparisons are IEEE-exact, and Java never fuses a multiply-add), so results are
@@ -19,7 +21,13 @@ import jdk.incubator.vector.VectorSpecies;
  * range. Sphere/capsule–box contacts (maze walls) stay scalar per lane, after the vector plane contacts of the same
  * geom, so each link accumulates its impulses in the reference's order. Stacked hinges (the humanoid) go through
  * {@link StackedLanes}, with the lanewise {@link #atan2} (the reference's polynomial) and {@link #acos} (fdlibm's, which
- * {@link Math#acos} is, reproduced bit for bit).
+ * {@link Math#acos} is, reproduced bit for bit); slide links (the pusher's object) through {@link SlideLanes};
+ * link–link contacts (the pusher's wrist against its object) through {@link PairLanes}, after the static contacts as
+ * in the reference, pair by pair.
+ *
+ * <p>Large methods here call the Vector API directly: past C2's inlining budget (NodeCountInliningCutoff) only its
+ * force-inlined methods are still inlined, so a helper of ours that took or returned a vector would box it; helpers
+ * take and give lane-major components instead (see {@link PairLanes}).
  */
 final class LaneDynamics {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
@@ -33,7 +41,8 @@ final class LaneDynamics {
     // joints whose range test may skip atan2 (−π < lo < hi < π, hi − lo < π), with cos and sin of the limits
     private final boolean[] rangeTest;
     private final double[] cosLo, sinLo, cosHi, sinHi;
-    private final boolean[] touching; // links with contact geoms
+    private final boolean[] touching; // links with contact geoms (static or link–link)
+    private final PairLanes pairs;    // the link–link contacts; null without
     // box broad phase: for each NEAR_CELL square of the area around the boxes, the x-y distance to the nearest box
     static final double NEAR_CELL = 0.25;
     private final double nearX0, nearY0;
@@ -41,6 +50,8 @@ final class LaneDynamics {
     private final double[] nearDist;
     private final double[] localReach; // per geom: |centre in the link frame|
     private final int[] tauAt; // per motor: where in Lanes.buf (lane 0) its hinge's torque sums
+    // per root hinge (a hinge on the world): the inverse kinematics' parent side R_ap [9L] and R_ap·a1, R_ap·a2 [3L]
+    private final double[] rootSide, rootA1, rootA2;
     private static final double TAN_PI_8 = 0.41421356237309503;
 
     /** Links a {@link Lanes} block can hold (slot {@code MAX_LINKS} is the world); larger models step scalar. */
@@ -152,8 +163,12 @@ final class LaneDynamics {
         static final int E2P = 98 * STRIDE;
         static final int T2P = 99 * STRIDE; // parity · the third hinge's motor torque
         static final int NRM = 100 * STRIDE; // a norm of the stacked-hinge scratch
-        static final int COMPONENTS = 101;
+        static final int DAX = 101 * STRIDE; // DAX..DAZ: a slide link's anchor offset a_c − a_p
+        static final int DAY = 102 * STRIDE;
+        static final int DAZ = 103 * STRIDE;
+        static final int COMPONENTS = 104;
         final double[] buf = new double[COMPONENTS * STRIDE];
+        final double[] pair = new double[PairLanes.SIZE]; // one link–link pair's scratch (PairLanes)
         final double[] ik; // [9 · (links + 1)] rotations (and a rotated hinge's parent side) for SpringBatch.readState
         final Workspace scalar; // for models stepped by the scalar reference (and for its tests)
 
@@ -182,6 +197,17 @@ final class LaneDynamics {
         for (int a = 0; a < s.numMotors; a++) {
             int l = s.motorLink[a];
             tauAt[a] = Lanes.TAU + (s.motorDof[a] - s.qdAdr[l]) * STRIDE + W * l;
+        }
+        rootSide = new double[9 * nl];
+        rootA1 = new double[3 * nl];
+        rootA2 = new double[3 * nl];
+        for (int l = 0; l < nl; l++) {
+            if (!s.free[l] && !s.slide[l] && s.parent[l] < 0) { // SpringBatch.readRootHinge's constants
+                double[] side = SpringBatch.rootParentSide(s, l);
+                System.arraycopy(side, 0, rootSide, 9 * l, 9);
+                System.arraycopy(SpringBatch.mulVec(side, s.axis1, l), 0, rootA1, 3 * l, 3);
+                System.arraycopy(SpringBatch.mulVec(side, s.axis2, l), 0, rootA2, 3 * l, 3);
+            }
         }
         rangeTest = new boolean[nl];
         cosLo = new double[nl];
@@ -238,6 +264,10 @@ final class LaneDynamics {
         for (int g = 0; g < c.numGeoms; g++) {
             touching[c.geomLink[g]] = true;
         }
+        for (int k = 0; k < 2 * c.numPairs; k++) {
+            touching[c.pairLink[k]] = true;
+        }
+        pairs = c.numPairs > 0 ? new PairLanes(s) : null;
         for (int l = 0; l < nl; l++) {
             double lo = s.limitLo[l], hi = s.limitHi[l];
             rangeTest[l] = s.limited[l] && lo > -Math.PI && hi < Math.PI && lo < hi && hi - lo < Math.PI;
@@ -249,8 +279,8 @@ final class LaneDynamics {
     }
 
     /**
-     * One control step of environments [from, to); with {@code q} non-null (then {@link #vectorInverse} must hold)
-     * also their q and qd, as {@link SpringBatch#readState} would give them.
+     * One control step of environments [from, to); with {@code q} non-null also their q and qd, as
+     * {@link SpringBatch#readState} would give them.
      */
     void step(float[] ctrl, int ctrlStride, int from, int to, Lanes ws, double[] q, double[] qd) {
         for (int e0 = from; e0 < to; e0 += W) {
@@ -264,16 +294,6 @@ final class LaneDynamics {
                 inverse(ws, e0, n, q, qd);
             }
         }
-    }
-
-    /** Whether {@link #inverse} covers the model: free joints and hinges on a parent link (not on the world). */
-    boolean vectorInverse() {
-        for (int l = 0; l < s.numLinks; l++) {
-            if (!s.free[l] && s.parent[l] < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -316,8 +336,12 @@ final class LaneDynamics {
         for (int l = 0; l < nl; l++) {
             if (s.free[l]) {
                 inverseFree(ws, l, e0, n, q, qd);
+            } else if (s.slide[l]) {
+                inverseSlide(ws, l, e0, n, q, qd);
             } else if (s.dofs[l] > 1) {
                 inverseStacked(ws, l, e0, n, q, qd);
+            } else if (s.parent[l] < 0) {
+                inverseRootHinge(ws, l, e0, n, q, qd);
             } else {
                 inverseHinge(ws, l, e0, n, q, qd);
             }
@@ -425,6 +449,116 @@ final class LaneDynamics {
         }
     }
 
+    /**
+     * A slide link's two slide coordinates and rates, lanewise: the slide branch of SpringBatch's scalar
+     * {@code inverse} with {@link SlideJoint#inverse}: {@code q_k = S_k·(a_c − a_p)}, {@code qd_k = S_k·v_o}.
+     */
+    private void inverseSlide(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l;
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        double cx = s.com[3 * l], cy = s.com[3 * l + 1], cz = s.com[3 * l + 2];
+        double jx = s.jointPos[3 * l], jy = s.jointPos[3 * l + 1], jz = s.jointPos[3 * l + 2];
+        DoubleVector px = DoubleVector.fromArray(S, ws.buf, Lanes.PX + m), py = DoubleVector.fromArray(S, ws.buf, Lanes.PY + m);
+        DoubleVector pz = DoubleVector.fromArray(S, ws.buf, Lanes.PZ + m);
+        DoubleVector ox = px.sub(m0.mul(cx).add(m1.mul(cy)).add(m2.mul(cz)));
+        DoubleVector oy = py.sub(m3.mul(cx).add(m4.mul(cy)).add(m5.mul(cz)));
+        DoubleVector oz = pz.sub(m6.mul(cx).add(m7.mul(cy)).add(m8.mul(cz)));
+        DoubleVector dx = ox.add(m0.mul(jx)).add(m1.mul(jy)).add(m2.mul(jz)).sub(s.anchorOffset[3 * l]);
+        DoubleVector dy = oy.add(m3.mul(jx)).add(m4.mul(jy)).add(m5.mul(jz)).sub(s.anchorOffset[3 * l + 1]);
+        DoubleVector dz = oz.add(m6.mul(jx)).add(m7.mul(jy)).add(m8.mul(jz)).sub(s.anchorOffset[3 * l + 2]);
+        DoubleVector rx = ox.sub(px), ry = oy.sub(py), rz = oz.sub(pz);
+        DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m);
+        DoubleVector wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
+        DoubleVector vx = DoubleVector.fromArray(S, ws.buf, Lanes.VX + m).add(wy.mul(rz)).sub(wz.mul(ry));
+        DoubleVector vy = DoubleVector.fromArray(S, ws.buf, Lanes.VY + m).add(wz.mul(rx)).sub(wx.mul(rz));
+        DoubleVector vz = DoubleVector.fromArray(S, ws.buf, Lanes.VZ + m).add(wx.mul(ry)).sub(wy.mul(rx));
+        for (int k = 0; k < 2; k++) { // into SFX, SFY (q) and SEX, SEY (qd)
+            int b = 9 * l + 3 * k;
+            double sx = s.parentDofAxis[b], sy = s.parentDofAxis[b + 1], sz = s.parentDofAxis[b + 2];
+            dx.mul(sx).add(dy.mul(sy)).add(dz.mul(sz)).intoArray(ws.buf, Lanes.SFX + k * STRIDE + m);
+            vx.mul(sx).add(vy.mul(sy)).add(vz.mul(sz)).intoArray(ws.buf, Lanes.SEX + k * STRIDE + m);
+        }
+        int a = s.qAdr[l], d = s.qdAdr[l];
+        for (int j = 0; j < n; j++) {
+            int qo = (e0 + j) * s.qSize + a, qdo = (e0 + j) * s.qdSize + d, k = m + j;
+            q[qo] = ws.buf[Lanes.SFX + k];
+            q[qo + 1] = ws.buf[Lanes.SFY + k];
+            qd[qdo] = ws.buf[Lanes.SEX + k];
+            qd[qdo + 1] = ws.buf[Lanes.SEY + k];
+        }
+    }
+
+    /**
+     * A hinge on the world, lanewise: SpringBatch's scalar {@code readRootHinge} with its constants (the parent
+     * side R_ap = I·R_body, R_ap·a1, R_ap·a2). The angle as for any hinge; the rate as Brax expresses it, once more
+     * in the joint's frame: {@code (R_apᵀ·R_c a0)·((R_apᵀ·R_c)ᵀ·(R_apᵀ·ω))}.
+     */
+    private void inverseRootHinge(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
+        int m = W * l;
+        DoubleVector m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m), m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        DoubleVector m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m), m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        DoubleVector m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m), m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        DoubleVector m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m), m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        DoubleVector m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        double a2x = s.axis2[3 * l], a2y = s.axis2[3 * l + 1], a2z = s.axis2[3 * l + 2];
+        DoubleVector c2x = m0.mul(a2x).add(m1.mul(a2y)).add(m2.mul(a2z));
+        DoubleVector c2y = m3.mul(a2x).add(m4.mul(a2y)).add(m5.mul(a2z));
+        DoubleVector c2z = m6.mul(a2x).add(m7.mul(a2y)).add(m8.mul(a2z));
+        c2x.mul(rootA1[3 * l]).add(c2y.mul(rootA1[3 * l + 1])).add(c2z.mul(rootA1[3 * l + 2])).neg()
+                .intoArray(ws.buf, Lanes.SSN + m);
+        c2x.mul(rootA2[3 * l]).add(c2y.mul(rootA2[3 * l + 1])).add(c2z.mul(rootA2[3 * l + 2]))
+                .intoArray(ws.buf, Lanes.SCS + m);
+        atan2(ws.buf, Lanes.SSN + m, Lanes.SCS + m, Lanes.SPSI + m);
+        final double[] r = rootSide;
+        final int o = 9 * l;
+        m0 = DoubleVector.fromArray(S, ws.buf, Lanes.R0 + m);
+        m1 = DoubleVector.fromArray(S, ws.buf, Lanes.R1 + m);
+        m2 = DoubleVector.fromArray(S, ws.buf, Lanes.R2 + m);
+        m3 = DoubleVector.fromArray(S, ws.buf, Lanes.R3 + m);
+        m4 = DoubleVector.fromArray(S, ws.buf, Lanes.R4 + m);
+        m5 = DoubleVector.fromArray(S, ws.buf, Lanes.R5 + m);
+        m6 = DoubleVector.fromArray(S, ws.buf, Lanes.R6 + m);
+        m7 = DoubleVector.fromArray(S, ws.buf, Lanes.R7 + m);
+        m8 = DoubleVector.fromArray(S, ws.buf, Lanes.R8 + m);
+        double a0x = s.axis0[3 * l], a0y = s.axis0[3 * l + 1], a0z = s.axis0[3 * l + 2];
+        DoubleVector c0x = m0.mul(a0x).add(m1.mul(a0y)).add(m2.mul(a0z));
+        DoubleVector c0y = m3.mul(a0x).add(m4.mul(a0y)).add(m5.mul(a0z));
+        DoubleVector c0z = m6.mul(a0x).add(m7.mul(a0y)).add(m8.mul(a0z));
+        // ω − 0 is ω: the world does not turn
+        DoubleVector wx = DoubleVector.fromArray(S, ws.buf, Lanes.WX + m), wy = DoubleVector.fromArray(S, ws.buf, Lanes.WY + m);
+        DoubleVector wz = DoubleVector.fromArray(S, ws.buf, Lanes.WZ + m);
+        // rel = R_apᵀ·ω, u = R_apᵀ·(R_c a0)
+        DoubleVector relx = wx.mul(r[o]).add(wy.mul(r[o + 3])).add(wz.mul(r[o + 6]));
+        DoubleVector rely = wx.mul(r[o + 1]).add(wy.mul(r[o + 4])).add(wz.mul(r[o + 7]));
+        DoubleVector relz = wx.mul(r[o + 2]).add(wy.mul(r[o + 5])).add(wz.mul(r[o + 8]));
+        DoubleVector ux = c0x.mul(r[o]).add(c0y.mul(r[o + 3])).add(c0z.mul(r[o + 6]));
+        DoubleVector uy = c0x.mul(r[o + 1]).add(c0y.mul(r[o + 4])).add(c0z.mul(r[o + 7]));
+        DoubleVector uz = c0x.mul(r[o + 2]).add(c0y.mul(r[o + 5])).add(c0z.mul(r[o + 8]));
+        // t = R_apᵀ·R_c, t[3i + j] = rap[i]·rc[j] + rap[3 + i]·rc[3 + j] + rap[6 + i]·rc[6 + j]; back = tᵀ·rel
+        DoubleVector t0 = m0.mul(r[o]).add(m3.mul(r[o + 3])).add(m6.mul(r[o + 6]));
+        DoubleVector t1 = m1.mul(r[o]).add(m4.mul(r[o + 3])).add(m7.mul(r[o + 6]));
+        DoubleVector t2 = m2.mul(r[o]).add(m5.mul(r[o + 3])).add(m8.mul(r[o + 6]));
+        DoubleVector t3 = m0.mul(r[o + 1]).add(m3.mul(r[o + 4])).add(m6.mul(r[o + 7]));
+        DoubleVector t4 = m1.mul(r[o + 1]).add(m4.mul(r[o + 4])).add(m7.mul(r[o + 7]));
+        DoubleVector t5 = m2.mul(r[o + 1]).add(m5.mul(r[o + 4])).add(m8.mul(r[o + 7]));
+        DoubleVector t6 = m0.mul(r[o + 2]).add(m3.mul(r[o + 5])).add(m6.mul(r[o + 8]));
+        DoubleVector t7 = m1.mul(r[o + 2]).add(m4.mul(r[o + 5])).add(m7.mul(r[o + 8]));
+        DoubleVector t8 = m2.mul(r[o + 2]).add(m5.mul(r[o + 5])).add(m8.mul(r[o + 8]));
+        DoubleVector bx = t0.mul(relx).add(t3.mul(rely)).add(t6.mul(relz));
+        DoubleVector by = t1.mul(relx).add(t4.mul(rely)).add(t7.mul(relz));
+        DoubleVector bz = t2.mul(relx).add(t5.mul(rely)).add(t8.mul(relz));
+        ux.mul(bx).add(uy.mul(by)).add(uz.mul(bz)).intoArray(ws.buf, Lanes.SAL + m);
+        int a = s.qAdr[l], d = s.qdAdr[l];
+        for (int j = 0; j < n; j++) {
+            q[(e0 + j) * s.qSize + a] = ws.buf[Lanes.SPSI + m + j];
+            qd[(e0 + j) * s.qdSize + d] = ws.buf[Lanes.SAL + m + j];
+        }
+    }
+
     /** Stacked hinges' angles and rates, lanewise: the stacked branch of SpringBatch's scalar {@code inverse}. */
     private void inverseStacked(Lanes ws, int l, int e0, int n, double[] q, double[] qd) {
         int m = W * l;
@@ -485,7 +619,7 @@ final class LaneDynamics {
         frames(ws);
         joints(ws);
         velocities(ws);
-        boolean contacts = c.numGeoms > 0;
+        boolean contacts = c.numGeoms > 0 || c.numPairs > 0;
         if (contacts) {
             java.util.Arrays.fill(ws.buf, Lanes.CPX, Lanes.CPX + STRIDE, 0);
             java.util.Arrays.fill(ws.buf, Lanes.CPY, Lanes.CPY + STRIDE, 0);
@@ -496,6 +630,9 @@ final class LaneDynamics {
             java.util.Arrays.fill(ws.buf, Lanes.CNT, Lanes.CNT + STRIDE, 0);
             for (int g = 0; g < c.numGeoms; g++) {
                 geom(ws, g);
+            }
+            if (pairs != null) { // after the static contacts, as the reference
+                pairs.solve(ws);
             }
         }
         integrate(ws, contacts);
@@ -550,15 +687,18 @@ final class LaneDynamics {
 
     /**
      * The joint of link l, in parts small enough for C2 to compile with every vector operation intrinsified: the
-     * anchor spring and damper, a hinge's limit torque, a stacked-hinge joint's torque ({@link StackedLanes}), then
-     * a hinge's torque and the accumulation onto child and parent, in link order as the reference.
+     * anchor spring and damper, a hinge's limit torque, a stacked-hinge joint's torque ({@link StackedLanes}) or a
+     * slide link's force and torque ({@link SlideLanes}), then a hinge's torque and the accumulation onto child and
+     * parent, in link order as the reference.
      */
     private void joints(Lanes ws) {
         jointForces(ws);
         jointAngles(ws);
-        if (s.stackedHinges) {
+        if (s.stackedHinges || s.slideLinks) {
             for (int l = 0; l < s.numLinks; l++) {
-                if (s.dofs[l] > 1) {
+                if (s.slide[l]) {
+                    SlideLanes.apply(s, ws.buf, l);
+                } else if (s.dofs[l] > 1) {
                     StackedLanes.frames(s, pa0, pa1, ws.buf, l);
                     StackedLanes.torque(s, ws.buf, l);
                 }
@@ -609,6 +749,11 @@ final class LaneDynamics {
             dax.intoArray(ws.buf, Lanes.SDX + m);
             day.intoArray(ws.buf, Lanes.SDY + m);
             daz.intoArray(ws.buf, Lanes.SDZ + m);
+            if (s.slide[l]) { // SlideLanes' limits need d = a_c − a_p
+                acx.sub(apx).intoArray(ws.buf, Lanes.DAX + m);
+                acy.sub(apy).intoArray(ws.buf, Lanes.DAY + m);
+                acz.sub(apz).intoArray(ws.buf, Lanes.DAZ + m);
+            }
         }
     }
 

@@ -24,7 +24,7 @@ public final class SpringBatch {
     private final int[] markerQAdr, markerQdAdr; // per marker coordinate: its q and qd address
     private final SpringDynamics dynamics; // scalar reference, one environment at a time
     private final LaneDynamics lanes;      // the same substep, four environments at a time; null without the Vector API
-    private final boolean vectorInverse;   // lanes also covers this model's inverse kinematics
+    private final boolean vectorInverse;   // the step's q and qd come from the lanes (every model, with the Vector API)
 
     public SpringBatch(SpringSystem sys, int numEnvs) {
         this.sys = sys;
@@ -61,11 +61,10 @@ public final class SpringBatch {
         }
         dynamics = new SpringDynamics(sys, this);
         // Without the Vector API (no module, or -Dcrl4j.simd=false) every step is the scalar reference, which the
-        // vectorised step reproduces bit for bit (LaneDynamicsTest, HumanoidLanesTest), one environment at a time.
-        // Slide links and link–link contacts (the pusher) have no lanewise substep: such models step scalar.
-        lanes = org.crl4j.core.Simd.ENABLED && !sys.needsScalarStep()
-                ? new LaneDynamics(sys, this) : null;
-        vectorInverse = lanes != null && lanes.vectorInverse();
+        // vectorised step reproduces bit for bit (LaneDynamicsTest, HumanoidLanesTest, PusherLanesTest), one
+        // environment at a time.
+        lanes = org.crl4j.core.Simd.ENABLED ? new LaneDynamics(sys, this) : null;
+        vectorInverse = lanes != null;
     }
 
     public SpringSystem system() {
@@ -400,7 +399,7 @@ public final class SpringBatch {
         return vectorInverse;
     }
 
-    /** A hinge on the world (no built-in task has one); allocates, as readQ does. */
+    /** A hinge on the world (the pusher's shoulder pan); allocates, as readQ does. */
     private void readRootHinge(int env, int l, double[] out, int off, boolean positions) {
         int nl = numLinks;
         int i = env * nl + l;
@@ -568,9 +567,19 @@ public final class SpringBatch {
 
     private double[] parentRotation(int env, int l) {
         int p = sys.parent[l];
-        double[] rp = p < 0 ? new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1} : rotation(env * numLinks + p);
-        double[] rb = java.util.Arrays.copyOfRange(sys.bodyRot, 9 * l, 9 * l + 9);
-        return matMul(rp, rb);
+        if (p < 0) {
+            return rootParentSide(sys, l);
+        }
+        return matMul(rotation(env * numLinks + p), java.util.Arrays.copyOfRange(sys.bodyRot, 9 * l, 9 * l + 9));
+    }
+
+    /**
+     * The parent side {@code R_ap = I · R_body} of root link l's joint as the inverse kinematics computes it (the
+     * product formed, as for any parent); {@code LaneDynamics} takes its root hinges' constants from here.
+     */
+    static double[] rootParentSide(SpringSystem sys, int l) {
+        return matMul(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
+                java.util.Arrays.copyOfRange(sys.bodyRot, 9 * l, 9 * l + 9));
     }
 
     private static double[] relRotation(double[] rap, double[] rc) {
@@ -600,7 +609,8 @@ public final class SpringBatch {
         }
     }
 
-    private static double[] mulVec(double[] m, double[] arr, int l) {
+    /** {@code m · arr[3l ..]} (row-major 3×3 times link l's vector). */
+    static double[] mulVec(double[] m, double[] arr, int l) {
         double x = arr[3 * l], y = arr[3 * l + 1], z = arr[3 * l + 2];
         return new double[] {m[0] * x + m[1] * y + m[2] * z, m[3] * x + m[4] * y + m[5] * z,
             m[6] * x + m[7] * y + m[8] * z};

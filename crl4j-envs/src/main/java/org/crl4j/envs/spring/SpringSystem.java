@@ -95,7 +95,7 @@ public final class SpringSystem {
      * As {@link #compile(MjcfModel, double, int)}; with {@code linkContacts} the link–link geom pairs that MuJoCo's
      * filter admits collide too (the pusher's wrist and object), otherwise they are counted
      * ({@link #ignoredSelfPairs}) and left out, as for the ant, whose admitted pairs stay apart within its joint
-     * ranges and whose vectorised step has no link–link contacts.
+     * ranges.
      */
     public static SpringSystem compile(MjcfModel model, double timestep, int substeps, boolean linkContacts) {
         return new SpringSystem(model, Double.isNaN(timestep) ? model.timestep() : timestep, substeps, linkContacts);
@@ -476,14 +476,6 @@ public final class SpringSystem {
 
     public double limitHi(int l, int k) {
         return dofHi[3 * l + k];
-    }
-
-    /**
-     * Whether this model needs the scalar reference step: the vectorised one covers neither slide links nor
-     * link–link contacts.
-     */
-    public boolean needsScalarStep() {
-        return slideLinks || contacts.numPairs() > 0;
     }
 
     /** Whether link l slides (its dofs are slide joints, its ranges metres). */

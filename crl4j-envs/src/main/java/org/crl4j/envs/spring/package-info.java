@@ -11,12 +11,14 @@
  *   one control step, inverse kinematics (q, qd for observations).</li>
  *   <li>SpringDynamics, ContactSolver: the substep, one environment at a time (package-private): the scalar
  *   reference.</li>
- *   <li>LaneDynamics (with StackedLanes for stacked hinges): the same substep four environments at a time with the
- *   Vector API (what {@link org.crl4j.envs.spring.SpringBatch#step} runs), plus lanewise inverse kinematics once per
+ *   <li>LaneDynamics (with StackedLanes for stacked hinges, SlideLanes for slide links, PairLanes for link–link
+ *   contacts): the same substep four environments at a time with the Vector API (what
+ *   {@link org.crl4j.envs.spring.SpringBatch#step} runs, for every model), plus lanewise inverse kinematics once per
  *   control step.
  *   It performs each lane's floating-point operations exactly as the reference does, so results are bit-identical
  *   and independent of how environments are grouped (tested); skips are taken only where the reference would
- *   apply nothing (a joint clearly inside its range, geoms out of reach of every wall box).</li>
+ *   apply nothing (a joint clearly inside its range, geoms out of reach of every wall box, link pairs whose centres
+ *   of mass are too far apart to touch).</li>
  * </ul>
  *
  * <p><b>What follows Brax exactly</b> (up to floating-point order; Brax runs in float32, this in double): body
@@ -32,9 +34,11 @@
  *   sphere–box exactly (closest point; nearest face when the centre is inside); capsule–box as the two end spheres
  *   plus, when neither touches, the segment point nearest the box (MJX's capsule–box routine can place its points
  *   differently). Static boxes must be axis-aligned (maze walls are).</li>
- *   <li>Link–link contacts are not simulated. MJX's filter admits some in {@code ant_maze.xml} (feet have
- *   contype = conaffinity = 1, so foot–foot, foot–torso and foot–hip-capsule pairs pass), but within the joint
- *   ranges those geoms stay apart; {@link org.crl4j.envs.spring.SpringSystem#ignoredSelfPairs()} counts them.</li>
+ *   <li>Link–link contacts are simulated only where the task asks for them (the pusher's wrist and object,
+ *   {@link org.crl4j.envs.spring.SpringSystem#compile(org.crl4j.envs.spring.MjcfModel, double, int, boolean)}). MJX's filter admits some in
+ *   {@code ant_maze.xml} (feet have contype = conaffinity = 1, so foot–foot, foot–torso and foot–hip-capsule pairs
+ *   pass), but within the joint ranges those geoms stay apart, so the ant leaves them out;
+ *   {@link org.crl4j.envs.spring.SpringSystem#ignoredSelfPairs()} counts them.</li>
  *   <li>Targets (bodies on slide joints that touch nothing) are markers fixed at their q: in Brax the target's
  *   joint springs act only off its slide axes and nothing else pushes it, so its x, y never change (its z sags by
  *   millimetres, which no observation uses).</li>

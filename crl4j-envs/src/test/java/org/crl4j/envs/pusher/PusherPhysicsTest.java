@@ -37,7 +37,6 @@ class PusherPhysicsTest {
             assertThat(s.gear(a)).isEqualTo(20.0);
         }
         assertThat(s.contacts().numPairs()).isEqualTo(3); // the wrist's three capsules against the object
-        assertThat(s.needsScalarStep()).isTrue();
     }
 
     @Test

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The inverse kinematics directly: random q, qd for the ant placed by the forward kinematics ({@link SpringBatch#reset})
  * come back from the scalar reference ({@link SpringBatch#readState}, readQ, readQd) to rounding, and the lanewise
  * version ({@code LaneDynamics.inverse}, without a step) gives the reference's bits, for the humanoid's stacked
- * hinges and rotated body frames too.
+ * hinges and rotated body frames, and the pusher's hinge on the world and slide link, too.
  */
 class InverseKinematicsTest {
 
@@ -27,12 +27,44 @@ class InverseKinematicsTest {
             SpringSystem.compile(new MazeArena(MazeLayout.U).model(), 0.005, 10)};
     }
 
-    /** The ants and the humanoids (stacked hinges, rotated body frames), for the lanewise inverse. */
-    private static SpringSystem[] antsAndHumanoids() {
+    /**
+     * A hinge on the world in a rotated body frame with a hinge under it, and a slide link: the pusher's joint kinds
+     * with a root body frame the pusher does not have.
+     */
+    static final String ROTATED_ROOT = """
+            <mujoco>
+              <custom><numeric name="spring_inertia_scale" data="1"/></custom>
+              <worldbody>
+                <geom name="floor" type="plane" size="5 5 0.1" contype="1" conaffinity="1"/>
+                <body name="arm" pos="0.1 -0.2 0.3" quat="0.9 0.2 -0.3 0.25">
+                  <joint name="pan" type="hinge" axis="0.3 0.1 1" range="-2 2"/>
+                  <geom type="capsule" fromto="0 0 0 0.4 0 0" size="0.05"/>
+                  <body name="fore" pos="0.4 0 0">
+                    <joint name="flex" type="hinge" axis="0 1 0" range="-1 1"/>
+                    <geom type="capsule" fromto="0 0 0 0.3 0 0" size="0.04"/>
+                  </body>
+                </body>
+                <body name="puck" pos="0.5 0.2 0.05">
+                  <joint name="py" type="slide" axis="0 1 0" range="-3 3"/>
+                  <joint name="px" type="slide" axis="1 0 0" range="-3 3"/>
+                  <geom type="capsule" size="0.05 0.05" contype="1" conaffinity="1"/>
+                </body>
+              </worldbody>
+            </mujoco>
+            """;
+
+    /**
+     * The ants, the humanoids (stacked hinges, rotated body frames), the pusher and {@link #ROTATED_ROOT} (hinges on
+     * the world, slide links), for the lanewise inverse.
+     */
+    private static SpringSystem[] allJointKinds() {
         return new SpringSystem[] {
             ants()[0], ants()[1],
             SpringSystem.compile(HumanoidArena.open().model(), 0.0015, 10),
-            SpringSystem.compile(HumanoidArena.maze(MazeLayout.U).model(), 0.0015, 10)};
+            SpringSystem.compile(HumanoidArena.maze(MazeLayout.U).model(), 0.0015, 10),
+            SpringSystem.compile(MjcfReader.resource(InverseKinematicsTest.class, SlideAndLinkContactTest.PUSHER), 0.001,
+                    50, true),
+            SpringSystem.compile(MjcfReader.parse(ROTATED_ROOT), 0.001, 10, true)};
     }
 
     /** Random generalized coordinates: torso anywhere, a random unit quaternion, hinges over (−3, 3) rad. */
@@ -106,7 +138,7 @@ class InverseKinematicsTest {
     @Test
     void theLanewiseInverseGivesTheScalarReferenceBitForBit() {
         assumeTrue(org.crl4j.core.Simd.ENABLED, "the Vector API is off: there is no lanewise inverse");
-        for (SpringSystem sys : antsAndHumanoids()) {
+        for (SpringSystem sys : allJointKinds()) {
             for (long seed = 1; seed <= 4; seed++) {
                 SpringBatch b = placed(sys, randomStates(sys, seed));
                 assertThat(b.hasVectorInverse()).isTrue();
