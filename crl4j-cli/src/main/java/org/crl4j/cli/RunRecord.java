@@ -198,10 +198,16 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
     private static final List<String> NOT_PARAMETERS = List.of("batch-size", "seed", "critic-depth", "critic-width",
             "layer-norm", "activation", "residual", "gif", "checkpoint-every", "episode-length");
 
-    /** The baselines' own options ({@code [baselines]} but the algorithm). */
-    private static final java.util.Set<String> BASELINE_OPTIONS = RunConfigs.options().stream()
-            .filter(o -> o.section().equals("baselines") && !o.key().equals("algo"))
-            .map(RunConfigs.Option::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Map<String, Object> BASELINE_OPTIONS = baselineDefaults();
+
+    /** The baselines' options (but the algorithm) and their defaults, as {@link RunConfigs#toFlatMap} gives them. */
+    private static Map<String, Object> baselineDefaults() {
+        Map<String, Object> defaults = RunConfigs.toFlatMap(RunConfigs.defaults());
+        Map<String, Object> out = new LinkedHashMap<>();
+        RunConfigs.options().stream().filter(o -> o.section().equals("baselines") && !o.key().equals("algo"))
+                .forEach(o -> out.put(o.key(), defaults.get(o.key())));
+        return out;
+    }
 
     /** What sets a run apart, for grouping seeds: depth, width, batch, ablation, then every other option. */
     static Map<String, Object> params(Map<String, Object> options) {
@@ -214,8 +220,10 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         p.put("algo", algo);
         for (Map.Entry<String, Object> e : options.entrySet()) {
             String k = e.getKey();
+            // the baselines' options tell runs apart only where they are not the default (and never for contrastive RL,
+            // which does not read them), so groups and their labels stay those of the algorithm
             boolean shown = NOT_PARAMETERS.contains(k) || k.equals("algo")
-                    || "crl".equals(algo) && BASELINE_OPTIONS.contains(k) // they do not change a contrastive RL run
+                    || BASELINE_OPTIONS.containsKey(k) && ("crl".equals(algo) || BASELINE_OPTIONS.get(k).equals(e.getValue()))
                     || k.equals("actor-depth") && e.getValue().equals(options.get("critic-depth"))
                     || k.equals("actor-width") && e.getValue().equals(options.get("critic-width"));
             if (!shown) {

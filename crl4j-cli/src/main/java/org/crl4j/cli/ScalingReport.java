@@ -113,6 +113,9 @@ final class ScalingReport {
     }
 
     private static String text(Object v) {
+        if (v == null) {
+            return "default"; // an option only some groups set (a baseline's, left at its default elsewhere)
+        }
         return v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : String.valueOf(v);
     }
 

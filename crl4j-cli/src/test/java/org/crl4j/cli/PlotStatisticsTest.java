@@ -22,6 +22,20 @@ import static org.assertj.core.api.Assertions.within;
 /** plot's numbers on hand-made run directories, checked against hand-computed means and standard errors. */
 class PlotStatisticsTest {
 
+    @Test
+    void runsGroupByAlgorithmAndOnlyNonDefaultBaselineOptionsTellThemApart() {
+        Map<String, Object> crl = RunConfigs.toFlatMap(RunConfigs.bind(Map.of("her-ratio", 0.8), "test"));
+        Map<String, Object> sac = RunConfigs.toFlatMap(RunConfigs.bind(Map.of("algo", "sac_her"), "test"));
+        Map<String, Object> sac8 = RunConfigs.toFlatMap(RunConfigs.bind(Map.of("algo", "sac_her", "her-ratio", 0.8), "test"));
+        assertThat(RunRecord.params(crl)).containsEntry("algo", "crl").doesNotContainKeys("her-ratio", "discount", "tau");
+        assertThat(RunRecord.params(sac)).containsEntry("algo", "sac_her").doesNotContainKeys("her-ratio", "discount");
+        assertThat(RunRecord.params(sac8)).containsEntry("her-ratio", 0.8);
+        assertThat(ScalingReport.label(RunRecord.params(sac), List.of("algo", "her-ratio")))
+                .isEqualTo("algo=sac_her her-ratio=default");
+        assertThat(ScalingReport.label(RunRecord.params(crl), List.of())).as("contrastive RL alone: as before")
+                .isEqualTo("depth=4 width=128 batch=128 ablation=none");
+    }
+
     /** Writes a run directory as train does: config.json, one metrics.jsonl row per evaluation, random_policy.json. */
     static Path fakeRun(Path dir, int depth, long seed, double[] timeAtGoal, double random) throws Exception {
         Files.createDirectories(dir);
