@@ -254,13 +254,19 @@ public final class Checkpoint {
         return m;
     }
 
+    /**
+     * The baselines' configuration from a checkpoint's metadata. A field it lacks takes its default: checkpoints
+     * written before PPO existed have none of PPO's fields.
+     */
     public static BaselineConfig baselineFromMap(Algo algo, Map<String, Object> m) {
-        return new BaselineConfig(algo, num(m, "discount").floatValue(), num(m, "tau").floatValue(),
-                num(m, "sac-lr").floatValue(), num(m, "td3-lr").floatValue(), num(m, "gcbc-lr").floatValue(),
-                num(m, "her-ratio").floatValue(), num(m, "exploration-noise").floatValue(),
-                num(m, "exploration-noise-clip").floatValue(), num(m, "policy-delay").intValue(),
-                num(m, "target-noise").floatValue(), num(m, "target-noise-clip").floatValue(), num(m, "ppo-lr").floatValue(),
-                num(m, "ppo-epochs").intValue(), num(m, "clip-epsilon").floatValue(), num(m, "gae-lambda").floatValue(),
-                num(m, "entropy-cost").floatValue());
+        Map<String, Object> v = new LinkedHashMap<>(toMap(BaselineConfig.defaults(algo)));
+        v.putAll(m);
+        return new BaselineConfig(algo, num(v, "discount").floatValue(), num(v, "tau").floatValue(),
+                num(v, "sac-lr").floatValue(), num(v, "td3-lr").floatValue(), num(v, "gcbc-lr").floatValue(),
+                num(v, "her-ratio").floatValue(), num(v, "exploration-noise").floatValue(),
+                num(v, "exploration-noise-clip").floatValue(), num(v, "policy-delay").intValue(),
+                num(v, "target-noise").floatValue(), num(v, "target-noise-clip").floatValue(), num(v, "ppo-lr").floatValue(),
+                num(v, "ppo-epochs").intValue(), num(v, "clip-epsilon").floatValue(), num(v, "gae-lambda").floatValue(),
+                num(v, "entropy-cost").floatValue());
     }
 }

@@ -78,4 +78,15 @@ class BaselineTrainingTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aCheckpointFromBeforePpoLoadsWithPposDefaults() {
+        BaselineConfig sac = new BaselineConfig(Algo.SAC_HER, 0.95f, 0.01f, 2e-4f, 3e-4f, 3e-4f, 0.7f, 0.4f, 0.5f, 2, 0.2f,
+                0.5f, 1e-4f, 2, 0.3f, 0.95f, 1e-4f);
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(Checkpoint.toMap(sac));
+        for (String k : List.of("ppo-lr", "ppo-epochs", "clip-epsilon", "gae-lambda", "entropy-cost")) {
+            m.remove(k); // what commits before PPO wrote
+        }
+        assertThat(Checkpoint.baselineFromMap(Algo.SAC_HER, m)).isEqualTo(sac);
+    }
 }
