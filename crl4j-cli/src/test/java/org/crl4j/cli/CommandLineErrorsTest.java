@@ -50,6 +50,18 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void badAlgorithmsAndBaselineOptions(@TempDir Path dir) {
+        assertOneLineError(run("train", "--algo", "dqn", "--run-dir", dir.resolve("a").toString()), "algo", "sac_her");
+        assertOneLineError(run("train", "--algo", "sac_her", "--ranks", "2", "--run-dir", dir.resolve("b").toString()),
+                "contrastive RL only", "leave --ranks out");
+        assertOneLineError(run("train", "--algo", "td3_her", "--discount", "1", "--run-dir", dir.resolve("c").toString()),
+                "discount", "[0, 1)");
+        assertOneLineError(run("sweep", "--env", "reacher", "--algo", "crl,ppo2", "--sweep-dir", dir.resolve("d").toString()),
+                "unknown algorithm 'ppo2'");
+        assertThat(dir.resolve("b")).as("nothing written").doesNotExist();
+    }
+
+    @Test
     void unknownEnvironmentSuggestsTheClosestId() {
         assertOneLineError(run("envs", "bench", "--env", "simple_big_mze"), "unknown environment", "simple_big_maze");
         assertOneLineError(run("train", "--env", "humanoid_maze_xyz"), "unknown environment", "envs list");
