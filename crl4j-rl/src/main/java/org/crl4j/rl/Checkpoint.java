@@ -187,6 +187,7 @@ public final class Checkpoint {
         m.put("gamma", t.gamma());
         m.put("num-eval-envs", t.numEvalEnvs());
         m.put("seed", t.seed());
+        m.put("reset-mode", t.resetMode().name().toLowerCase(java.util.Locale.ROOT));
         return m;
     }
 
@@ -196,7 +197,8 @@ public final class Checkpoint {
                 num(m, "batch-size").intValue(), num(m, "num-sgd-batches-per-training-step").intValue(),
                 num(m, "max-replay-size").intValue(), num(m, "min-replay-size").intValue(),
                 num(m, "episode-length").intValue(), num(m, "gamma").doubleValue(), num(m, "num-eval-envs").intValue(),
-                num(m, "seed").longValue());
+                num(m, "seed").longValue(), option(m, "reset-mode") == null ? org.crl4j.envs.VecEnv.ResetMode.SAME_START
+                        : org.crl4j.envs.VecEnv.ResetMode.parse((String) option(m, "reset-mode"))); // absent before issue 19
     }
 
     public static Map<String, Object> toMap(CrlConfig c) {

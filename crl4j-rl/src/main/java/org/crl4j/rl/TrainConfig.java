@@ -18,12 +18,26 @@ package org.crl4j.rl;
  * @param gamma                     discount of the future-goal distribution (0.99)
  * @param numEvalEnvs               environments per evaluation (128)
  * @param seed                      seed of everything random
+ * @param resetMode                 what a training environment restarts from when its episode ends: the start and
+ *                                  goal of its first reset (SAME_START, Brax's AutoResetWrapper as JaxGCRL trains), or
+ *                                  fresh ones (RESAMPLE)
  */
 public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnvSteps, int numEpochs, int unrollLength,
                           int batchSize, int numSgdBatchesPerTrainingStep, int maxReplaySize, int minReplaySize,
-                          int episodeLength, double gamma, int numEvalEnvs, long seed) {
+                          int episodeLength, double gamma, int numEvalEnvs, long seed,
+                          org.crl4j.envs.VecEnv.ResetMode resetMode) {
+
+    /** With the reference's reset mode, SAME_START. */
+    public TrainConfig(String env, String evalEnv, int numEnvs, long totalEnvSteps, int numEpochs, int unrollLength,
+                       int batchSize, int numSgdBatchesPerTrainingStep, int maxReplaySize, int minReplaySize,
+                       int episodeLength, double gamma, int numEvalEnvs, long seed) {
+        this(env, evalEnv, numEnvs, totalEnvSteps, numEpochs, unrollLength, batchSize, numSgdBatchesPerTrainingStep,
+                maxReplaySize, minReplaySize, episodeLength, gamma, numEvalEnvs, seed,
+                org.crl4j.envs.VecEnv.ResetMode.SAME_START);
+    }
 
     public TrainConfig {
+        java.util.Objects.requireNonNull(resetMode, "resetMode");
         require(numEnvs >= 1, "--num-envs must be at least 1");
         require(numEpochs >= 1, "--num-epochs must be at least 1");
         require(unrollLength >= 1, "--unroll-length must be at least 1");
@@ -132,6 +146,6 @@ public record TrainConfig(String env, String evalEnv, int numEnvs, long totalEnv
         require(epochs <= Integer.MAX_VALUE, "--total-env-steps " + envSteps + " needs more than 2^31 epochs");
         return new TrainConfig(env, evalEnv, numEnvs, prefill + (epochs * perEpoch + longer) * perStep, (int) epochs,
                 unrollLength, batchSize, numSgdBatchesPerTrainingStep, maxReplaySize, minReplaySize, episodeLength, gamma,
-                numEvalEnvs, seed);
+                numEvalEnvs, seed, resetMode);
     }
 }

@@ -110,7 +110,7 @@ public final class Trainer {
             throw new IllegalArgumentException(cfg.env() + " has episodes of " + base.episodeLength()
                     + " steps; --episode-length " + cfg.episodeLength() + " differs");
         }
-        this.env = Envs.make(cfg.env(), localEnvs, rankSeed(cfg.seed(), rank.rank()), pool, VecEnv.ResetMode.SAME_START);
+        this.env = Envs.make(cfg.env(), localEnvs, rankSeed(cfg.seed(), rank.rank()), pool, cfg.resetMode());
         this.spec = env.spec();
         if (restored != null) {
             this.agent = restored;

@@ -64,6 +64,48 @@ class ResumeTest {
     }
 
     @Test
+    void aRunWhoseEnvironmentsResampleTheirGoalsResumesBitForBit(@TempDir Path dir) throws Exception {
+        TrainConfig base = small();
+        TrainConfig cfg = new TrainConfig(base.env(), base.evalEnv(), base.numEnvs(), base.totalEnvSteps(),
+                base.numEpochs(), base.unrollLength(), base.batchSize(), base.numSgdBatchesPerTrainingStep(),
+                base.maxReplaySize(), base.minReplaySize(), base.episodeLength(), base.gamma(), base.numEvalEnvs(),
+                base.seed(), org.crl4j.envs.VecEnv.ResetMode.RESAMPLE);
+        float[] actorA;
+        float[] actorSameStart;
+        try (Parallel pool = new Parallel(2)) {
+            Trainer a = new Trainer(cfg, net(), pool);
+            assertThat(a.env().resetMode()).isEqualTo(org.crl4j.envs.VecEnv.ResetMode.RESAMPLE);
+            a.run(new Trainer.Listener() { });
+            actorA = ((CrlAgent) a.agent()).actorParams().params().clone();
+            Trainer same = new Trainer(base, net(), pool);
+            same.run(new Trainer.Listener() { });
+            actorSameStart = ((CrlAgent) same.agent()).actorParams().params().clone();
+        }
+        assertThat(actorA).as("resampled goals are other data").isNotEqualTo(actorSameStart);
+        Path file = dir.resolve("resume.safetensors");
+        try (Parallel pool = new Parallel(2)) {
+            Trainer b = new Trainer(cfg, net(), pool);
+            b.run(new Trainer.Listener() {
+                int steps;
+
+                @Override
+                public void onTrainingStep(long envSteps, long total, double sps, TrainingMetrics w) {
+                    if (++steps == 4) {
+                        b.requestStop();
+                    }
+                }
+            });
+            b.saveResumeState(file);
+        }
+        try (Parallel pool = new Parallel(2)) {
+            Trainer c = Trainer.resume(file, pool);
+            assertThat(c.config().resetMode()).isEqualTo(org.crl4j.envs.VecEnv.ResetMode.RESAMPLE);
+            c.run(new Trainer.Listener() { });
+            assertThat(((CrlAgent) c.agent()).actorParams().params()).isEqualTo(actorA);
+        }
+    }
+
+    @Test
     void aFinishedRunExtendedToMoreEpochsMatchesOnePlannedThatLong(@TempDir Path dir) throws Exception {
         TrainConfig shortRun = small();
         TrainConfig longRun = shortRun.extendedTo(shortRun.totalEnvSteps() + 1); // rounds up to whole epochs

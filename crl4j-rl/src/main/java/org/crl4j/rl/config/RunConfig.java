@@ -111,7 +111,12 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
                     + "the other defaults; the paper: 12.9; far fewer does not learn the mazes).") int numSgdBatchesPerTrainingStep,
             @Field(value = "10000", min = 1, help = "Steps kept per environment in the replay buffer.") int maxReplaySize,
             @Field(value = "1000", min = 1, help = "Steps per environment before training starts.") int minReplaySize,
-            @Field(value = "1", help = "Seed of everything random.") long seed) {
+            @Field(value = "1", help = "Seed of everything random.") long seed,
+            @Field(value = "same_start", choices = {"same_start", "resample"}, help = "What a training environment "
+                    + "restarts from when its episode ends: same_start, the start and goal of its first reset, for the "
+                    + "whole run (Brax's AutoResetWrapper, what JaxGCRL and the paper train with: num-envs fixed "
+                    + "start/goal pairs), or resample, a fresh start and goal each episode. Evaluation is the same for both.")
+            String resetMode) {
     }
 
     /** Evaluation during training. */
@@ -137,7 +142,7 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
         Schedule s = schedule;
         return new TrainConfig(env.env(), evalEnvId(), env.numEnvs(), s.totalEnvSteps(), s.numEpochs(), s.unrollLength(),
                 s.batchSize(), s.numSgdBatchesPerTrainingStep(), s.maxReplaySize(), s.minReplaySize(), episodeLength,
-                algorithm.gamma(), eval.numEvalEnvs(), s.seed());
+                algorithm.gamma(), eval.numEvalEnvs(), s.seed(), org.crl4j.envs.VecEnv.ResetMode.parse(s.resetMode()));
     }
 
     /** The algorithm and the baselines' hyper-parameters, as the agent takes them. */
