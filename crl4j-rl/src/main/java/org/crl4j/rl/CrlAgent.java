@@ -30,13 +30,7 @@ import org.crl4j.rl.ranks.GradientReducer;
  * <p>Parameters: the actor in one store, both critic encoders in another (one Adam each, as the reference's
  * TrainStates), log α in a third.
  */
-public final class CrlAgent implements Agent {
-    public final int stateDim;
-    public final int actionDim;
-    public final int goalDim;
-    public final CrlConfig config;
-
-    private final Parallel pool;
+public final class CrlAgent extends AbstractAgent {
     final ParamStore actorParams = new ParamStore();
     final ParamStore criticParams = new ParamStore();
     final ParamStore alphaParams = new ParamStore();
@@ -96,12 +90,8 @@ public final class CrlAgent implements Agent {
     }
 
     public CrlAgent(int stateDim, int actionDim, int goalDim, CrlConfig config, Parallel pool) {
-        this.stateDim = stateDim;
-        this.actionDim = actionDim;
-        this.goalDim = goalDim;
-        this.config = config;
-        this.pool = pool;
-        this.actor = new ResidualMlp(pool, actorParams, "actor", stateDim + goalDim, 2 * actionDim, config.actorMlp());
+        super(stateDim, actionDim, goalDim, config, BaselineConfig.CRL, pool);
+        this.actor = new ResidualMlp(pool, actorParams, "actor", obsDim, 2 * actionDim, config.actorMlp());
         this.saEncoder = new ResidualMlp(pool, criticParams, "sa_encoder", stateDim + actionDim, config.reprDim(),
                 config.criticMlp());
         this.gEncoder = new ResidualMlp(pool, criticParams, "g_encoder", goalDim, config.reprDim(), config.criticMlp());
@@ -130,8 +120,6 @@ public final class CrlAgent implements Agent {
         return alphaParams.params()[0];
     }
 
-    private long actorNanos;
-    private long criticNanos;
 
     /**
      * Seconds spent in {@link #sgdStep} since the last call: the actor and temperature (losses through the frozen
@@ -144,36 +132,6 @@ public final class CrlAgent implements Agent {
         criticNanos = 0;
         reduceNanos = 0;
         return r;
-    }
-
-    @Override
-    public Algo algo() {
-        return Algo.CRL;
-    }
-
-    @Override
-    public int stateDim() {
-        return stateDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actionDim;
-    }
-
-    @Override
-    public int goalDim() {
-        return goalDim;
-    }
-
-    @Override
-    public CrlConfig config() {
-        return config;
-    }
-
-    @Override
-    public BaselineConfig baseline() {
-        return BaselineConfig.CRL;
     }
 
     @Override

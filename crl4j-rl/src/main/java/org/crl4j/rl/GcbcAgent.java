@@ -23,18 +23,11 @@ import org.crl4j.rl.ranks.GradientReducer;
  * <p>Neither JaxGCRL nor scaling-crl has a GCBC; OGBench's (offline, on a fixed dataset, σ = 1, no tanh) is the
  * closest public one. docs/baselines.md says how this one differs.
  */
-public final class GcbcAgent implements Agent {
-    private final int stateDim;
-    private final int actionDim;
-    private final int goalDim;
-    private final CrlConfig config;
-    private final BaselineConfig baseline;
-    private final Parallel pool;
+public final class GcbcAgent extends AbstractAgent {
 
     final ParamStore actorParams = new ParamStore();
     private final ResidualMlp actor;
     final Adam actorAdam;
-    private long actorNanos;
 
     private int cap;
     private float[] obs;
@@ -56,13 +49,8 @@ public final class GcbcAgent implements Agent {
     }
 
     public GcbcAgent(int stateDim, int actionDim, int goalDim, CrlConfig config, BaselineConfig baseline, Parallel pool) {
-        this.stateDim = stateDim;
-        this.actionDim = actionDim;
-        this.goalDim = goalDim;
-        this.config = config;
-        this.baseline = baseline;
-        this.pool = pool;
-        this.actor = new ResidualMlp(pool, actorParams, "actor", stateDim + goalDim, 2 * actionDim, config.actorMlp());
+        super(stateDim, actionDim, goalDim, config, baseline, pool);
+        this.actor = new ResidualMlp(pool, actorParams, "actor", obsDim, 2 * actionDim, config.actorMlp());
         actorParams.allocate();
         this.actorAdam = new Adam(actorParams, baseline.gcbcLr());
     }
@@ -114,7 +102,7 @@ public final class GcbcAgent implements Agent {
             return;
         }
         int a = actionDim;
-        obs = new float[b * (stateDim + goalDim)];
+        obs = new float[b * obsDim];
         mean = new float[b * a];
         rawLogStd = new float[b * a];
         logProb = new float[b];
@@ -123,36 +111,6 @@ public final class GcbcAgent implements Agent {
         dRaw = new float[b * a];
         dHead = new float[b * 2 * a];
         cap = b;
-    }
-
-    @Override
-    public Algo algo() {
-        return Algo.GCBC;
-    }
-
-    @Override
-    public int stateDim() {
-        return stateDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actionDim;
-    }
-
-    @Override
-    public int goalDim() {
-        return goalDim;
-    }
-
-    @Override
-    public CrlConfig config() {
-        return config;
-    }
-
-    @Override
-    public BaselineConfig baseline() {
-        return baseline;
     }
 
     @Override
@@ -167,10 +125,4 @@ public final class GcbcAgent implements Agent {
         return m;
     }
 
-    @Override
-    public double[] takeActorCriticSeconds() {
-        double[] r = {actorNanos / 1e9, 0, 0};
-        actorNanos = 0;
-        return r;
-    }
 }

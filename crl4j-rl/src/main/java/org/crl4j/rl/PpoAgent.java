@@ -32,16 +32,9 @@ import org.crl4j.rl.ranks.GradientReducer;
  * the critic's depth and width over s ‖ g; JaxGCRL uses 4 × 32 and 5 × 256 swish MLPs. Advantages are computed once
  * per unroll (CleanRL's order), where Brax recomputes them per minibatch.
  */
-public final class PpoAgent implements Agent {
+public final class PpoAgent extends AbstractAgent {
     private static final double HALF_LOG_TWO_PI_E = 0.5 * Math.log(2 * Math.PI * Math.E);
 
-    private final int stateDim;
-    private final int actionDim;
-    private final int goalDim;
-    private final int obsDim;
-    private final CrlConfig config;
-    private final BaselineConfig baseline;
-    private final Parallel pool;
 
     final ParamStore policyParams = new ParamStore();
     final ParamStore valueParams = new ParamStore();
@@ -49,8 +42,6 @@ public final class PpoAgent implements Agent {
     private final ResidualMlp value;
     final Adam policyAdam;
     final Adam valueAdam;
-    private long actorNanos;
-    private long criticNanos;
 
     // the unroll: step t of env e at row t·numEnvs + e
     private int numEnvs;
@@ -96,13 +87,7 @@ public final class PpoAgent implements Agent {
     }
 
     public PpoAgent(int stateDim, int actionDim, int goalDim, CrlConfig config, BaselineConfig baseline, Parallel pool) {
-        this.stateDim = stateDim;
-        this.actionDim = actionDim;
-        this.goalDim = goalDim;
-        this.obsDim = stateDim + goalDim;
-        this.config = config;
-        this.baseline = baseline;
-        this.pool = pool;
+        super(stateDim, actionDim, goalDim, config, baseline, pool);
         this.policy = new ResidualMlp(pool, policyParams, "actor", obsDim, 2 * actionDim, config.actorMlp());
         this.value = new ResidualMlp(pool, valueParams, "value", obsDim, 1, config.criticMlp());
         policyParams.allocate();
@@ -369,36 +354,6 @@ public final class PpoAgent implements Agent {
     }
 
     @Override
-    public Algo algo() {
-        return Algo.PPO;
-    }
-
-    @Override
-    public int stateDim() {
-        return stateDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actionDim;
-    }
-
-    @Override
-    public int goalDim() {
-        return goalDim;
-    }
-
-    @Override
-    public CrlConfig config() {
-        return config;
-    }
-
-    @Override
-    public BaselineConfig baseline() {
-        return baseline;
-    }
-
-    @Override
     public List<ParamStore> stores() {
         return List.of(policyParams, valueParams);
     }
@@ -411,11 +366,4 @@ public final class PpoAgent implements Agent {
         return m;
     }
 
-    @Override
-    public double[] takeActorCriticSeconds() {
-        double[] r = {actorNanos / 1e9, criticNanos / 1e9, 0};
-        actorNanos = 0;
-        criticNanos = 0;
-        return r;
-    }
 }

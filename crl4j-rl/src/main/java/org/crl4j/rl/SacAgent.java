@@ -35,29 +35,18 @@ import org.crl4j.rl.ranks.GradientReducer;
  * over s ‖ g ‖ a with a scalar head, and their targets. Where this differs from JaxGCRL (its 2 × 256 ReLU MLPs, its
  * HER "final" strategy) is in docs/baselines.md.
  */
-public final class SacAgent implements Agent {
-    private final int stateDim;
-    private final int actionDim;
-    private final int goalDim;
-    private final CrlConfig config;
-    private final BaselineConfig baseline;
-    private final Parallel pool;
+public final class SacAgent extends AbstractAgent {
 
     final ParamStore actorParams = new ParamStore();
     final ParamStore criticParams = new ParamStore();
     final ParamStore targetParams = new ParamStore();
     final ParamStore alphaParams = new ParamStore();
     private final ResidualMlp actor;
-    private final ResidualMlp q1;
-    private final ResidualMlp q2;
-    private final ResidualMlp targetQ1;
-    private final ResidualMlp targetQ2;
+    private final TwinCritics critics;
     final Adam actorAdam;
     final Adam criticAdam;
     final Adam alphaAdam;
     private final float targetEntropy;
-    private long actorNanos;
-    private long criticNanos;
 
     // scratch for one batch (grown on demand)
     private int cap;
@@ -99,18 +88,9 @@ public final class SacAgent implements Agent {
     }
 
     public SacAgent(int stateDim, int actionDim, int goalDim, CrlConfig config, BaselineConfig baseline, Parallel pool) {
-        this.stateDim = stateDim;
-        this.actionDim = actionDim;
-        this.goalDim = goalDim;
-        this.config = config;
-        this.baseline = baseline;
-        this.pool = pool;
-        int obsDim = stateDim + goalDim;
+        super(stateDim, actionDim, goalDim, config, baseline, pool);
         this.actor = new ResidualMlp(pool, actorParams, "actor", obsDim, 2 * actionDim, config.actorMlp());
-        this.q1 = new ResidualMlp(pool, criticParams, "q1", obsDim + actionDim, 1, config.criticMlp());
-        this.q2 = new ResidualMlp(pool, criticParams, "q2", obsDim + actionDim, 1, config.criticMlp());
-        this.targetQ1 = new ResidualMlp(pool, targetParams, "target_q1", obsDim + actionDim, 1, config.criticMlp());
-        this.targetQ2 = new ResidualMlp(pool, targetParams, "target_q2", obsDim + actionDim, 1, config.criticMlp());
+        this.critics = new TwinCritics(pool, criticParams, targetParams, obsDim + actionDim, config.criticMlp());
         alphaParams.add("log_alpha", 1);
         actorParams.allocate();
         criticParams.allocate();
@@ -125,9 +105,7 @@ public final class SacAgent implements Agent {
     @Override
     public void init(Rng rng) {
         actor.init(rng.split());
-        q1.init(rng.split());
-        q2.init(rng.split());
-        System.arraycopy(criticParams.params(), 0, targetParams.params(), 0, criticParams.size());
+        critics.init(rng);
         alphaParams.params()[0] = EntropyTemperature.INITIAL_LOG_ALPHA;
     }
 
@@ -149,7 +127,7 @@ public final class SacAgent implements Agent {
         alphaAdam.update(pool);
         long t2 = System.nanoTime();
         criticAdam.update(pool);
-        ActorHead.polyak(targetParams.params(), criticParams.params(), baseline.tau());
+        critics.polyak(baseline.tau());
         actorNanos += t2 - t1;
         criticNanos += (t1 - t0) + (System.nanoTime() - t2);
         return new StepMetrics(actorLoss, alphaLoss, logAlpha(), entropy, critic[0], critic[1], critic[2], critic[3]);
@@ -164,47 +142,27 @@ public final class SacAgent implements Agent {
     float[] criticLossAndGradient(ReplayBatch batch, float alpha, Rng rng) {
         int b = batch.rows;
         ensure(b);
-        int o = stateDim + goalDim;
         int a = actionDim;
         // the target: a fresh action at s' from the current actor, valued by the target critics
         ActorHead.concatRows(batch.nextStates, stateDim, batch.goals, goalDim, b, nextObs);
         ActorHead.split(actor.infer(nextObs, b), b, a, mean, rawLogStd);
         rng.fillGaussian(noise, 0, b * a);
         TanhGaussian.sample(mean, rawLogStd, noise, b, a, action, logProb);
-        ActorHead.concatRows(nextObs, o, action, a, b, sa);
-        float[] v1 = targetQ1.infer(sa, b);
-        float[] v2 = targetQ2.infer(sa, b);
+        ActorHead.concatRows(nextObs, obsDim, action, a, b, sa);
+        critics.targetMin(sa, b, qMin);
         double targetSum = 0;
         double rewardSum = 0;
         for (int i = 0; i < b; i++) {
-            double next = Math.min(v1[i], v2[i]) - (double) alpha * logProb[i];
+            double next = qMin[i] - (double) alpha * logProb[i];
             target[i] = (float) (batch.rewards[i] + baseline.discount() * (1 - batch.terminated[i]) * next);
             targetSum += target[i];
             rewardSum += batch.rewards[i];
         }
         // the loss on the data's actions
         ActorHead.concatRows(batch.states, stateDim, batch.goals, goalDim, b, obs);
-        ActorHead.concatRows(obs, o, batch.actions, a, b, sa);
-        float[] p1 = q1.forward(sa, b);
-        double loss = 0;
-        double qSum = 0;
-        for (int i = 0; i < b; i++) {
-            float keep = 1 - batch.truncated[i];
-            double e = (p1[i] - target[i]) * keep;
-            loss += e * e;
-            dQ1[i] = (float) (e / (2.0 * b));
-            qSum += p1[i];
-        }
-        q1.backward(dQ1, null, GradMode.OVERWRITE);
-        float[] p2 = q2.forward(sa, b);
-        for (int i = 0; i < b; i++) {
-            double e = (p2[i] - target[i]) * (1 - batch.truncated[i]);
-            loss += e * e;
-            dQ2[i] = (float) (e / (2.0 * b));
-        }
-        q2.backward(dQ2, null, GradMode.OVERWRITE);
-        return new float[] {(float) (0.5 * loss / (2.0 * b)), (float) (qSum / b), (float) (targetSum / b),
-                (float) (rewardSum / b)};
+        ActorHead.concatRows(obs, obsDim, batch.actions, a, b, sa);
+        float[] td = critics.tdLossAndGradient(sa, target, batch.truncated, b);
+        return new float[] {td[0], td[1], (float) (targetSum / b), (float) (rewardSum / b)};
     }
 
     /**
@@ -214,15 +172,15 @@ public final class SacAgent implements Agent {
     float actorLossAndGradient(ReplayBatch batch, float alpha, Rng rng) {
         int b = batch.rows;
         ensure(b);
-        int o = stateDim + goalDim;
+        int o = obsDim;
         int a = actionDim;
         ActorHead.concatRows(batch.states, stateDim, batch.goals, goalDim, b, obs);
         ActorHead.split(actor.forward(obs, b), b, a, mean, rawLogStd);
         rng.fillGaussian(noise, 0, b * a);
         TanhGaussian.sample(mean, rawLogStd, noise, b, a, action, logProb);
         ActorHead.concatRows(obs, o, action, a, b, sa);
-        float[] p1 = q1.forward(sa, b); // each network keeps its own forward for its backward
-        float[] p2 = q2.forward(sa, b);
+        float[] p1 = critics.q1.forward(sa, b); // each network keeps its own forward for its backward
+        float[] p2 = critics.q2.forward(sa, b);
         for (int i = 0; i < b; i++) {
             firstIsMin[i] = p1[i] <= p2[i];
             qMin[i] = Math.min(p1[i], p2[i]);
@@ -234,9 +192,9 @@ public final class SacAgent implements Agent {
             dQ2[i] = firstIsMin[i] ? 0f : dQ[i];
             dQ1[i] = firstIsMin[i] ? dQ[i] : 0f;
         }
-        q2.backward(dQ2, dSa, GradMode.NONE);
+        critics.q2.backward(dQ2, dSa, GradMode.NONE);
         ActorHead.addTail(dSa, o + a, a, b, dAction);
-        q1.backward(dQ1, dSa, GradMode.NONE);
+        critics.q1.backward(dQ1, dSa, GradMode.NONE);
         ActorHead.addTail(dSa, o + a, a, b, dAction);
         TanhGaussian.sampleBackward(mean, rawLogStd, noise, b, a, dAction, dLogProb, dMean, dRaw);
         ActorHead.join(dMean, dRaw, b, a, dHead);
@@ -257,7 +215,7 @@ public final class SacAgent implements Agent {
         if (b <= cap) {
             return;
         }
-        int o = stateDim + goalDim;
+        int o = obsDim;
         int a = actionDim;
         obs = new float[b * o];
         nextObs = new float[b * o];
@@ -283,36 +241,6 @@ public final class SacAgent implements Agent {
     }
 
     @Override
-    public Algo algo() {
-        return baseline.algo();
-    }
-
-    @Override
-    public int stateDim() {
-        return stateDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actionDim;
-    }
-
-    @Override
-    public int goalDim() {
-        return goalDim;
-    }
-
-    @Override
-    public CrlConfig config() {
-        return config;
-    }
-
-    @Override
-    public BaselineConfig baseline() {
-        return baseline;
-    }
-
-    @Override
     public List<ParamStore> stores() {
         return List.of(actorParams, criticParams, targetParams, alphaParams);
     }
@@ -326,11 +254,4 @@ public final class SacAgent implements Agent {
         return m;
     }
 
-    @Override
-    public double[] takeActorCriticSeconds() {
-        double[] r = {actorNanos / 1e9, criticNanos / 1e9, 0};
-        actorNanos = 0;
-        criticNanos = 0;
-        return r;
-    }
 }

@@ -28,28 +28,17 @@ import org.crl4j.rl.ranks.GradientReducer;
  * as SAC does, where JaxGCRL's TD3 treats a timeout as a termination; and the target actor is a true Polyak average
  * (JaxGCRL's averages the online actor before and after its step, so its target lags by one step only).
  */
-public final class Td3Agent implements Agent {
-    private final int stateDim;
-    private final int actionDim;
-    private final int goalDim;
-    private final CrlConfig config;
-    private final BaselineConfig baseline;
-    private final Parallel pool;
+public final class Td3Agent extends AbstractAgent {
 
     final ParamStore actorParams = new ParamStore();
     final ParamStore criticParams = new ParamStore();
     final ParamStore targetActorParams = new ParamStore();
     final ParamStore targetCriticParams = new ParamStore();
     private final ResidualMlp actor;
-    private final ResidualMlp q1;
-    private final ResidualMlp q2;
     private final ResidualMlp targetActor;
-    private final ResidualMlp targetQ1;
-    private final ResidualMlp targetQ2;
+    private final TwinCritics critics;
     final Adam actorAdam;
     final Adam criticAdam;
-    private long actorNanos;
-    private long criticNanos;
 
     private int cap;
     private float[] obs;
@@ -57,6 +46,7 @@ public final class Td3Agent implements Agent {
     private float[] sa;
     private float[] action;
     private float[] target;
+    private float[] qMin;
     private float[] dQ;
     private float[] dSa;
     private float[] dHead;
@@ -77,19 +67,10 @@ public final class Td3Agent implements Agent {
     }
 
     public Td3Agent(int stateDim, int actionDim, int goalDim, CrlConfig config, BaselineConfig baseline, Parallel pool) {
-        this.stateDim = stateDim;
-        this.actionDim = actionDim;
-        this.goalDim = goalDim;
-        this.config = config;
-        this.baseline = baseline;
-        this.pool = pool;
-        int o = stateDim + goalDim;
-        this.actor = new ResidualMlp(pool, actorParams, "actor", o, actionDim, config.actorMlp());
-        this.q1 = new ResidualMlp(pool, criticParams, "q1", o + actionDim, 1, config.criticMlp());
-        this.q2 = new ResidualMlp(pool, criticParams, "q2", o + actionDim, 1, config.criticMlp());
-        this.targetActor = new ResidualMlp(pool, targetActorParams, "target_actor", o, actionDim, config.actorMlp());
-        this.targetQ1 = new ResidualMlp(pool, targetCriticParams, "target_q1", o + actionDim, 1, config.criticMlp());
-        this.targetQ2 = new ResidualMlp(pool, targetCriticParams, "target_q2", o + actionDim, 1, config.criticMlp());
+        super(stateDim, actionDim, goalDim, config, baseline, pool);
+        this.actor = new ResidualMlp(pool, actorParams, "actor", obsDim, actionDim, config.actorMlp());
+        this.critics = new TwinCritics(pool, criticParams, targetCriticParams, obsDim + actionDim, config.criticMlp());
+        this.targetActor = new ResidualMlp(pool, targetActorParams, "target_actor", obsDim, actionDim, config.actorMlp());
         actorParams.allocate();
         criticParams.allocate();
         targetActorParams.allocate();
@@ -101,10 +82,8 @@ public final class Td3Agent implements Agent {
     @Override
     public void init(Rng rng) {
         actor.init(rng.split());
-        q1.init(rng.split());
-        q2.init(rng.split());
+        critics.init(rng);
         System.arraycopy(actorParams.params(), 0, targetActorParams.params(), 0, actorParams.size());
-        System.arraycopy(criticParams.params(), 0, targetCriticParams.params(), 0, criticParams.size());
     }
 
     @Override
@@ -122,7 +101,7 @@ public final class Td3Agent implements Agent {
         criticAdam.update(pool);
         if (actorStep) {
             ActorHead.polyak(targetActorParams.params(), actorParams.params(), baseline.tau());
-            ActorHead.polyak(targetCriticParams.params(), criticParams.params(), baseline.tau());
+            critics.polyak(baseline.tau());
         }
         actorNanos += t2 - t1;
         criticNanos += (t1 - t0) + (System.nanoTime() - t2);
@@ -133,7 +112,7 @@ public final class Td3Agent implements Agent {
     float[] criticLossAndGradient(ReplayBatch batch, Rng rng) {
         int b = batch.rows;
         ensure(b);
-        int o = stateDim + goalDim;
+        int o = obsDim;
         int a = actionDim;
         ActorHead.concatRows(batch.nextStates, stateDim, batch.goals, goalDim, b, nextObs);
         float[] head = targetActor.infer(nextObs, b);
@@ -142,34 +121,18 @@ public final class Td3Agent implements Agent {
             action[k] = (float) clip(Math.tanh(head[k]) + smoothing, 1.0);
         }
         ActorHead.concatRows(nextObs, o, action, a, b, sa);
-        float[] v1 = targetQ1.infer(sa, b);
-        float[] v2 = targetQ2.infer(sa, b);
+        critics.targetMin(sa, b, qMin);
         double targetSum = 0;
         double rewardSum = 0;
         for (int i = 0; i < b; i++) {
-            target[i] = (float) (batch.rewards[i]
-                    + baseline.discount() * (1 - batch.terminated[i]) * Math.min(v1[i], v2[i]));
+            target[i] = (float) (batch.rewards[i] + baseline.discount() * (1 - batch.terminated[i]) * qMin[i]);
             targetSum += target[i];
             rewardSum += batch.rewards[i];
         }
         ActorHead.concatRows(batch.states, stateDim, batch.goals, goalDim, b, obs);
         ActorHead.concatRows(obs, o, batch.actions, a, b, sa);
-        double loss = 0;
-        double qSum = 0;
-        for (ResidualMlp q : new ResidualMlp[] {q1, q2}) {
-            float[] p = q.forward(sa, b);
-            for (int i = 0; i < b; i++) {
-                double e = (p[i] - target[i]) * (1 - batch.truncated[i]);
-                loss += e * e;
-                dQ[i] = (float) (e / (2.0 * b));
-                if (q == q1) {
-                    qSum += p[i];
-                }
-            }
-            q.backward(dQ, null, GradMode.OVERWRITE);
-        }
-        return new float[] {(float) (0.5 * loss / (2.0 * b)), (float) (qSum / b), (float) (targetSum / b),
-                (float) (rewardSum / b)};
+        float[] td = critics.tdLossAndGradient(sa, target, batch.truncated, b);
+        return new float[] {td[0], td[1], (float) (targetSum / b), (float) (rewardSum / b)};
     }
 
     /** Q₁ and Q₂ of the batch's states, goals and actions (inference; for tests). */
@@ -177,15 +140,15 @@ public final class Td3Agent implements Agent {
         int b = batch.rows;
         ensure(b);
         ActorHead.concatRows(batch.states, stateDim, batch.goals, goalDim, b, obs);
-        ActorHead.concatRows(obs, stateDim + goalDim, batch.actions, actionDim, b, sa);
-        return new float[][] {q1.infer(sa, b).clone(), q2.infer(sa, b).clone()};
+        ActorHead.concatRows(obs, obsDim, batch.actions, actionDim, b, sa);
+        return new float[][] {critics.q1.infer(sa, b).clone(), critics.q2.infer(sa, b).clone()};
     }
 
     /** −mean Q₁(o, μ(o)) through the (unchanged) first critic; overwrites the actor's gradients. */
     float actorLossAndGradient(ReplayBatch batch) {
         int b = batch.rows;
         ensure(b);
-        int o = stateDim + goalDim;
+        int o = obsDim;
         int a = actionDim;
         ActorHead.concatRows(batch.states, stateDim, batch.goals, goalDim, b, obs);
         float[] head = actor.forward(obs, b);
@@ -193,13 +156,13 @@ public final class Td3Agent implements Agent {
             action[k] = (float) Math.tanh(head[k]);
         }
         ActorHead.concatRows(obs, o, action, a, b, sa);
-        float[] p = q1.forward(sa, b);
+        float[] p = critics.q1.forward(sa, b);
         double loss = 0;
         for (int i = 0; i < b; i++) {
             loss -= p[i];
             dQ[i] = -1f / b;
         }
-        q1.backward(dQ, dSa, GradMode.NONE);
+        critics.q1.backward(dQ, dSa, GradMode.NONE);
         for (int i = 0; i < b; i++) {
             for (int k = 0; k < a; k++) {
                 float t = action[i * a + k];
@@ -228,47 +191,18 @@ public final class Td3Agent implements Agent {
         if (b <= cap) {
             return;
         }
-        int o = stateDim + goalDim;
+        int o = obsDim;
         int a = actionDim;
         obs = new float[b * o];
         nextObs = new float[b * o];
         sa = new float[b * (o + a)];
         action = new float[b * a];
         target = new float[b];
+        qMin = new float[b];
         dQ = new float[b];
         dSa = new float[b * (o + a)];
         dHead = new float[b * a];
         cap = b;
-    }
-
-    @Override
-    public Algo algo() {
-        return baseline.algo();
-    }
-
-    @Override
-    public int stateDim() {
-        return stateDim;
-    }
-
-    @Override
-    public int actionDim() {
-        return actionDim;
-    }
-
-    @Override
-    public int goalDim() {
-        return goalDim;
-    }
-
-    @Override
-    public CrlConfig config() {
-        return config;
-    }
-
-    @Override
-    public BaselineConfig baseline() {
-        return baseline;
     }
 
     @Override
@@ -284,11 +218,4 @@ public final class Td3Agent implements Agent {
         return m;
     }
 
-    @Override
-    public double[] takeActorCriticSeconds() {
-        double[] r = {actorNanos / 1e9, criticNanos / 1e9, 0};
-        actorNanos = 0;
-        criticNanos = 0;
-        return r;
-    }
 }

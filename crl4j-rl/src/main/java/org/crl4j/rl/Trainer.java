@@ -53,6 +53,7 @@ public final class Trainer {
     private final float[] actions;
     private final ReplayBatch batch;
     private final int[] trajIdsBefore;
+    private final int[] goalIndices; // the spec's copy, taken once: collect reads it every step
     private long envSteps;
     private long trainingSteps;
     private long sgdSteps;
@@ -137,6 +138,7 @@ public final class Trainer {
         this.actions = new float[localEnvs * spec.actionDim()];
         this.batch = new ReplayBatch(localBatch, spec.stateDim(), spec.actionDim(), spec.goalDim());
         this.trajIdsBefore = new int[localEnvs];
+        this.goalIndices = spec.goalIndices();
     }
 
     /** Checks that {@code cfg}'s environments and batch split evenly over {@code ranks}, at least 2 rows each. */
@@ -189,7 +191,7 @@ public final class Trainer {
             replay.add(env.observations(), obsDim, actions, trajIdsBefore);
             env.step(actions);
             if (replay.keepsOutcomes()) {
-                replay.recordOutcomes(env.observations(), env.finalObservations(), obsDim, spec.goalIndices(),
+                replay.recordOutcomes(env.observations(), env.finalObservations(), obsDim, goalIndices,
                         env.terminated(), env.truncated());
             }
             if (onPolicy != null) {

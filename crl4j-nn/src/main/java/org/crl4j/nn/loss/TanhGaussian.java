@@ -134,7 +134,7 @@ public final class TanhGaussian {
      */
     public static void logProbOf(float[] mean, float[] rawLogStd, float[] action, int rows, int actionDim,
                                  float[] logProb) {
-        checkInputs(mean, rawLogStd, action, rows, actionDim);
+        checkInputs(mean, rawLogStd, action, "action", rows, actionDim);
         PairwiseEnergy.checkLength("logProb", logProb, rows);
         for (int i = 0; i < rows; i++) {
             double lp = 0.0;
@@ -155,7 +155,7 @@ public final class TanhGaussian {
      */
     public static void logProbOfBackward(float[] mean, float[] rawLogStd, float[] action, int rows, int actionDim,
                                          float[] dLogProb, float[] dMean, float[] dRawLogStd) {
-        checkInputs(mean, rawLogStd, action, rows, actionDim);
+        checkInputs(mean, rawLogStd, action, "action", rows, actionDim);
         PairwiseEnergy.checkLength("dLogProb", dLogProb, rows);
         PairwiseEnergy.checkLength("dMean", dMean, (long) rows * actionDim);
         PairwiseEnergy.checkLength("dRawLogStd", dRawLogStd, (long) rows * actionDim);
@@ -185,12 +185,18 @@ public final class TanhGaussian {
     }
 
     private static void checkInputs(float[] mean, float[] rawLogStd, float[] noise, int rows, int actionDim) {
+        checkInputs(mean, rawLogStd, noise, "noise", rows, actionDim);
+    }
+
+    /** As above, naming the third array {@code thirdName} in the error (the noise, or given actions). */
+    private static void checkInputs(float[] mean, float[] rawLogStd, float[] third, String thirdName, int rows,
+                                    int actionDim) {
         if (rows < 0 || actionDim < 0) {
             throw new IllegalArgumentException("negative size: rows=" + rows + " actionDim=" + actionDim);
         }
         long n = (long) rows * actionDim;
         PairwiseEnergy.checkLength("mean", mean, n);
         PairwiseEnergy.checkLength("rawLogStd", rawLogStd, n);
-        PairwiseEnergy.checkLength("noise", noise, n);
+        PairwiseEnergy.checkLength(thirdName, third, n);
     }
 }
