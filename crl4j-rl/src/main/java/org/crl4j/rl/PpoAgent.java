@@ -135,11 +135,6 @@ public final class PpoAgent extends AbstractAgent {
         steps++;
     }
 
-    /** Steps recorded since the last {@link #update}. */
-    public int unrollSteps() {
-        return steps;
-    }
-
     // ---- learning -----------------------------------------------------------------------------------------------
 
     /**

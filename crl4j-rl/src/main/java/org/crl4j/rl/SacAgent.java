@@ -202,10 +202,6 @@ public final class SacAgent extends AbstractAgent {
         return loss;
     }
 
-    float targetEntropy() {
-        return targetEntropy;
-    }
-
     @Override
     public void act(float[] observations, int n, boolean deterministic, Rng rng, float[] out) {
         ActorHead.act(actor.infer(observations, n), n, actionDim, deterministic, rng, out);
