@@ -39,7 +39,7 @@ public enum Algo {
         return description;
     }
 
-    /** Whether it relabels with hindsight goals only part of the time and learns from a sparse reward. */
+    /** Whether it learns from the sparse reward of replayed transitions (so the replay keeps each step's outcome). */
     public boolean usesReward() {
         return this == SAC || this == SAC_HER || this == TD3 || this == TD3_HER;
     }
@@ -47,10 +47,6 @@ public enum Algo {
     /** Whether it learns from each unroll as it is collected rather than from the replay. */
     public boolean onPolicy() {
         return this == PPO;
-    }
-
-    public boolean her() {
-        return this == SAC_HER || this == TD3_HER;
     }
 
     public static Algo parse(String s) {
