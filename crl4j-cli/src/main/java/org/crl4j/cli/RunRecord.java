@@ -192,6 +192,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
         section(configJson, "network").forEach((k, v) -> o.put(k.replace('_', '-'),
                 v instanceof Double d ? Double.parseDouble(Float.toString(d.floatValue())) : v));
         o.putIfAbsent("reset-mode", "same_start"); // the only mode before the option existed
+        o.putIfAbsent("actor-init", "paper");      // the only initialisation before the option existed
         return o;
     }
 

@@ -32,6 +32,21 @@ public final class ResidualMlp {
         head.init(ps.params(), rng);
     }
 
+    /**
+     * Sets the head's outputs {@code [from, to)} to start at exactly 0: their kernel columns and biases are zeroed.
+     * Gradients still reach them (the trunk's output is not zero), so they learn from the first step.
+     */
+    public void zeroHeadOutputs(int from, int to) {
+        if (from < 0 || to > head.out || from > to) {
+            throw new IllegalArgumentException("head outputs [" + from + ", " + to + ") outside [0, " + head.out + ")");
+        }
+        float[] p = ps.params();
+        for (int r = 0; r < head.in; r++) {
+            java.util.Arrays.fill(p, head.kernel.offset() + r * head.out + from, head.kernel.offset() + r * head.out + to, 0f);
+        }
+        java.util.Arrays.fill(p, head.bias.offset() + from, head.bias.offset() + to, 0f);
+    }
+
     public Trunk trunk() {
         return trunk;
     }

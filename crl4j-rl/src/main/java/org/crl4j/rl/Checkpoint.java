@@ -220,6 +220,9 @@ public final class Checkpoint {
         m.put("activation", c.activation().name().toLowerCase(java.util.Locale.ROOT));
         m.put("residual", c.residual());
         m.put("recompute", c.recompute().name().toLowerCase(java.util.Locale.ROOT));
+        if (c.actorInit() != ActorInit.PAPER) { // absent for the paper's, so older checkpoints' bytes stay the same
+            m.put("actor-init", c.actorInit().cliName());
+        }
         return m;
     }
 
@@ -232,7 +235,8 @@ public final class Checkpoint {
                 num(m, "critic-lr").floatValue(), num(m, "alpha-lr").floatValue(), num(m, "entropy-param").floatValue(),
                 (Boolean) option(m, "disable-entropy"), (Boolean) option(m, "layer-norm"),
                 Activation.parse((String) option(m, "activation")), (Boolean) option(m, "residual"),
-                MlpOptions.Recompute.parse((String) option(m, "recompute")));
+                MlpOptions.Recompute.parse((String) option(m, "recompute")),
+                m.get("actor-init") == null ? ActorInit.PAPER : ActorInit.parse((String) option(m, "actor-init")));
     }
 
     public static Map<String, Object> toMap(BaselineConfig b) {

@@ -111,6 +111,7 @@ public final class CrlAgent extends AbstractAgent {
     @Override
     public void init(Rng rng) {
         actor.init(rng.split());
+        config().actorInit().apply(actor, actionDim, true);
         saEncoder.init(rng.split());
         gEncoder.init(rng.split());
         alphaParams.params()[0] = EntropyTemperature.INITIAL_LOG_ALPHA;

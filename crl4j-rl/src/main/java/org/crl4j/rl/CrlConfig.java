@@ -25,11 +25,27 @@ import org.crl4j.nn.loss.InfoNce;
  * @param activation    swish (ablation: relu)
  * @param residual      residual connections (ablation: false)
  * @param recompute     activation recomputation of the trunks
+ * @param actorInit     how the actor's head starts (paper: like every layer; see {@link ActorInit})
  */
 public record CrlConfig(int criticWidth, int criticDepth, int actorWidth, int actorDepth, int reprDim, Energy energy,
                         InfoNce.Variant contrastiveLoss, float logsumexpPenalty, float actorLr, float criticLr,
                         float alphaLr, float entropyParam, boolean disableEntropy, boolean layerNorm,
-                        Activation activation, boolean residual, MlpOptions.Recompute recompute) {
+                        Activation activation, boolean residual, MlpOptions.Recompute recompute,
+                        ActorInit actorInit) {
+
+    /** Every option but the actor's initialisation, which is the paper's. */
+    public CrlConfig(int criticWidth, int criticDepth, int actorWidth, int actorDepth, int reprDim, Energy energy,
+                     InfoNce.Variant contrastiveLoss, float logsumexpPenalty, float actorLr, float criticLr,
+                     float alphaLr, float entropyParam, boolean disableEntropy, boolean layerNorm,
+                     Activation activation, boolean residual, MlpOptions.Recompute recompute) {
+        this(criticWidth, criticDepth, actorWidth, actorDepth, reprDim, energy, contrastiveLoss, logsumexpPenalty,
+                actorLr, criticLr, alphaLr, entropyParam, disableEntropy, layerNorm, activation, residual, recompute,
+                ActorInit.PAPER);
+    }
+
+    public CrlConfig {
+        java.util.Objects.requireNonNull(actorInit, "actorInit");
+    }
 
     public static CrlConfig paper(int width, int depth) {
         return new CrlConfig(width, depth, width, depth, 64, Energy.NORM, InfoNce.Variant.FORWARD, 0.1f, 3e-4f, 3e-4f,

@@ -58,6 +58,7 @@ public final class GcbcAgent extends AbstractAgent {
     @Override
     public void init(Rng rng) {
         actor.init(rng.split());
+        config().actorInit().apply(actor, actionDim, true);
     }
 
     @Override

@@ -99,6 +99,7 @@ public final class PpoAgent extends AbstractAgent {
     @Override
     public void init(Rng rng) {
         policy.init(rng.split());
+        config().actorInit().apply(policy, actionDim, true);
         value.init(rng.split());
     }
 

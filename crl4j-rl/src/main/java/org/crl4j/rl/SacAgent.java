@@ -105,6 +105,7 @@ public final class SacAgent extends AbstractAgent {
     @Override
     public void init(Rng rng) {
         actor.init(rng.split());
+        config().actorInit().apply(actor, actionDim, true);
         critics.init(rng);
         alphaParams.params()[0] = EntropyTemperature.INITIAL_LOG_ALPHA;
     }

@@ -82,6 +82,7 @@ public final class Td3Agent extends AbstractAgent {
     @Override
     public void init(Rng rng) {
         actor.init(rng.split());
+        config().actorInit().apply(actor, actionDim, false);
         critics.init(rng);
         System.arraycopy(actorParams.params(), 0, targetActorParams.params(), 0, actorParams.size());
     }

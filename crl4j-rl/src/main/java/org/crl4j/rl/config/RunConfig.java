@@ -4,6 +4,7 @@ import org.crl4j.nn.Activation;
 import org.crl4j.nn.MlpOptions;
 import org.crl4j.nn.loss.Energy;
 import org.crl4j.nn.loss.InfoNce;
+import org.crl4j.rl.ActorInit;
 import org.crl4j.rl.Algo;
 import org.crl4j.rl.BaselineConfig;
 import org.crl4j.rl.CrlConfig;
@@ -36,7 +37,11 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
             @Field(value = "true", help = "LayerNorm in every hidden layer (false: the ablation).") boolean layerNorm,
             @Field(value = "swish", choices = {"swish", "relu"}, help = "Hidden activation (relu: the ablation).") String activation,
             @Field(value = "true", help = "Residual connections (false: the ablation).") boolean residual,
-            @Field(value = "auto", choices = {"auto", "on", "off"}, help = "Recompute activations in backward to save memory.") String recompute) {
+            @Field(value = "auto", choices = {"auto", "on", "off"}, help = "Recompute activations in backward to save memory.") String recompute,
+            @Field(value = "paper", choices = {"paper", "zero-log-std", "zero-head"}, help = "How the actor's head starts: "
+                    + "paper, like every layer (deep actors then often start nearly deterministic: the head's raw "
+                    + "log-std grows with depth); zero-log-std, σ ≈ 0.22 in every dimension at any depth; zero-head, "
+                    + "also mean 0. Every algorithm's actor.") String actorInit) {
 
         public Networks {
             RunConfigs.require(criticDepth % 4 == 0, "critic-depth", criticDepth, "must be a multiple of 4 (4 Dense "
@@ -162,6 +167,6 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
                 Energy.fromJaxName(a.energy()), InfoNce.Variant.fromJaxName(a.contrastiveLoss()),
                 (float) a.logsumexpPenaltyCoeff(), (float) a.actorLr(), (float) a.criticLr(), (float) a.alphaLr(),
                 (float) a.entropyParam(), a.disableEntropy(), n.layerNorm(), Activation.parse(n.activation()),
-                n.residual(), MlpOptions.Recompute.parse(n.recompute()));
+                n.residual(), MlpOptions.Recompute.parse(n.recompute()), ActorInit.parse(n.actorInit()));
     }
 }
