@@ -35,6 +35,10 @@ public final class NormAct {
      */
     public static void forward(Parallel pool, float[] p, Params lp, int w, int rows, float[] z, float[] stats, float[] out) {
         int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        if (tasks == 1 || pool.threads() == 1) { // no task object: inference of one row allocates nothing
+            forwardRows(p, lp, w, 0, rows, z, stats, out);
+            return;
+        }
         pool.run(tasks, (t, worker) -> forwardRows(p, lp, w, t * ROWS_PER_TASK,
                 Math.min(rows, (t + 1) * ROWS_PER_TASK), z, stats, out));
     }

@@ -71,6 +71,22 @@ public final class ParamStore {
         return this;
     }
 
+    /**
+     * For inference only: uses {@code shared} (another store's parameters, in this store's layout) as this store's
+     * parameters, without a copy and without gradients ({@link #grads} is then null). Several networks of one shape
+     * can so read one set of weights, each with its own buffers.
+     */
+    public ParamStore allocateSharing(float[] shared) {
+        if (params != null) {
+            throw new IllegalStateException("parameters already allocated");
+        }
+        if (shared.length != total) {
+            throw new IllegalArgumentException("shared array has " + shared.length + " values, the store " + total);
+        }
+        params = shared;
+        return this;
+    }
+
     public boolean allocated() {
         return params != null;
     }

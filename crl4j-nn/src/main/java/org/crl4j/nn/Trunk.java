@@ -210,13 +210,19 @@ public final class Trunk {
             inferCapacity = rows;
         }
         float[] p = ps.params();
-        forEachRowRange(rows, (r0, r1) -> {
-            first.forwardRows(p, x, r0, r1, inferZ, inferStats, inferH[0]);
-            for (int b = 0; b < opt.blocks(); b++) {
-                blockForward(p, b, inferH[b & 1], r0, r1, inferTape, inferH[(b + 1) & 1]);
-            }
-        });
+        if (pool.threads() == 1 || rows <= NormAct.ROWS_PER_TASK) { // no task object: a policy's act allocates nothing
+            inferRows(p, x, 0, rows);
+        } else {
+            forEachRowRange(rows, (r0, r1) -> inferRows(p, x, r0, r1));
+        }
         return inferH[opt.blocks() & 1];
+    }
+
+    private void inferRows(float[] p, float[] x, int r0, int r1) {
+        first.forwardRows(p, x, r0, r1, inferZ, inferStats, inferH[0]);
+        for (int b = 0; b < opt.blocks(); b++) {
+            blockForward(p, b, inferH[b & 1], r0, r1, inferTape, inferH[(b + 1) & 1]);
+        }
     }
 
     /** Block b over rows [r0, r1), on the calling thread: four layers, then the residual add. */
