@@ -276,6 +276,9 @@ public final class LinePlot {
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             Color c = PALETTE[k % PALETTE.length];
+            if (s.x().length == 0) {
+                continue; // nothing to draw (e.g. a group none of whose runs has reached an evaluation)
+            }
             if (s.err() != null) {
                 Path2D band = new Path2D.Double();
                 boolean started = false;

@@ -41,6 +41,15 @@ class LinePlotTest {
     }
 
     @Test
+    void aSeriesWithNoPointsIsLeftOutNotAnError() {
+        LinePlot p = new LinePlot("t", "x", "y").size(400, 300)
+                .add(new LinePlot.Series("empty", new double[0], new double[0], new double[0]))
+                .add(new LinePlot.Series("d4", new double[] {0, 1}, new double[] {0, 1}, new double[] {0.1, 0.1}));
+        assertThat(p.render().getWidth()).isEqualTo(400);
+        assertThat(p.toSvg()).contains("d4");
+    }
+
+    @Test
     void categoricalAxisLabelsEachCategoryAtEvenSpacing() {
         LinePlot p = new LinePlot("score vs depth", "depth", "score").size(400, 300)
                 .xCategories(java.util.List.of("4", "16", "64"))
