@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code crl4j bench …}: speed measurements. */
 @Command(name = "bench", description = "Measure speed: the network training step (nn), the whole CRL SGD step on "
         + "data-parallel ranks (sgd), each algorithm's SGD step (algos) or a single GEMM (gemm).",
-        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.Sgd.class, BenchCommand.Algos.class, BenchCommand.GemmCmd.class})
+        mixinStandardHelpOptions = true, subcommands = {BenchCommand.Nn.class, BenchCommand.Sgd.class, BenchCommand.Algos.class, BenchCommand.PolicyCmd.class, BenchCommand.GemmCmd.class})
 public final class BenchCommand implements Runnable {
 
     @Override
@@ -226,6 +226,34 @@ public final class BenchCommand implements Runnable {
                     var r = org.crl4j.bench.AlgoBenchmark.run(algo, width, depth, batch, threads, steps, Math.max(2, steps / 10));
                     System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f |%n", algo.id(), depth, r.stepsPerSecond());
                 }
+            }
+        }
+    }
+
+    @Command(name = "policy", mixinStandardHelpOptions = true,
+            description = "The Java Policy API (crl4j-policy): latency of one act (p50, p99 in µs, one thread) and "
+                    + "observations/s of 256-row batches, per actor depth, for a task's sizes.")
+    static final class PolicyCmd implements Runnable {
+        @Option(names = "--env", defaultValue = "ant_u_maze", description = "Task whose sizes the actor has (default ${DEFAULT-VALUE}).")
+        String env;
+        @Option(names = "--depth", split = ",", defaultValue = "4,16,64", description = "Actor depths (default ${DEFAULT-VALUE}).")
+        List<Integer> depths;
+        @Option(names = "--width", defaultValue = "256", description = "Actor width (default ${DEFAULT-VALUE}).")
+        int width;
+
+        @Override
+        public void run() {
+            org.crl4j.envs.Envs.spec(env); // an unknown task is a one-line error before anything is built
+            try {
+                String[] args = new String[2 + depths.size()];
+                args[0] = env;
+                args[1] = Integer.toString(width);
+                for (int i = 0; i < depths.size(); i++) {
+                    args[2 + i] = Integer.toString(depths.get(i));
+                }
+                org.crl4j.bench.PolicyLatency.main(args);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
             }
         }
     }
