@@ -94,6 +94,62 @@ class CommandLineErrorsTest {
         assertOneLineError(run("eval", bad.toString(), "--record"), "give RUN_DIR, not a checkpoint file");
     }
 
+    /** A small contrastive RL agent's checkpoint at {@code file} (state 4, action 2, goal 2). */
+    static void smallCheckpoint(Path file) throws Exception {
+        org.crl4j.rl.CrlConfig config = org.crl4j.rl.CrlConfig.paper(16, 4);
+        try (org.crl4j.core.Parallel pool = new org.crl4j.core.Parallel(1)) {
+            org.crl4j.rl.Agent agent = org.crl4j.rl.Agent.create(4, 2, 2, config, org.crl4j.rl.BaselineConfig.CRL, pool);
+            agent.init(new org.crl4j.core.Rng(1));
+            org.crl4j.rl.Checkpoint.save(file, agent, new org.crl4j.rl.Checkpoint.Info("simple_u_maze", 4, 2, 2, config,
+                    500, 1, 1, java.util.Map.of()));
+        }
+    }
+
+    @Test
+    void exportWritesAnOnnxModelAndSaysWhat(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Files.createDirectories(run.resolve("checkpoints"));
+        smallCheckpoint(run.resolve("checkpoints").resolve("last.safetensors"));
+        Path onnx = dir.resolve("policy.onnx");
+        Outcome o = run("export", run.toString(), "--onnx", onnx.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("observation", "float32 [batch, 6]", "state[0:4] ‖ goal[4:6]", "action",
+                "float32 [batch, 2]", "opset 17", "23 nodes", String.format("%,d bytes", Files.size(onnx)));
+        assertThat(Files.size(onnx)).isPositive();
+    }
+
+    @Test
+    void exportErrorsNameTheProblemAndTheFix(@TempDir Path dir) throws Exception {
+        Path ckpt = dir.resolve("last.safetensors");
+        smallCheckpoint(ckpt);
+        Path out = dir.resolve("policy.onnx");
+        assertOneLineError(run("export", dir.resolve("missing").toString(), "--onnx", out.toString()),
+                "no run directory or checkpoint at", "give a run directory");
+        Files.createDirectories(dir.resolve("empty-run"));
+        assertOneLineError(run("export", dir.resolve("empty-run").toString(), "--onnx", out.toString()),
+                "has no checkpoints/last.safetensors", "finished an epoch");
+        Path notCkpt = dir.resolve("notes.txt");
+        Files.writeString(notCkpt, "not a checkpoint\n");
+        assertOneLineError(run("export", notCkpt.toString(), "--onnx", out.toString()), "notes.txt",
+                "crl4j .safetensors checkpoint");
+        Path bytes = dir.resolve("three.safetensors");
+        Files.write(bytes, new byte[] {1, 2, 3});
+        assertOneLineError(run("export", bytes.toString(), "--onnx", out.toString()), "three.safetensors",
+                "crl4j .safetensors checkpoint");
+        assertOneLineError(run("export", ckpt.toString(), "--onnx", dir.resolve("no-dir").resolve("p.onnx").toString()),
+                "does not exist", "choose another --onnx path");
+        assertOneLineError(run("export", ckpt.toString(), "--onnx", notCkpt.resolve("p.onnx").toString()),
+                "is a file, not a directory", "choose another --onnx path");
+        assertOneLineError(run("export", ckpt.toString(), "--onnx", dir.toString()), "is a directory",
+                "give a file name");
+        assertOneLineError(run("export", ckpt.toString(), "--onnx", ckpt.toString()), "is the checkpoint being exported");
+        Outcome noFlag = run("export", ckpt.toString());
+        assertThat(noFlag.code()).isEqualTo(2);
+        assertThat(noFlag.err()).contains("--onnx");
+        assertThat(out).as("nothing written").doesNotExist();
+        assertThat(Files.size(ckpt)).as("the checkpoint is untouched").isGreaterThan(100);
+    }
+
     @Test
     void configFileKeysAreCheckedAndFlagsOverrideThem(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("run.toml");
