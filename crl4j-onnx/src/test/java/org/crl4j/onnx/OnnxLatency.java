@@ -9,32 +9,18 @@ import java.util.Map;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import org.crl4j.bench.PolicyLatency;
 import org.crl4j.core.Rng;
 import org.crl4j.policy.Policy;
 
 /**
- * crl4j-bench's PolicyLatency (bench policy) for the exported graph in ONNX Runtime (one intra-op thread): one
+ * The benchmark of {@link PolicyLatency} ({@code bench policy}) for the exported graph in ONNX Runtime (one intra-op thread): one
  * observation's latency (p50, p99, after a warm-up; a new input tensor per call, as a caller would) and observations/s
  * of 256-row batches. A test-scope program, so ONNX Runtime never reaches the CLI's class path. Run:
  * {@code java -cp <crl4j-onnx test class path> org.crl4j.onnx.OnnxLatency [env] [width] [depths...]}.
  */
 public final class OnnxLatency {
     private OnnxLatency() {
-    }
-
-    /** A fresh contrastive RL agent's checkpoint for {@code env} (the cost does not depend on the weights' values). */
-    static Path checkpoint(Path dir, String env, int width, int depth) throws java.io.IOException {
-        org.crl4j.envs.EnvSpec spec = org.crl4j.envs.Envs.spec(env);
-        org.crl4j.rl.CrlConfig config = org.crl4j.rl.CrlConfig.paper(width, depth);
-        Path file = dir.resolve("policy-d" + depth + ".safetensors");
-        try (org.crl4j.core.Parallel pool = new org.crl4j.core.Parallel(1)) {
-            org.crl4j.rl.Agent agent = org.crl4j.rl.Agent.create(spec.stateDim(), spec.actionDim(), spec.goalDim(),
-                    config, org.crl4j.rl.BaselineConfig.CRL, pool);
-            agent.init(new Rng(1));
-            org.crl4j.rl.Checkpoint.save(file, agent, new org.crl4j.rl.Checkpoint.Info(env, spec.stateDim(),
-                    spec.actionDim(), spec.goalDim(), config, 0, 0, 0, Map.of()));
-        }
-        return file;
     }
 
     public static void main(String[] args) throws Exception {
@@ -48,7 +34,7 @@ public final class OnnxLatency {
         System.out.println("| depth | act p50 (µs) | act p99 (µs) | 256-row batches (observations/s) |");
         System.out.println("|---|---|---|---|");
         for (int depth : depths) {
-            Path ckpt = checkpoint(dir, envId, width, depth);
+            Path ckpt = PolicyLatency.checkpoint(dir, envId, width, depth);
             Policy policy = Policy.load(ckpt);
             Path model = dir.resolve("d" + depth + ".onnx");
             OnnxExport.write(policy, model);

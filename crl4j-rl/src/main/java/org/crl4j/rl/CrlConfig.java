@@ -52,6 +52,20 @@ public record CrlConfig(int criticWidth, int criticDepth, int actorWidth, int ac
                 3e-4f, 0.5f, false, true, Activation.SWISH, true, MlpOptions.Recompute.AUTO);
     }
 
+    /** This configuration with another actor width and depth (a distilled student's). */
+    public CrlConfig withActor(int width, int depth) {
+        return new CrlConfig(criticWidth, criticDepth, width, depth, reprDim, energy, contrastiveLoss, logsumexpPenalty,
+                actorLr, criticLr, alphaLr, entropyParam, disableEntropy, layerNorm, activation, residual, recompute,
+                actorInit);
+    }
+
+    /** This configuration with another initialisation of the actor's head. */
+    public CrlConfig withActorInit(ActorInit init) {
+        return new CrlConfig(criticWidth, criticDepth, actorWidth, actorDepth, reprDim, energy, contrastiveLoss,
+                logsumexpPenalty, actorLr, criticLr, alphaLr, entropyParam, disableEntropy, layerNorm, activation,
+                residual, recompute, init);
+    }
+
     public MlpOptions criticMlp() {
         return new MlpOptions(criticWidth, criticDepth, layerNorm, activation, residual, recompute);
     }

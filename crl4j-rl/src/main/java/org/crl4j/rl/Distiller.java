@@ -78,11 +78,7 @@ public final class Distiller {
         ParamStore teacherView = new ParamStore();
         this.teacherActor = new ResidualMlp(pool, teacherView, "actor", obsDim, headOut, teacher.config().actorMlp());
         teacherView.allocateSharing(actorStore(teacher).params());
-        CrlConfig t = teacher.config();
-        this.studentConfig = new CrlConfig(t.criticWidth(), t.criticDepth(), settings.studentWidth(),
-                settings.studentDepth(), t.reprDim(), t.energy(), t.contrastiveLoss(), t.logsumexpPenalty(), t.actorLr(),
-                t.criticLr(), t.alphaLr(), t.entropyParam(), t.disableEntropy(), t.layerNorm(), t.activation(),
-                t.residual(), t.recompute(), t.actorInit());
+        this.studentConfig = teacher.config().withActor(settings.studentWidth(), settings.studentDepth());
         this.studentActor = new ResidualMlp(pool, studentParams, "actor", obsDim, headOut, studentConfig.actorMlp());
         studentParams.allocate();
     }

@@ -81,10 +81,7 @@ class ActorInitTest {
     }
 
     static Agent agent(Algo algo, ActorInit init) {
-        CrlConfig p = CrlConfig.paper(16, 8);
-        CrlConfig c = new CrlConfig(p.criticWidth(), p.criticDepth(), p.actorWidth(), p.actorDepth(), p.reprDim(),
-                p.energy(), p.contrastiveLoss(), p.logsumexpPenalty(), p.actorLr(), p.criticLr(), p.alphaLr(),
-                p.entropyParam(), p.disableEntropy(), p.layerNorm(), p.activation(), p.residual(), p.recompute(), init);
+        CrlConfig c = CrlConfig.paper(16, 8).withActorInit(init);
         Agent agent = Agent.create(S, A, G, c, BaselineConfig.defaults(algo), pool);
         agent.init(new Rng(11));
         return agent;
@@ -146,8 +143,7 @@ class ActorInitTest {
     void checkpointsKeepTheModeAndThePapersWritesNoKey() {
         CrlConfig paper = CrlConfig.paper(16, 4);
         assertThat(Checkpoint.toMap(paper)).doesNotContainKey("actor-init");
-        CrlConfig zero = new CrlConfig(16, 4, 16, 4, 64, paper.energy(), paper.contrastiveLoss(), 0.1f, 3e-4f, 3e-4f,
-                3e-4f, 0.5f, false, true, paper.activation(), true, paper.recompute(), ActorInit.ZERO_HEAD);
+        CrlConfig zero = paper.withActorInit(ActorInit.ZERO_HEAD);
         Map<String, Object> m = Checkpoint.toMap(zero);
         assertThat(m).containsEntry("actor-init", "zero-head");
         assertThat(Checkpoint.fromMap(m)).isEqualTo(zero);
