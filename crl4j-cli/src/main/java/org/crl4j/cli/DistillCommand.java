@@ -155,7 +155,7 @@ public final class DistillCommand implements Runnable {
                 && tdir.readConfigJson().get("config") instanceof Map<?, ?> tree) {
             @SuppressWarnings("unchecked")
             Map<String, ?> values = (Map<String, ?>) tree;
-            teacher = RunConfigs.bind(values, tdir.configJson().toString());
+            teacher = RunConfigs.bindSaved(values, tdir.configJson().toString());
         } else {
             Map<String, Object> v = new LinkedHashMap<>(Checkpoint.toMap(info.config()));
             v.put("env", info.env());
@@ -164,7 +164,7 @@ public final class DistillCommand implements Runnable {
             if (info.baseline().algo() != org.crl4j.rl.Algo.CRL) {
                 v.putAll(Checkpoint.toMap(info.baseline()));
             }
-            teacher = RunConfigs.bind(v, "the teacher checkpoint");
+            teacher = RunConfigs.bindSaved(v, "the teacher checkpoint");
         }
         Map<String, Object> changes = new LinkedHashMap<>();
         changes.put("actor-depth", s.studentDepth());

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** The {@code crl4j} command line. Errors are one line on stderr (set CRL4J_DEBUG=1 for stack traces). */
 @Command(name = "crl4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-supervised goal-conditioned RL (Contrastive RL with deep residual networks) on the JVM.",
-        subcommands = {TrainCommand.class, ConfigCommand.class, SweepCommand.class, WorkerCommand.class, RankCommand.class, PlotCommand.class, EvalCommand.class, DistillCommand.class, ExportCommand.class, BenchCommand.class, EnvsCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ConfigCommand.class, SweepCommand.class, WorkerCommand.class, RankCommand.class, PlotCommand.class, CompareCommand.class, EvalCommand.class, DistillCommand.class, ExportCommand.class, BenchCommand.class, EnvsCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -180,7 +180,7 @@ record RunRecord(Path dir, Map<String, Object> params, long seed, double[] envSt
     @SuppressWarnings("unchecked")
     static Map<String, Object> options(Map<String, Object> configJson, String source) {
         if (configJson.get("config") instanceof Map<?, ?> tree) {
-            RunConfig config = RunConfigs.bind((Map<String, ?>) tree, source);
+            RunConfig config = RunConfigs.bindSaved((Map<String, ?>) tree, source);
             Map<String, Object> o = RunConfigs.toFlatMap(config);
             o.put("eval-env", config.evalEnvId());
             // data-parallel processes: runs with 2 ranks are not seeds of one-process runs

@@ -99,7 +99,7 @@ final class ScalingReport {
         return c;
     }
 
-    private static int compareValues(Object a, Object b) {
+    static int compareValues(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
             return Double.compare(x.doubleValue(), y.doubleValue());
         }
@@ -112,7 +112,7 @@ final class ScalingReport {
         return String.valueOf(a).compareTo(String.valueOf(b));
     }
 
-    private static String text(Object v) {
+    static String text(Object v) {
         if (v == null) {
             return "default"; // an option only some groups set (a baseline's, left at its default elsewhere)
         }

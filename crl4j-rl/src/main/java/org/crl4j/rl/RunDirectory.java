@@ -295,7 +295,7 @@ public final class RunDirectory {
         if (json.get("config") instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
             Map<String, ?> tree = (Map<String, ?>) m;
-            return RunConfigs.bind(tree, configJson().toString());
+            return RunConfigs.bindSaved(tree, configJson().toString());
         }
         return fromFormat1(json, train, network, baseline);
     }
@@ -311,7 +311,7 @@ public final class RunDirectory {
         v.put("eval-env", t.evalEnv().equals(t.env()) ? "" : t.evalEnv());
         v.put("gif", !Boolean.FALSE.equals(json.get("gif")));
         v.put("checkpoint-every", json.get("checkpoint_every") instanceof Number k ? k.intValue() : 0);
-        return RunConfigs.bind(v, "a format-1 run directory");
+        return RunConfigs.bindSaved(v, "a format-1 run directory");
     }
 
     /**

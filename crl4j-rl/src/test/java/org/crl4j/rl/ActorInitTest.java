@@ -158,4 +158,20 @@ class ActorInitTest {
             assertThat(ActorInit.parse(i.cliName())).isEqualTo(i);
         }
     }
+
+    @Test
+    void zeroHeadIsTheDefaultWhileSavedRunsThatPredateTheOptionReadAsThePapers() {
+        assertThat(org.crl4j.rl.config.RunConfigs.defaults().crlConfig().actorInit()).isEqualTo(ActorInit.ZERO_HEAD);
+        assertThat(CrlConfig.paper(128, 4).actorInit()).as("the paper's config is the paper's").isEqualTo(ActorInit.PAPER);
+        // a saved tree without the key was written when paper was the only initialisation
+        Map<String, Object> old = Map.of("networks", Map.of("critic-depth", 8, "actor-depth", 8));
+        assertThat(org.crl4j.rl.config.RunConfigs.bindSaved(old, "old run").crlConfig().actorInit()).isEqualTo(ActorInit.PAPER);
+        assertThat(org.crl4j.rl.config.RunConfigs.bind(old, "a new config file").crlConfig().actorInit())
+                .isEqualTo(ActorInit.ZERO_HEAD);
+        Map<String, Object> named = Map.of("networks", Map.of("actor-init", "zero-head"));
+        assertThat(org.crl4j.rl.config.RunConfigs.bindSaved(named, "new run").crlConfig().actorInit())
+                .isEqualTo(ActorInit.ZERO_HEAD);
+        // and a checkpoint's options (which omit paper's) read back as they were saved
+        assertThat(Checkpoint.fromMap(Checkpoint.toMap(CrlConfig.paper(128, 4))).actorInit()).isEqualTo(ActorInit.PAPER);
+    }
 }

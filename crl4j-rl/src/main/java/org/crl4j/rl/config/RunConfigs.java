@@ -77,6 +77,20 @@ public final class RunConfigs {
         return bind(List.of(new Layer(values, source)));
     }
 
+    /**
+     * What a saved run had for options whose default changed after it was written: its files do not name them (they
+     * did not exist yet), so reading them with today's default would misdescribe the run.
+     */
+    static final Map<String, Object> BEFORE_THE_OPTION = Map.of("actor-init", "paper");
+
+    /**
+     * A saved run's config (its config.json tree or a checkpoint's options): as {@link #bind}, except that an option in
+     * {@link #BEFORE_THE_OPTION} it does not name has the value runs had before the option existed, not today's default.
+     */
+    public static RunConfig bindSaved(Map<String, ?> values, String source) {
+        return bind(List.of(new Layer(BEFORE_THE_OPTION, source), new Layer(values, source)));
+    }
+
     /** Values from one place: a file, the command line, a saved run. */
     public record Layer(Map<String, ?> values, String source) {
     }
