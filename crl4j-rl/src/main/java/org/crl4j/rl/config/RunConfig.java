@@ -39,7 +39,7 @@ public record RunConfig(Env env, Networks networks, Algorithm algorithm, Baselin
             @Field(value = "true", help = "Residual connections (false: the ablation).") boolean residual,
             @Field(value = "auto", choices = {"auto", "on", "off"}, help = "Recompute activations in backward to save memory.") String recompute,
             @Field(value = "zero-head", choices = {"paper", "zero-log-std", "zero-head"}, help = "How the actor's head "
-                    + "starts: zero-head (the default since 2026-12-07: ahead of paper in 15 of 15 seed pairs, "
+                    + "starts: zero-head (the default since 2026-12-07: ahead of paper in 14 of 15 seed pairs, "
                     + "docs/results.md), mean 0 and σ ≈ 0.22 in every dimension at any depth; zero-log-std, only σ; "
                     + "paper, like every layer (deep actors then often start nearly deterministic: the head's raw "
                     + "log-std grows with depth). Every algorithm's actor.") String actorInit) {
