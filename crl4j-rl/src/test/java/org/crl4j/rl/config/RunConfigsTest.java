@@ -17,9 +17,10 @@ class RunConfigsTest {
         assertThat(d.networks().reprDim()).isEqualTo(64);
         assertThat(d.schedule().totalEnvSteps()).isEqualTo(600_000L);
         assertThat(d.evalEnvId()).isEqualTo("simple_u_maze");
-        // every network/loss value the defaults give equals the paper's CrlConfig except the two widths
+        // every network/loss value the defaults give equals the paper's CrlConfig except the two widths and the
+        // actor's initialisation (zero-head: docs/results.md, "The deep actor's initial log-std")
         CrlConfig paper = CrlConfig.paper(128, 4);
-        assertThat(d.crlConfig()).isEqualTo(paper);
+        assertThat(d.crlConfig()).isEqualTo(paper.withActorInit(org.crl4j.rl.ActorInit.ZERO_HEAD));
         assertThat(RunConfigs.options()).hasSize(RunConfigs.toFlatMap(d).size());
         assertThat(RunConfigs.options().stream().map(RunConfigs.Option::key).distinct().count())
                 .as("one spelling per option, unique across sections").isEqualTo(RunConfigs.options().size());
