@@ -3,10 +3,7 @@ package org.crl4j.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.crl4j.core.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -33,15 +30,7 @@ public final class CompareCommand implements Runnable {
 
     @Override
     public void run() {
-        Set<Path> dirs = new LinkedHashSet<>();
-        for (Path p : paths) {
-            dirs.addAll(ScalingReport.runDirs(p));
-        }
-        List<RunRecord> runs = new ArrayList<>();
-        for (Path d : dirs) {
-            runs.add(RunRecord.load(d));
-        }
-        ScalingReport report = new ScalingReport(runs);
+        ScalingReport report = ScalingReport.load(paths);
         String markdown = PairedComparison.markdown(report, PairedComparison.option(report, by), baseline);
         System.out.print(markdown);
         if (out != null) {

@@ -3,10 +3,7 @@ package org.crl4j.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,21 +23,13 @@ public final class PlotCommand implements Runnable {
 
     @Override
     public void run() {
-        Set<Path> dirs = new LinkedHashSet<>();
-        for (Path p : paths) {
-            dirs.addAll(ScalingReport.runDirs(p));
-        }
-        List<RunRecord> runs = new ArrayList<>();
-        for (Path d : dirs) {
-            runs.add(RunRecord.load(d));
-        }
-        ScalingReport report = new ScalingReport(runs);
+        ScalingReport report = ScalingReport.load(paths);
         Path target = out != null ? out : paths.size() == 1 ? paths.get(0) : Path.of("plots");
         try {
             List<Path> written = report.write(target);
             System.out.print(report.summaryMarkdown());
             System.out.println();
-            System.out.println(runs.size() + " runs in " + report.groups.size() + " groups; wrote "
+            System.out.println(report.groups.stream().mapToInt(g -> g.runs().size()).sum() + " runs in " + report.groups.size() + " groups; wrote "
                     + String.join(", ", written.stream().map(Path::toString).toList()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + target + ": " + e.getMessage(), e);

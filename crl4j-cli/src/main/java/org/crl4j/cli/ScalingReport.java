@@ -250,6 +250,15 @@ final class ScalingReport {
         return plot;
     }
 
+    /** The report of every run in {@code paths} (sweep or run directories; a run named twice counts once). */
+    static ScalingReport load(List<Path> paths) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (Path p : paths) {
+            dirs.addAll(runDirs(p));
+        }
+        return new ScalingReport(dirs.stream().map(RunRecord::load).toList());
+    }
+
     /** Every run in {@code path}: the run itself, or the run directories below it (a sweep), in name order. */
     static List<Path> runDirs(Path path) {
         if (!java.nio.file.Files.exists(path)) {
