@@ -10,6 +10,7 @@ import org.crl4j.nn.MlpOptions;
 import org.crl4j.nn.ParamStore;
 import org.crl4j.nn.ResidualMlp;
 import org.crl4j.nn.loss.TanhGaussian;
+import org.crl4j.rl.config.RunConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,15 +162,15 @@ class ActorInitTest {
 
     @Test
     void zeroHeadIsTheDefaultWhileSavedRunsThatPredateTheOptionReadAsThePapers() {
-        assertThat(org.crl4j.rl.config.RunConfigs.defaults().crlConfig().actorInit()).isEqualTo(ActorInit.ZERO_HEAD);
+        assertThat(RunConfigs.defaults().crlConfig().actorInit()).isEqualTo(ActorInit.ZERO_HEAD);
         assertThat(CrlConfig.paper(128, 4).actorInit()).as("the paper's config is the paper's").isEqualTo(ActorInit.PAPER);
         // a saved tree without the key was written when paper was the only initialisation
         Map<String, Object> old = Map.of("networks", Map.of("critic-depth", 8, "actor-depth", 8));
-        assertThat(org.crl4j.rl.config.RunConfigs.bindSaved(old, "old run").crlConfig().actorInit()).isEqualTo(ActorInit.PAPER);
-        assertThat(org.crl4j.rl.config.RunConfigs.bind(old, "a new config file").crlConfig().actorInit())
+        assertThat(RunConfigs.bindSaved(old, "old run").crlConfig().actorInit()).isEqualTo(ActorInit.PAPER);
+        assertThat(RunConfigs.bind(old, "a new config file").crlConfig().actorInit())
                 .isEqualTo(ActorInit.ZERO_HEAD);
         Map<String, Object> named = Map.of("networks", Map.of("actor-init", "zero-head"));
-        assertThat(org.crl4j.rl.config.RunConfigs.bindSaved(named, "new run").crlConfig().actorInit())
+        assertThat(RunConfigs.bindSaved(named, "new run").crlConfig().actorInit())
                 .isEqualTo(ActorInit.ZERO_HEAD);
         // and a checkpoint's options (which omit paper's) read back as they were saved
         assertThat(Checkpoint.fromMap(Checkpoint.toMap(CrlConfig.paper(128, 4))).actorInit()).isEqualTo(ActorInit.PAPER);
